@@ -1,0 +1,97 @@
+"""Command line: argument parsing and dispatch to the TUI or a non-TUI view.
+
+Errors the user can fix are one line on stderr (`explore: ...`) and exit 2;
+an internal bug is exit 1 with a hint to rerun with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from explorer.errors import UsageError
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="explore",
+        description="Explore a Python API: members, parsed docs, help(), source, "
+        "runnable examples and full-text search.",
+    )
+    parser.add_argument("target", nargs="?", help="dotted name, e.g. torch.distributions")
+    views = parser.add_argument_group("views without the TUI")
+    view = views.add_mutually_exclusive_group()
+    view.add_argument("--list", action="store_true", help="list the members of TARGET")
+    view.add_argument("--doc", action="store_true", help="parsed documentation of TARGET")
+    view.add_argument("--help-text", action="store_true", help="exactly what help(TARGET) prints")
+    view.add_argument("--source", action="store_true", help="source of TARGET with file:line")
+    view.add_argument("--run-examples", action="store_true", help="run every example of TARGET")
+    view.add_argument("--snippets", action="store_true", help="list the snippet library")
+    view.add_argument("--snippet", metavar="NAME", help="run one library snippet and print it")
+    view.add_argument("--search", metavar="QUERY", help="search names and docstrings")
+    view.add_argument("--index", metavar="PACKAGE", help="(re)build the search index of PACKAGE")
+    views.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    views.add_argument("--private", action="store_true", help="include _private names")
+    views.add_argument("--dunder", action="store_true", help="include __dunder__ names")
+    views.add_argument("--timeout", type=float, default=10.0, metavar="S", help="per-run timeout")
+    views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
+    views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    return parser
+
+
+def _needs_target(args: argparse.Namespace) -> bool:
+    return bool(args.list or args.doc or args.help_text or args.source or args.run_examples)
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    if _needs_target(args) and not args.target:
+        raise UsageError("this view needs a TARGET, e.g. explore torch.distributions --list")
+    if args.list or args.doc or args.help_text or args.source:
+        from explorer import cli_views
+
+        return cli_views.run_view(args)
+    if args.run_examples or args.snippets or args.snippet:
+        from explorer import cli_run
+
+        return cli_run.run(args)
+    if args.search is not None or args.index:
+        from explorer import cli_search
+
+        return cli_search.run(args)
+    from explorer.tui.app import run_app
+
+    return run_app(args.target)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+        return dispatch(args)
+    except UsageError as exc:
+        print(f"explore: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("explore: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback unless asked
+        if args is not None and args.debug:
+            raise
+        print(f"explore: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Turn a dotted name into an object: importlib for the module, getattr for the rest.
+
+Nothing the user types is evaluated: the string must be identifiers joined by
+dots, and each step is an import or a static-first attribute lookup.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import keyword
+import sys
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from explorer.errors import UsageError
+
+
+class TargetError(UsageError):
+    """A target that cannot be resolved; the message is one line for the user."""
+
+
+@dataclass(slots=True)
+class Resolved:
+    target: str  # the dotted name as given
+    obj: Any
+    module: ModuleType  # the deepest module imported on the way
+    parent: Any  # the object the last name was looked up on (None for a module)
+    attr_path: tuple[str, ...]  # names after the module
+
+
+def validate(target: str) -> list[str]:
+    """Split a dotted name into identifiers, or raise TargetError."""
+    if not target or not target.strip():
+        raise TargetError("empty target: give a dotted name such as torch.distributions")
+    parts = target.split(".")
+    for part in parts:
+        if not part.isidentifier() or keyword.iskeyword(part):
+            raise TargetError(f"not a dotted Python name: {target!r}")
+    return parts
+
+
+def _import(name: str) -> ModuleType | None:
+    """Import `name`; None when that module (not one of its imports) is missing."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (exc.name == name or name.startswith(exc.name + ".")):
+            return None
+        raise TargetError(f"importing {name} raised ModuleNotFoundError: {exc}") from exc
+    except SystemExit as exc:
+        raise TargetError(f"importing {name} called sys.exit({exc.code!r})") from exc
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any import failure is the user's answer
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        raise TargetError(f"importing {name} raised {type(exc).__name__}: {message}") from exc
+
+
+def lookup(parent: Any, name: str) -> Any:
+    """getattr that prefers the static value, so properties of classes stay descriptors."""
+    try:
+        value = inspect.getattr_static(parent, name)
+    except AttributeError:
+        return getattr(parent, name)  # dynamic attributes (module __getattr__, C slots)
+    # Functions and class/static methods are worth binding so `Cls.method` reads naturally.
+    if isinstance(value, classmethod | staticmethod):
+        return getattr(parent, name)
+    return value
+
+
+def resolve(target: str) -> Resolved:
+    parts = validate(target)
+    module: ModuleType | None = None
+    index = 0
+    # The longest importable module prefix wins: try from the longest down.
+    for index in range(len(parts), 0, -1):
+        name = ".".join(parts[:index])
+        if name in sys.modules or _module_may_exist(name):
+            module = _import(name)
+            if module is not None:
+                break
+    if module is None:
+        raise TargetError(f"no module named {parts[0]!r}")
+    obj: Any = module
+    parent: Any = None
+    for depth, name in enumerate(parts[index:], start=index):
+        parent = obj
+        try:
+            obj = lookup(obj, name)
+        except Exception as exc:  # noqa: BLE001 - __getattr__ may raise anything
+            where = ".".join(parts[:depth])
+            if isinstance(exc, AttributeError):
+                raise TargetError(f"{where} has no attribute {name!r}") from exc
+            raise TargetError(
+                f"looking up {name!r} on {where} raised {type(exc).__name__}: {exc}"
+            ) from exc
+    return Resolved(target, obj, module, parent, tuple(parts[index:]))
+
+
+def _module_may_exist(name: str) -> bool:
+    """Cheap check before importing: does a finder know this module?"""
+    parent_name, _, _ = name.rpartition(".")
+    if parent_name:
+        parent = sys.modules.get(parent_name)
+        if parent is None:
+            try:
+                parent = importlib.import_module(parent_name)
+            except BaseException:  # noqa: BLE001 - reported when the parent itself is tried
+                return False
+        if not hasattr(parent, "__path__"):
+            return False
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+    except BaseException:  # noqa: BLE001
+        return False
