@@ -1,0 +1,248 @@
+"""Judge what an example printed against what its docstring expected.
+
+The comparison is xdoctest's (torch writes its examples for xdoctest), not a
+home-made one: `xdoctest.checker` with a `RuntimeState` built from the
+directives in force for each part. That brings xdoctest's leniency along:
+ELLIPSIS and NORMALIZE_WHITESPACE are on by default, trailing whitespace is
+ignored, output of parts without an expected output may be matched by the
+next part's want, and an expected traceback is matched against the exception
+actually raised.
+
+Verdicts: passed, differs (output mismatch: sampling examples print random
+numbers, so this is not an error), error, skipped, timeout, crashed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xdoctest import checker as xchecker
+from xdoctest import directive as xdirective
+
+from explorer.core.model import Example, Record
+
+PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
+    "passed", "differs", "error", "skipped", "timeout", "crashed",
+)
+VERDICTS = (PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED)
+# A part that ends like this leaves the namespace unusable for the parts after it.
+FATAL = (ERROR, TIMEOUT, CRASHED)
+# Worst first: an example gets the worst verdict of its parts.
+_SEVERITY = {CRASHED: 5, TIMEOUT: 4, ERROR: 3, DIFFERS: 2, PASSED: 1, SKIPPED: 0}
+
+
+@dataclass(slots=True)
+class RunOutput(Record):
+    """What running one part produced (the kernel's "run" reply, flattened).
+
+    status: ok | error | timeout | interrupted | memory | crashed.
+    """
+
+    status: str
+    stdout: str = ""  # everything printed (stdout and stderr, in order)
+    value_repr: str | None = None  # repr of the last expression's value, if any
+    exception: str = ""  # "ValueError: message" as traceback.format_exception_only gives it
+    traceback: str = ""
+    message: str = ""  # the kernel's own note, e.g. "kernel died (signal 11) - restarted"
+
+    @classmethod
+    def from_reply(cls, reply: dict[str, Any], stdout: str = "") -> RunOutput:
+        """Build from a kernel "run" result plus the output streamed as events."""
+        traceback_text = reply.get("traceback") or ""
+        exception = reply.get("exception") or exception_from_traceback(traceback_text)
+        return cls(
+            status=str(reply.get("status", "ok")),
+            stdout=stdout,
+            value_repr=reply.get("value_repr"),
+            exception=exception,
+            traceback=traceback_text,
+            message=str(reply.get("message") or ""),
+        )
+
+
+@dataclass(slots=True)
+class PartVerdict(Record):
+    """The verdict on one part of an example, with what to show side by side."""
+
+    verdict: str
+    expected: str = ""
+    got: str = ""
+    message: str = ""  # one line: why it failed, or why it was skipped
+
+    def diff_rows(self) -> list[DiffRow]:
+        return side_by_side(self.expected, self.got)
+
+
+@dataclass(slots=True)
+class DiffRow(Record):
+    """One row of a side-by-side diff; `None` where a side has no line."""
+
+    tag: str  # equal | replace | delete | insert
+    expected: str | None
+    got: str | None
+
+
+@dataclass(slots=True)
+class ExampleVerdict(Record):
+    """All parts of one docstring's example block, judged together."""
+
+    verdict: str
+    parts: list[PartVerdict] = field(default_factory=list)
+    failed_part: int | None = None  # index of the part that decided the verdict
+
+    @property
+    def first_failure(self) -> PartVerdict | None:
+        return None if self.failed_part is None else self.parts[self.failed_part]
+
+
+def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
+    """xdoctest's option state for directive strings such as "+SKIP" or "-ELLIPSIS"."""
+    state = xdirective.RuntimeState()
+    parsed: list[xdirective.Directive] = []
+    for text in directives:
+        parsed.extend(xdirective.Directive.extract(f"# xdoctest: {text}"))
+    state.update(parsed)
+    return state
+
+
+def skip_reason(example: Example) -> str | None:
+    """Why this part will not run (+SKIP, an unmet +REQUIRES), or None to run it."""
+    state = runtime_state(example.directives)
+    if state["SKIP"]:
+        return "+SKIP"
+    requires = state["REQUIRES"]
+    if isinstance(requires, set) and requires:
+        return "requires " + ", ".join(sorted(requires))
+    return None
+
+
+def exception_from_traceback(traceback_text: str) -> str:
+    """The `Type: message` tail of a formatted traceback (what format_exception_only gives)."""
+    lines = traceback_text.rstrip("\n").splitlines()
+    if not lines:
+        return ""
+    start = 0
+    for index, line in enumerate(lines):
+        if line.startswith((" ", "\t", "Traceback (")) or not line:
+            start = index + 1
+    return "\n".join(lines[start:]) + "\n" if start < len(lines) else lines[-1] + "\n"
+
+
+class PartChecker:
+    """Checks the parts of one example in order.
+
+    Keeps the output of parts that expect nothing, because xdoctest lets the
+    next part's want match any trailing run of that output plus its own.
+    """
+
+    def __init__(self) -> None:
+        self._unmatched: list[str] = []
+
+    def skipped(self, reason: str) -> PartVerdict:
+        return PartVerdict(SKIPPED, message=reason)
+
+    def check(self, example: Example, output: RunOutput) -> PartVerdict:
+        state = runtime_state(example.directives)
+        if output.status in ("timeout", "interrupted"):
+            return PartVerdict(TIMEOUT, example.want, output.stdout, output.message or "timed out")
+        if output.status == "crashed":
+            return PartVerdict(CRASHED, example.want, output.stdout,
+                               output.message or "kernel died")
+        if output.status in ("error", "memory"):
+            return self._check_exception(example, output, state)
+        if not example.want:
+            self._unmatched.append(output.stdout)
+            return PartVerdict(PASSED, got=output.stdout or (output.value_repr or ""))
+        return self._check_output(example, output, state)
+
+    def _check_output(
+        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+    ) -> PartVerdict:
+        unmatched, self._unmatched = self._unmatched, []
+        got = _shown(output)
+        if state["IGNORE_WANT"]:
+            return PartVerdict(PASSED, example.want, got, "+IGNORE_WANT")
+        trailing = [*unmatched, output.stdout]
+        for count in range(1, len(trailing) + 1):
+            stdout = "".join(trailing[-count:])
+            if _matches(example.want, stdout, output.value_repr, state):
+                return PartVerdict(PASSED, example.want, got)
+        return PartVerdict(DIFFERS, example.want, got, "output differs from the expected")
+
+    def _check_exception(
+        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+    ) -> PartVerdict:
+        self._unmatched = []
+        got = output.stdout + (output.traceback or output.exception)
+        message = _error_line(output)
+        if example.want and xchecker.extract_exc_want(example.want) is not None:
+            try:
+                xchecker.check_exception(output.exception, example.want, state)
+            except xchecker.GotWantException:
+                return PartVerdict(DIFFERS, example.want, got, "raised a different exception")
+            return PartVerdict(PASSED, example.want, got)
+        return PartVerdict(ERROR, example.want, got, message)
+
+
+def _shown(output: RunOutput) -> str:
+    """What the part "printed": its stdout, else the value a REPL would echo."""
+    if output.stdout:
+        return output.stdout
+    return output.value_repr or ""
+
+
+def _matches(want: str, stdout: str, value_repr: str | None,
+             state: xdirective.RuntimeState) -> bool:
+    # Same precedence as xdoctest's check_got_vs_want: stdout first, the value as fallback.
+    if stdout and xchecker.check_output(stdout, want, state):
+        return True
+    return value_repr is not None and xchecker.check_output(value_repr, want, state)
+
+
+def _error_line(output: RunOutput) -> str:
+    if output.status == "memory":
+        return output.message or "ran out of memory (memory cap)"
+    first = output.exception.strip().splitlines()
+    return first[0] if first else (output.message or "raised an exception")
+
+
+def combine(parts: Sequence[PartVerdict]) -> ExampleVerdict:
+    """One verdict for a block: the worst part wins; all skipped means skipped."""
+    if not parts or all(part.verdict == SKIPPED for part in parts):
+        return ExampleVerdict(SKIPPED, list(parts), None)
+    worst_index = max(range(len(parts)), key=lambda i: (_SEVERITY[parts[i].verdict], -i))
+    worst = parts[worst_index].verdict
+    if worst in (PASSED, SKIPPED):
+        return ExampleVerdict(PASSED, list(parts), None)
+    return ExampleVerdict(worst, list(parts), worst_index)
+
+
+def side_by_side(expected: str, got: str) -> list[DiffRow]:
+    """Line-aligned rows for an expected | got view (difflib opcodes)."""
+    left, right = expected.splitlines(), got.splitlines()
+    rows: list[DiffRow] = []
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows.extend(DiffRow("equal", a, b) for a, b in zip(left[i1:i2], right[j1:j2],
+                                                                 strict=True))
+            continue
+        span = max(i2 - i1, j2 - j1)
+        for offset in range(span):
+            a = left[i1 + offset] if i1 + offset < i2 else None
+            b = right[j1 + offset] if j1 + offset < j2 else None
+            row_tag = "replace" if a is not None and b is not None else (
+                "delete" if b is None else "insert")
+            rows.append(DiffRow(row_tag, a, b))
+    return rows
+
+
+def unified_diff(expected: str, got: str) -> str:
+    """A compact text diff for the CLI (expected as ---, got as +++)."""
+    lines = difflib.unified_diff(
+        expected.splitlines(), got.splitlines(), "expected", "got", lineterm="", n=2
+    )
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""List the members of a target the way `dir()` sees them, classified without running them."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from typing import Any
+
+from explorer.core.links import plain_text
+from explorer.core.model import Listing, Member
+from explorer.core.objects import (
+    KINDS,
+    classify,
+    defined_in,
+    describe_error,
+    first_sentence,
+    get_doc,
+    is_class,
+    short_value,
+)
+from explorer.core.resolve import resolve
+
+
+def is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def is_visible(name: str, *, private: bool, dunder: bool) -> bool:
+    if is_dunder(name):
+        return dunder
+    if name.startswith("_"):
+        return private
+    return True
+
+
+def _names(obj: Any, notes: list[str]) -> list[str]:
+    """dir(obj); when dir() itself raises, the __dict__s along the MRO instead."""
+    try:
+        return sorted(set(dir(obj)))
+    except Exception as exc:  # noqa: BLE001 - a hostile __dir__
+        notes.append(f"dir() raised {describe_error(exc)}; listing the __dict__s instead")
+    names: set[str] = set()
+    klasses = obj.__mro__ if is_class(obj) else type(obj).__mro__
+    for klass in klasses:
+        names.update(type.__dict__["__dict__"].__get__(klass))
+    if not is_class(obj):
+        with contextlib.suppress(AttributeError, TypeError):
+            names.update(object.__getattribute__(obj, "__dict__"))
+    return sorted(names)
+
+
+def _owner(klass: type, name: str) -> type | None:
+    """The class along the MRO whose own __dict__ holds `name`."""
+    for base in klass.__mro__:
+        if name in type.__dict__["__dict__"].__get__(base):
+            return base
+    return None
+
+
+def _qualified(klass: type) -> str:
+    return f"{klass.__module__}.{klass.__qualname__}"
+
+
+def _exports(obj: Any) -> set[str]:
+    if classify(obj) != "module":
+        return set()
+    exported = vars(obj).get("__all__")
+    try:
+        return {name for name in exported if isinstance(name, str)} if exported else set()
+    except TypeError:
+        return set()
+
+
+def describe_member(obj: Any, name: str, qualname: str, exports: set[str]) -> Member:
+    """One Member; whatever raises while looking becomes its `error`."""
+    member = Member(name=name, qualname=qualname, kind="data", exported=name in exports)
+    try:
+        value = inspect.getattr_static(obj, name)
+    except AttributeError:
+        member.error = "not in any __dict__ (provided by __getattr__; not evaluated)"
+        return member
+    except Exception as exc:  # noqa: BLE001
+        member.error = describe_error(exc)
+        return member
+    holder = obj if is_class(obj) else (None if classify(obj) == "module" else type(obj))
+    owner = _owner(holder, name) if holder is not None else None
+    try:
+        member.kind = classify(value, in_class=holder is not None)
+        doc = get_doc(value, owner=owner, name=name)
+        member.summary = plain_text(first_sentence(doc)) if doc else ""
+        if member.kind == "data":
+            member.summary = short_value(value)
+        member.defined_in = defined_in(value)
+    except Exception as exc:  # noqa: BLE001
+        member.error = describe_error(exc)
+    if owner is not None and holder is not None and owner is not holder:
+        member.inherited_from = _qualified(owner)
+    return member
+
+
+def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool = False) -> Listing:
+    notes: list[str] = []
+    exports = _exports(obj)
+    members = [
+        describe_member(obj, name, f"{qualname}.{name}", exports)
+        for name in _names(obj, notes)
+        if is_visible(name, private=private, dunder=dunder)
+    ]
+    members.sort(key=lambda m: (KINDS.index(m.kind), m.name.lower()))
+    return Listing(target=qualname, kind=classify(obj), members=members, notes=notes)
+
+
+def list_members(target: str, *, private: bool = False, dunder: bool = False) -> Listing:
+    resolved = resolve(target)
+    return members_of(resolved.obj, target, private=private, dunder=dunder)

@@ -1,0 +1,144 @@
+"""Look at an object without running it: its kind, its docstring, its home module.
+
+Everything here goes through `inspect.getattr_static`, type checks on
+`type(value)` and plain `__dict__` reads, so a property, a descriptor's
+`__get__` or a `__getattr__` hook never runs while we look.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+from typing import Any
+
+KINDS = (
+    "module", "class", "exception", "function", "builtin", "method",
+    "classmethod", "staticmethod", "property", "descriptor", "data",
+)  # fmt: skip
+
+_BUILTIN_METHOD_TYPES = (
+    types.MethodDescriptorType,
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+    types.BuiltinMethodType,
+)
+_SAFE_DATA_TYPES = (int, float, complex, bool, str, bytes, type(None))
+
+
+def is_class(value: Any) -> bool:
+    return issubclass(type(value), type)
+
+
+def classify(value: Any, *, in_class: bool = False) -> str:
+    """The kind of a raw (unbound, static) value; `in_class` when it sits in a class body."""
+    kind_of_type = type(value)
+    if issubclass(kind_of_type, types.ModuleType):
+        return "module"
+    if issubclass(kind_of_type, type):
+        try:
+            return "exception" if issubclass(value, BaseException) else "class"
+        except Exception:  # noqa: BLE001 - a hostile metaclass
+            return "class"
+    if issubclass(kind_of_type, staticmethod):
+        return "staticmethod"
+    if issubclass(kind_of_type, classmethod | types.ClassMethodDescriptorType):
+        return "classmethod"
+    if issubclass(kind_of_type, property):
+        return "property"
+    if issubclass(kind_of_type, types.FunctionType):
+        return "method" if in_class else "function"
+    if issubclass(kind_of_type, types.MethodType):
+        return "method"
+    if issubclass(kind_of_type, types.BuiltinFunctionType):
+        return "method" if in_class else "builtin"
+    if issubclass(kind_of_type, _BUILTIN_METHOD_TYPES):
+        return "method"
+    if issubclass(kind_of_type, types.GetSetDescriptorType | types.MemberDescriptorType):
+        return "descriptor"
+    if _is_data_descriptor(kind_of_type):
+        return "descriptor"
+    if in_class and _has(kind_of_type, "__get__") and callable(value):
+        return "method"
+    if callable(value) and not in_class:
+        return "function"
+    return "data"
+
+
+def _has(cls: type, name: str) -> bool:
+    return any(name in vars(klass) for klass in cls.__mro__)
+
+
+def _is_data_descriptor(cls: type) -> bool:
+    return _has(cls, "__get__") and (_has(cls, "__set__") or _has(cls, "__delete__"))
+
+
+def _own_doc(value: Any) -> str | None:
+    """`__doc__` of functions, classes, modules and descriptors, read without surprises."""
+    if is_class(value):
+        doc = type.__dict__["__dict__"].__get__(value).get("__doc__")
+    elif issubclass(type(value), staticmethod | classmethod):
+        doc = getattr(value.__func__, "__doc__", None)
+    else:
+        doc = getattr(value, "__doc__", None)
+    if doc is not None and not isinstance(doc, str):
+        raise TypeError(f"__doc__ is a {type(doc).__name__}, not a string")
+    return doc
+
+
+def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -> str:
+    """The cleaned docstring, inherited from the same name up the MRO when missing.
+
+    Plain data (instances that are not descriptors) has no doc of its own: the
+    type's docstring would describe the type, not this value, so it is empty.
+    """
+    if classify(value, in_class=owner is not None) == "data":
+        return ""
+    doc = _own_doc(value)
+    if doc is None and owner is not None and name is not None:
+        for klass in owner.__mro__[1:]:
+            inherited = vars(klass).get(name)
+            if inherited is not None:
+                doc = _own_doc(inherited)
+                if doc:
+                    break
+    return inspect.cleandoc(doc) if doc else ""
+
+
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
+
+
+def first_sentence(doc: str) -> str:
+    """The first sentence of the first paragraph, on one line."""
+    paragraph = doc.strip().split("\n\n", 1)[0]
+    flat = " ".join(paragraph.split())
+    match = _SENTENCE_END.search(flat)
+    return flat[: match.end()] if match else flat
+
+
+def defined_in(value: Any) -> str | None:
+    """The module that defines a function or class; None for plain data."""
+    if issubclass(type(value), staticmethod | classmethod | property):
+        value = getattr(value, "__func__", None) or getattr(value, "fget", None)
+    if issubclass(type(value), types.ModuleType):
+        return value.__name__
+    if not (is_class(value) or callable(value)) or classify(value) == "data":
+        return None
+    try:
+        module = value.__module__
+    except Exception:  # noqa: BLE001
+        return None
+    return module if isinstance(module, str) else None
+
+
+def short_value(value: Any, limit: int = 60) -> str:
+    """A safe one-line stand-in for data: repr only of builtin scalars."""
+    if type(value) in _SAFE_DATA_TYPES:
+        text = repr(value)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"<{type(value).__qualname__} object>"
+
+
+def describe_error(exc: BaseException) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
