@@ -53,7 +53,7 @@ def _needs_target(args: argparse.Namespace) -> bool:
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    if _needs_target(args) and not args.target:
+    if _needs_target(args) and args.target is None:
         raise UsageError("this view needs a TARGET, e.g. explore torch.distributions --list")
     if args.list or args.doc or args.help_text or args.source:
         from explorer import cli_views

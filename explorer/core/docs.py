@@ -119,7 +119,10 @@ def doc_of(resolved: Resolved) -> Doc:
     obj, name = resolved.obj, resolved.target.rsplit(".", 1)[-1]
     owner = resolved.parent if is_class(resolved.parent) else None
     kind = classify(obj, in_class=owner is not None)
-    raw = docstring_of(obj, owner=owner, name=name)
+    try:
+        raw, doc_error = docstring_of(obj, owner=owner, name=name), None
+    except Exception as exc:  # noqa: BLE001 - a non-string or hostile __doc__
+        raw, doc_error = "", f"unreadable docstring: {type(exc).__name__}: {exc}"
     parsed, parse_error = _parse(raw)
     home = defined_in(obj)
     scopes = link_roles.scopes_for(resolved.target, home, is_class(obj))
@@ -133,7 +136,7 @@ def doc_of(resolved: Resolved) -> Doc:
     sig = signature_of(obj)
     doc = Doc(name=name, qualname=resolved.target, kind=kind, raw=raw, defined_in=home)
     doc.signature = str(sig) if sig else None
-    doc.parse_error = parse_error
+    doc.parse_error = doc_error or parse_error
     doc.examples = extract_examples(raw)
     if parsed is None:
         doc.summary = text(first_sentence(raw))
@@ -144,7 +147,7 @@ def doc_of(resolved: Resolved) -> Doc:
         doc.summary = text(first_sentence(prose))
         description, doc.notes = split_notes(text(prose))
         doc.description = description
-        drop_self = kind in ("method", "classmethod") or is_class(obj)
+        drop_self = kind in ("method", "classmethod", "property") or is_class(obj)
         doc.params = _merge_params(sig, parsed, drop_self)
         for param in doc.params:
             param.description = text(param.description)

@@ -12,9 +12,10 @@ import re
 import types
 from typing import Any
 
+# In the order listings group them: what a reader looks for first comes first.
 KINDS = (
-    "module", "class", "exception", "function", "builtin", "method",
-    "classmethod", "staticmethod", "property", "descriptor", "data",
+    "class", "exception", "function", "builtin", "method", "classmethod",
+    "staticmethod", "property", "descriptor", "data", "module",
 )  # fmt: skip
 
 _BUILTIN_METHOD_TYPES = (

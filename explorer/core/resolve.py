@@ -109,7 +109,7 @@ def _module_may_exist(name: str) -> bool:
                 parent = importlib.import_module(parent_name)
             except BaseException:  # noqa: BLE001 - reported when the parent itself is tried
                 return False
-        if not hasattr(parent, "__path__"):
+        if "__path__" not in vars(parent):  # no hasattr: it would run __getattr__
             return False
     try:
         return importlib.util.find_spec(name) is not None

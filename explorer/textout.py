@@ -1,0 +1,54 @@
+"""Plain-text styling for CLI output: ANSI only on a terminal and never with NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from dataclasses import dataclass
+from typing import TextIO
+
+_KIND_TITLES = {
+    "class": "Classes", "exception": "Exceptions", "function": "Functions",
+    "builtin": "Built-in functions", "method": "Methods", "classmethod": "Class methods",
+    "staticmethod": "Static methods", "property": "Properties", "descriptor": "Descriptors",
+    "data": "Data", "module": "Modules",
+}  # fmt: skip
+
+
+def kind_title(kind: str) -> str:
+    return _KIND_TITLES.get(kind, kind.title())
+
+
+def indent(text: str, spaces: int) -> str:
+    return textwrap.indent(text, " " * spaces)
+
+
+def wants_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    colour: bool
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> Style:
+        return cls(wants_colour(stream))
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour and text else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def heading(self, text: str) -> str:
+        return self._wrap("1;36", text)
+
+    def highlight(self, text: str) -> str:
+        return self._wrap("1;33", text)
