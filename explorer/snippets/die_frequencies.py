@@ -26,6 +26,7 @@ series = {f"P(die={face + 1})": estimates[[s - 1 for s in steps], face].tolist()
           for face in range(6)}
 series["1/6"] = [1 / 6] * len(steps)
 try:
-    plot(steps, series, title="Running estimates of P(face)", xlabel="rolls")  # noqa: F821
+    plot(series, x=steps, title="Running estimates of P(face)",  # noqa: F821
+         xlabel="rolls", ylabel="relative frequency")
 except NameError:
     print("(plot() is available when this runs in the explorer kernel)")

@@ -1,0 +1,202 @@
+"""Find every docstring example under a target: the target itself and, for a
+module, everything defined in it and its loaded submodules, recursively.
+
+Runs where the target may be imported (the kernel), never in the UI. Values
+are read from `__dict__`s, so no property or `__getattr__` runs while walking.
+One docstring's examples form one block: they share a namespace seeded from
+the module that defines the object, as doctest and xdoctest do.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from explorer.core.examples import extract_examples
+from explorer.core.model import Example, Record
+from explorer.core.objects import is_class
+from explorer.core.resolve import resolve
+
+
+@dataclass(slots=True)
+class ExampleBlock(Record):
+    """The examples of one docstring, with where they live."""
+
+    qualname: str  # module.Class.method
+    module: str  # seeds the namespace: the module that defines the object
+    examples: list[Example] = field(default_factory=list)
+    file: str | None = None
+    lineno: int | None = None  # file line of the first example, when the source is known
+
+    @property
+    def location(self) -> str:
+        return f"{self.qualname}:{self.lineno}" if self.lineno else self.qualname
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExampleBlock:
+        examples = [Example(**e) for e in data.get("examples", [])]
+        return cls(data["qualname"], data["module"], examples, data.get("file"),
+                   data.get("lineno"))
+
+
+def collect_blocks(target: str) -> list[ExampleBlock]:
+    """Every example block of `target` and its members, in a stable order."""
+    resolved = resolve(target)
+    walker = _Walker()
+    obj = resolved.obj
+    if isinstance(obj, types.ModuleType):
+        walker.module(obj, root=obj.__name__)
+    elif is_class(obj):
+        walker.klass(obj, _module_name(obj, resolved.module.__name__), _qualname(obj, target))
+    else:
+        walker.callable(obj, _module_name(obj, resolved.module.__name__), target)
+    return walker.blocks
+
+
+def collect_block_dicts(target: str) -> list[dict[str, Any]]:
+    """`collect_blocks` as JSON-ready dicts (for a protocol reply)."""
+    return [block.to_dict() for block in collect_blocks(target)]
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[ExampleBlock] = []
+        self._seen: set[int] = set()
+
+    def _first_visit(self, obj: Any) -> bool:
+        key = id(obj)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def module(self, module: types.ModuleType, root: str) -> None:
+        if not self._first_visit(module):
+            return
+        self._add(module, module.__name__, module.__name__)
+        for value in _own_values(module):
+            self._member_of_module(value, module, root)
+        for name, submodule in _loaded_submodules(module):
+            if _is_within(name, root):
+                self.module(submodule, root)
+
+    def _member_of_module(self, value: Any, module: types.ModuleType, root: str) -> None:
+        if isinstance(value, types.ModuleType):
+            if _is_within(value.__name__, root):
+                self.module(value, root)
+            return
+        home = _module_name(value, None)
+        # Only what is defined here: re-exports are walked where they are defined.
+        if home is None or not _is_within(home, root):
+            return
+        if is_class(value):
+            self.klass(value, home, _qualname(value, f"{home}.{value.__name__}"))
+        elif callable(value):
+            self.callable(value, home, f"{home}.{getattr(value, '__qualname__', '?')}")
+
+    def klass(self, klass: type, module: str, qualname: str) -> None:
+        if not self._first_visit(klass):
+            return
+        self._add(klass, module, qualname)
+        for name, raw in _class_dict(klass).items():
+            value = _unwrap(raw)
+            if is_class(value):
+                if getattr(value, "__module__", None) == module:
+                    self.klass(value, module, f"{qualname}.{name}")
+            elif value is not None and self._first_visit(value):
+                self._add(value, module, f"{qualname}.{name}")
+
+    def callable(self, obj: Any, module: str, qualname: str) -> None:
+        obj = _unwrap(obj) or obj
+        if self._first_visit(obj):
+            self._add(obj, module, qualname)
+
+    def _add(self, obj: Any, module: str, qualname: str) -> None:
+        doc = _docstring(obj)
+        if not doc or ">>>" not in doc:
+            return
+        examples = extract_examples(inspect.cleandoc(doc))
+        if examples:
+            file, lineno = _example_line(obj, doc, examples[0])
+            self.blocks.append(ExampleBlock(qualname, module, examples, file, lineno))
+
+
+def _own_values(module: types.ModuleType) -> Iterator[Any]:
+    try:
+        namespace = dict(vars(module))
+    except TypeError:
+        return
+    for name, value in namespace.items():
+        if not (name.startswith("__") and name.endswith("__")):
+            yield value
+
+
+def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.ModuleType]]:
+    """Submodules already imported (no new imports: importing can run anything)."""
+    if not hasattr(module, "__path__"):
+        return []
+    prefix = module.__name__ + "."
+    found = [(name, sub) for name, sub in list(sys.modules.items())
+             if name.startswith(prefix) and "." not in name[len(prefix):]
+             and isinstance(sub, types.ModuleType)]
+    return sorted(found, key=lambda item: item[0])
+
+
+def _is_within(name: str, root: str) -> bool:
+    return name == root or name.startswith(root + ".")
+
+
+def _module_name(value: Any, default: str | None) -> str | None:
+    try:
+        name = type.__getattribute__(value, "__module__") if is_class(value) else value.__module__
+    except Exception:  # noqa: BLE001 - anything may raise on a hostile object
+        return default
+    return name if isinstance(name, str) else default
+
+
+def _qualname(klass: Any, default: str) -> str:
+    module, name = _module_name(klass, None), getattr(klass, "__qualname__", None)
+    return f"{module}.{name}" if module and isinstance(name, str) else default
+
+
+def _class_dict(klass: type) -> dict[str, Any]:
+    return dict(type.__dict__["__dict__"].__get__(klass))
+
+
+def _unwrap(raw: Any) -> Any:
+    """The function behind a classmethod/staticmethod/property; functions as they are."""
+    if isinstance(raw, staticmethod | classmethod):
+        return raw.__func__
+    if isinstance(raw, property):
+        return raw.fget if raw.__doc__ is None else raw
+    if isinstance(raw, types.FunctionType | types.BuiltinFunctionType):
+        return raw
+    return raw if callable(raw) and _docstring(raw) else None
+
+
+def _docstring(obj: Any) -> str | None:
+    try:
+        doc = type.__dict__["__dict__"].__get__(obj).get("__doc__") if is_class(obj) \
+            else getattr(obj, "__doc__", None)
+    except Exception:  # noqa: BLE001
+        return None
+    return doc if isinstance(doc, str) else None
+
+
+def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int | None]:
+    """File and line of the first example, found by matching its text in the source."""
+    try:
+        file = inspect.getsourcefile(obj) if not isinstance(obj, property) else \
+            inspect.getsourcefile(obj.fget)
+        lines, start = inspect.getsourcelines(obj.fget if isinstance(obj, property) else obj)
+    except (OSError, TypeError):
+        return None, None
+    wanted = first.source.splitlines()[0].strip()
+    for offset, line in enumerate(lines):
+        if ">>>" in line and line.split(">>>", 1)[1].strip() == wanted:
+            return file, max(start, 1) + offset
+    return file, start or None
