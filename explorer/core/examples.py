@@ -1,8 +1,8 @@
 """Find the `>>>` examples in a docstring, wherever they stand.
 
-xdoctest's parser does the parsing (torch writes its examples for xdoctest):
-it splits a docstring into "parts", each a run of statements ending at an
-expected output or a directive line. One part is one Example here. As in
+xdoctest's parser does the parsing (torch writes its examples for xdoctest).
+One Example is a run of consecutive `>>>` statements up to and including the
+one whose expected output follows (or the end of the run). As in
 xdoctest, a directive on a line of its own (`>>> # xdoctest: +SKIP`) stays in
 force for the rest of the docstring; an inline one covers its own part.
 All examples of one docstring are meant to share one namespace, in order.
@@ -40,26 +40,52 @@ def extract_examples(docstring: str | None) -> list[Example]:
         return []
     examples: list[Example] = []
     block_state: list[str] = []
+    pending: Example | None = None  # statements without output, waiting for the next part
     for part in parts:
         if isinstance(part, str) or not getattr(part, "source", "").strip():
+            _flush(pending, examples)
+            pending = None
             continue
         own: list[str] = list(block_state)
         for directive in part.directives:
             text = _directive_text(directive)
-            if directive.inline:
-                own = _apply(own, text)
-            else:
+            if not directive.inline:
                 block_state = _apply(block_state, text)
-                own = _apply(own, text)
-        examples.append(
-            Example(
-                source=part.source,
-                want=part.want or "",
-                directives=own,
-                lineno=part.line_offset,
+            own = _apply(own, text)
+        current = Example(part.source, part.want or "", own, part.line_offset)
+        if pending is not None and _follows(pending, current):
+            current = Example(
+                f"{pending.source}\n{current.source}",
+                current.want,
+                _merge_directives(pending.directives, current.directives),
+                pending.lineno,
             )
-        )
+        else:
+            _flush(pending, examples)
+        pending = None
+        if current.want:
+            examples.append(current)
+        else:
+            pending = current
+    _flush(pending, examples)
     return examples
+
+
+def _follows(first: Example, second: Example) -> bool:
+    """xdoctest splits a run of `>>>` lines at every expression; we keep runs whole."""
+    return first.lineno + len(first.source.splitlines()) == second.lineno
+
+
+def _merge_directives(first: list[str], second: list[str]) -> list[str]:
+    merged = list(first)
+    for directive in second:
+        merged = _apply(merged, directive)
+    return merged
+
+
+def _flush(pending: Example | None, examples: list[Example]) -> None:
+    if pending is not None:
+        examples.append(pending)
 
 
 def is_skipped(example: Example) -> bool:

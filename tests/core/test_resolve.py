@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import builtins
+import json
+
+import pytest
+
+from explorer.core.resolve import TargetError, resolve
+
+
+@pytest.mark.parametrize(
+    ("target", "expected_type"),
+    [
+        ("json", "module"),
+        ("json.dumps", "function"),
+        ("builtins.print", "builtin_function_or_method"),
+        ("collections.OrderedDict", "type"),
+        ("torch.distributions.Multinomial.log_prob", "function"),
+    ],
+)
+def test_resolves_dotted_names(target: str, expected_type: str) -> None:
+    assert type(resolve(target).obj).__name__ == expected_type
+
+
+def test_longest_module_prefix_is_imported_and_rest_is_attributes() -> None:
+    resolved = resolve("torch.distributions.Multinomial.log_prob")
+    assert resolved.module.__name__ == "torch.distributions"
+    assert resolved.attr_path == ("Multinomial", "log_prob")
+
+
+def test_returns_the_real_objects() -> None:
+    assert resolve("json").obj is json
+    assert resolve("builtins.print").obj is builtins.print
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "empty target"),
+        ("   ", "empty target"),
+        ("os; rm -rf /", "not a dotted Python name"),
+        ("__import__('os')", "not a dotted Python name"),
+        ("json..dumps", "not a dotted Python name"),
+        ("json.class", "not a dotted Python name"),
+        ("no.such.module", "no module named 'no'"),
+        ("json.NoSuch", "json has no attribute 'NoSuch'"),
+        ("torch.distributions.NoSuch", "has no attribute 'NoSuch'"),
+    ],
+)
+def test_bad_targets_give_one_line_errors(target: str, message: str) -> None:
+    with pytest.raises(TargetError) as info:
+        resolve(target)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_module_getattr_raising_keyerror_is_reported() -> None:
+    with pytest.raises(TargetError, match="raised KeyError"):
+        resolve("hostile_objects.nothing")
+
+
+def test_import_errors_say_type_and_message(tmp_path, monkeypatch) -> None:
+    (tmp_path / "raises_on_import.py").write_text("raise ValueError('bad module')\n")
+    (tmp_path / "exits_on_import.py").write_text("import sys\nsys.exit(3)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(TargetError, match="raised ValueError: bad module"):
+        resolve("raises_on_import")
+    with pytest.raises(TargetError, match=r"called sys.exit\(3\)"):
+        resolve("exits_on_import")
