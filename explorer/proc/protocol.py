@@ -19,6 +19,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from explorer.errors import UsageError
+
 Message = dict[str, Any]
 Emit = Callable[..., None]  # emit(event_name, **data)
 Handler = Callable[[dict[str, Any], Emit], Any]
@@ -76,6 +78,9 @@ def claim_protocol_fds() -> Channel:
 
 
 def error_payload(exc: BaseException) -> dict[str, str]:
+    """The reply for a failed request; a UsageError is one line, no traceback."""
+    if isinstance(exc, UsageError):
+        return {"type": "UsageError", "message": str(exc), "traceback": ""}
     return {
         "type": type(exc).__name__,
         "message": str(exc),
