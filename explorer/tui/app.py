@@ -1,0 +1,98 @@
+"""The Textual app: one factory (`create_app`) for the CLI, the tests and the snapshots.
+
+The UI process never imports the target: a worker subprocess (via Backend)
+answers every question. When the target lives under torch the worker starts
+importing torch while Textual is still painting its first frame.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from explorer.tui.backend import (
+    DEFAULT_TIMEOUT,
+    Backend,
+    ClientFactory,
+    worker_client_factory,
+)
+from explorer.tui.recent import RecentTargets
+from explorer.tui.screens.explorer import ExplorerScreen
+from explorer.tui.screens.home import HomeScreen
+
+WARM_PACKAGES = ("torch",)  # slow to import: start it before the first request
+
+
+class ExplorerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "explore"
+    BINDINGS = [
+        Binding("question_mark", "toggle_keys", "Keys"),
+        Binding("ctrl+q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        target: str | None = None,
+        *,
+        backend: Backend | None = None,
+        recent: RecentTargets | None = None,
+        runnable: bool = False,
+    ) -> None:
+        super().__init__()
+        self.initial_target = target
+        self.backend = backend or Backend()
+        self.recent = recent or RecentTargets()
+        self.runnable = runnable
+
+    def on_mount(self) -> None:
+        self.start_backend()
+        if self.initial_target:
+            self.open_target(self.initial_target)
+        else:
+            self.push_screen(HomeScreen(self.recent.load()))
+
+    @work(group="backend")
+    async def start_backend(self) -> None:
+        await self.backend.client()
+
+    def open_target(self, target: str) -> None:
+        self.recent.add(target)
+        if isinstance(self.screen, ExplorerScreen):
+            self.screen.open_target(target)
+        else:
+            self.push_screen(ExplorerScreen(self.backend, target, runnable=self.runnable))
+
+    @on(HomeScreen.TargetChosen)
+    def _target_chosen(self, event: HomeScreen.TargetChosen) -> None:
+        self.open_target(event.target)
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def on_unmount(self) -> None:
+        await self.backend.close()
+
+
+def create_app(
+    target: str | None = None,
+    *,
+    client_factory: ClientFactory | None = None,
+    timeout: float | None = None,
+    recent: RecentTargets | None = None,
+    runnable: bool = False,
+) -> ExplorerApp:
+    """The app as the CLI runs it; tests pass a shorter timeout or their own recent store."""
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    warm = [top for top in WARM_PACKAGES if target and target.split(".", 1)[0] == top]
+    backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
+    return ExplorerApp(target, backend=backend, recent=recent, runnable=runnable)
+
+
+def run_app(target: str | None) -> int:
+    create_app(target).run()
+    return 0

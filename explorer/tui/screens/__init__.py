@@ -1,0 +1,1 @@
+"""Screens: home (pick a target) and explorer (members + doc/help/source tabs)."""

@@ -1,0 +1,67 @@
+"""`explore` with no target: type any dotted name, or pick a recent target or a suggestion."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from explorer.tui.recent import SUGGESTIONS
+
+WELCOME = (
+    "Explore a Python API: members, docs, help() and source.\n"
+    "Type a dotted name (e.g. torch.distributions) and press Enter."
+)
+
+
+class HomeScreen(Screen[None]):
+    """Posts TargetChosen; the app opens the explorer on it."""
+
+    class TargetChosen(Message):
+        def __init__(self, target: str) -> None:
+            super().__init__()
+            self.target = target
+
+    def __init__(self, recent: list[str]) -> None:
+        super().__init__()
+        self.recent = recent
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static("explore", id="home-title")
+            yield Static(WELCOME, id="home-help")
+            yield Input(placeholder="target, e.g. torch.distributions", id="target-input")
+            choices = OptionList(*self._options(), id="home-choices")
+            choices.border_title = "Recent and suggested"
+            yield choices
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        if self.recent:
+            options.append(Option(Content.styled("Recent", "bold $text-secondary"), disabled=True))
+            options += [Option(target, id=f"recent:{target}") for target in self.recent]
+        options.append(Option(Content.styled("Suggestions", "bold $text-secondary"),
+                              disabled=True))
+        options += [Option(target, id=f"suggest:{target}") for target in SUGGESTIONS]
+        return options
+
+    def on_mount(self) -> None:
+        self.query_one("#target-input", Input).focus()
+
+    @on(Input.Submitted, "#target-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        target = event.value.strip()
+        if target:
+            self.post_message(self.TargetChosen(target))
+
+    @on(OptionList.OptionSelected, "#home-choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        target = (event.option.id or "").split(":", 1)[-1]
+        if target:
+            self.post_message(self.TargetChosen(target))

@@ -1,0 +1,113 @@
+"""The Doc tab: rendered Markdown for one object, then its examples, one widget each.
+
+Each ExampleBlock posts ExampleRunRequested / ExampleEditRequested; whoever owns
+a kernel handles them (the Run/Edit buttons appear only when `runnable`).
+Clicking a cross-reference posts DocView.LinkFollowed with the dotted target.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
+from textual.message import Message
+from textual.widgets import Button, Markdown, Static
+
+from explorer.core.model import Doc, Example
+from explorer.tui.doc_markdown import doc_markdown
+
+
+def example_code(example: Example) -> str:
+    """The example as a doctest session: `>>>`/`...` prompts, as the docstring shows it."""
+    lines = example.source.split("\n")
+    return "\n".join(
+        ("... " if index and line[:1] in (" ", "\t", ")", "]", "}") else ">>> ") + line
+        for index, line in enumerate(lines)
+    )
+
+
+class ExampleRunRequested(Message):
+    def __init__(self, doc: Doc, index: int, example: Example) -> None:
+        super().__init__()
+        self.doc, self.index, self.example = doc, index, example
+
+
+class ExampleEditRequested(Message):
+    def __init__(self, doc: Doc, index: int, example: Example) -> None:
+        super().__init__()
+        self.doc, self.index, self.example = doc, index, example
+
+
+class ExampleBlock(Vertical):
+    """One `>>>` example: code, expected output, directives; Run/Edit when runnable."""
+
+    def __init__(self, doc: Doc, index: int, *, runnable: bool = False) -> None:
+        super().__init__(classes="example")
+        self.doc, self.index, self.runnable = doc, index, runnable
+        self.example = doc.examples[index]
+
+    def compose(self) -> ComposeResult:
+        directives = " ".join(self.example.directives)
+        title = f"Example {self.index + 1}" + (f"  {directives}" if directives else "")
+        self.border_title = title
+        yield Static(highlight(example_code(self.example), language="python"), classes="code")
+        if self.example.want:
+            yield Static(Content(self.example.want), classes="want")
+        if self.runnable:
+            with Horizontal(classes="example-actions"):
+                yield Button("Run", id="run", compact=True)
+                yield Button("Edit", id="edit", compact=True)
+            yield Vertical(classes="example-result")  # the kernel's output lands here
+
+    @on(Button.Pressed, "#run")
+    def _run(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ExampleRunRequested(self.doc, self.index, self.example))
+
+    @on(Button.Pressed, "#edit")
+    def _edit(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ExampleEditRequested(self.doc, self.index, self.example))
+
+
+class DocView(VerticalScroll):
+    """Shows a Doc; `runnable` decides whether examples get Run/Edit buttons."""
+
+    class LinkFollowed(Message):
+        def __init__(self, target: str) -> None:
+            super().__init__()
+            self.target = target
+
+    def __init__(self, *, id: str | None = None, runnable: bool = False) -> None:
+        super().__init__(id=id)
+        self.runnable = runnable
+        self.doc: Doc | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(id="doc-markdown", open_links=False)
+        yield Vertical(id="doc-examples")
+
+    async def show(self, doc: Doc) -> None:
+        self.doc = doc
+        await self.query_one("#doc-markdown", Markdown).update(doc_markdown(doc))
+        examples = self.query_one("#doc-examples", Vertical)
+        await examples.remove_children()
+        if doc.examples:
+            heading = Static(f"Examples ({len(doc.examples)})", classes="examples-title")
+            blocks = [
+                ExampleBlock(doc, index, runnable=self.runnable)
+                for index in range(len(doc.examples))
+            ]
+            await examples.mount(heading, *blocks)
+
+    async def show_message(self, text: str) -> None:
+        self.doc = None
+        await self.query_one("#doc-markdown", Markdown).update(text)
+        await self.query_one("#doc-examples", Vertical).remove_children()
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        self.post_message(self.LinkFollowed(event.href))
