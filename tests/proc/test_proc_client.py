@@ -1,0 +1,58 @@
+"""The synchronous client the CLI uses, and the raw JSON-lines protocol itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer.errors import UsageError
+from explorer.proc.client import SyncClient, WorkerClient, WorkerDied
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_sync_client_requests_and_survives_a_crash() -> None:
+    with SyncClient("worker", extra_path=[str(FIXTURES)]) as client:
+        assert client.request("help", target="json").startswith("Help on package json")
+        with pytest.raises(WorkerDied, match=r"signal 11"):
+            client.request("list", target="hostile.segfault_on_import")
+        assert client.request("doc", target="hostile.documented.add")["name"] == "add"
+
+
+def test_sync_kernel_runs_with_events() -> None:
+    events: list[dict] = []
+    with SyncClient("kernel", timeout=5.0) as kernel:
+        result = kernel.run("print('hi')\n40 + 2", imports=[], on_event=events.append)
+    assert result["value_repr"] == "42"
+    assert [(e["event"], e["text"]) for e in events] == [("stdout", "hi\n")]
+
+
+def test_process_errors_are_usage_errors_for_the_cli() -> None:
+    assert issubclass(WorkerDied, UsageError)
+    with pytest.raises(ValueError, match="role"):
+        WorkerClient("daemon")
+
+
+def test_raw_protocol_over_pipes() -> None:
+    """Any program can drive a worker: one JSON request per line, replies by id."""
+    requests = [
+        {"id": 1, "op": "ping", "args": {}},
+        {"id": 2, "op": "list", "args": {"target": "hostile.prints_fd1_on_import"}},
+        {"id": 3, "op": "help", "args": {"target": "not a target"}},
+    ]
+    completed = subprocess.run(
+        [sys.executable, "-m", "explorer.proc.worker"],
+        input="".join(json.dumps(r) + "\n" for r in requests),
+        capture_output=True, text=True, timeout=30,
+        env={"PYTHONPATH": str(FIXTURES), "PATH": ""},
+    )
+    replies = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [r["id"] for r in replies] == [1, 2, 3]  # the forged line printed on import is gone
+    assert "still_usable" in [m["name"] for m in replies[1]["result"]["members"]]
+    assert replies[2]["error"]["type"] == "UsageError"
+    assert completed.stderr == ""
+    assert completed.returncode == 0

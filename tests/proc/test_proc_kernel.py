@@ -1,0 +1,215 @@
+"""The kernel subprocess: REPL semantics, streaming, and every way a run can go wrong.
+
+Runs pass imports=[] unless they need torch, so a restart costs ~0.1 s, not
+a torch import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from explorer.proc.client import WorkerClient, WorkerError
+
+NO_TORCH: dict[str, Any] = {"imports": []}
+
+
+class Events(list):
+    """Collects streamed events with the time each arrived."""
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.append({**event, "at": time.monotonic()})
+
+    def text(self, stream: str = "stdout") -> str:
+        return "".join(e["text"] for e in self if e["event"] == stream)
+
+
+async def test_last_expression_value_is_shown_like_a_repl(kernel: WorkerClient) -> None:
+    assert (await kernel.run("1 + 1", **NO_TORCH))["value_repr"] == "2"
+    assert (await kernel.run("x = 5", **NO_TORCH))["value_repr"] is None
+    assert (await kernel.run("'a' * 3", **NO_TORCH))["value_repr"] == "'aaa'"
+    assert (await kernel.run("None", **NO_TORCH))["value_repr"] is None
+
+
+async def test_multi_statement_code_and_persistent_variables(kernel: WorkerClient) -> None:
+    result = await kernel.run("a = 2\nb = a * 10\ndef f(n):\n    return n + b\nf(1)", **NO_TORCH)
+    assert result["status"] == "ok" and result["value_repr"] == "21"
+    assert (await kernel.run("f(a)"))["value_repr"] == "22"
+    names = [v["name"] for v in await kernel.request("variables")]
+    assert names == ["a", "b", "f"]
+    fresh = await kernel.run("'a' in globals()", fresh=True, **NO_TORCH)
+    assert fresh["value_repr"] == "False"
+
+
+async def test_compound_last_statement_echoes_like_the_prompt(kernel: WorkerClient) -> None:
+    events = Events()
+    result = await kernel.run("for i in range(3):\n    i * 10", on_event=events, **NO_TORCH)
+    assert events.text() == "0\n10\n20\n"
+    assert result["value_repr"] is None
+
+
+async def test_output_streams_in_order_before_the_result(kernel: WorkerClient) -> None:
+    events = Events()
+    code = (
+        "import os, sys, time\n"
+        "print('one')\n"
+        "os.write(1, b'two (fd 1)\\n')\n"
+        "print('three')\n"
+        "print('oops', file=sys.stderr)\n"
+        "time.sleep(0.8)\n"
+        "print('four')\n"
+    )
+    result = await kernel.run(code, on_event=events, **NO_TORCH)
+    finished = time.monotonic()
+    assert result["status"] == "ok"
+    assert events.text() == "one\ntwo (fd 1)\nthree\nfour\n"
+    assert events.text("stderr") == "oops\n"
+    first = next(e for e in events if "one" in e.get("text", ""))
+    assert finished - first["at"] > 0.5  # streamed while the code still ran
+
+
+async def test_error_has_a_traceback_of_the_users_frames_only(kernel: WorkerClient) -> None:
+    result = await kernel.run("def f():\n    return 1 / 0\n\nf()", **NO_TORCH)
+    assert result["status"] == "error"
+    assert result["exception"] == "ZeroDivisionError: division by zero"
+    assert result["traceback"].startswith("Traceback (most recent call last):\n  File \"<snippet")
+    assert "line 2, in f\n    return 1 / 0" in result["traceback"]
+    assert "explorer" not in result["traceback"]
+
+
+async def test_syntax_error_is_an_error_result(kernel: WorkerClient) -> None:
+    result = await kernel.run("def broken(:\n    pass", **NO_TORCH)
+    assert result["status"] == "error"
+    assert result["exception_type"] == "SyntaxError"
+    assert "explorer" not in result["traceback"]
+
+
+async def test_input_gets_eof_at_once(kernel: WorkerClient) -> None:
+    started = time.monotonic()
+    result = await kernel.run("input('name? ')", **NO_TORCH)
+    assert result["exception"] == "EOFError: EOF when reading a line"
+    assert time.monotonic() - started < 2
+
+
+async def test_infinite_loop_times_out_then_the_kernel_keeps_its_state(
+    kernel: WorkerClient,
+) -> None:
+    await kernel.run("kept = 'still here'", **NO_TORCH)
+    started = time.monotonic()
+    result = await kernel.run("while True:\n    pass", timeout=1.0)
+    assert time.monotonic() - started < 1.0 + 2
+    assert result["status"] == "timeout"
+    assert result["message"] == "timed out after 1 s (interrupted)"
+    assert "KeyboardInterrupt" in result["traceback"] and "explorer" not in result["traceback"]
+    assert (await kernel.run("kept"))["value_repr"] == "'still here'"
+
+
+async def test_loop_that_ignores_sigint_is_killed_and_replaced(kernel: WorkerClient) -> None:
+    pid = kernel.pid
+    code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    started = time.monotonic()
+    result = await kernel.run(code, timeout=1.0, **NO_TORCH)
+    assert time.monotonic() - started < 1.0 + 2
+    assert result["status"] == "timeout"
+    assert "kernel killed and restarted" in result["message"]
+    assert (await kernel.run("6 * 7", **NO_TORCH))["value_repr"] == "42"
+    assert kernel.pid != pid
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("import os\nos._exit(3)", "kernel exited (exit code 3) — restarted"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)",
+         "kernel died (signal 11 SIGSEGV) — restarted"),
+        ("import ctypes\nctypes.string_at(0)", "kernel died (signal 11 SIGSEGV) — restarted"),
+    ],
+)
+async def test_crash_is_reported_and_the_next_run_works(
+    kernel: WorkerClient, code: str, message: str
+) -> None:
+    result = await kernel.run(code, **NO_TORCH)
+    assert result == {"status": "crashed", "message": message, "value_repr": None}
+    assert (await kernel.run("1 + 2", **NO_TORCH))["value_repr"] == "3"
+
+
+async def test_20_mb_of_output_is_truncated_with_a_note(kernel: WorkerClient) -> None:
+    events = Events()
+    started = time.monotonic()
+    result = await kernel.run("print('x' * (20 * 2**20))\n'done'", timeout=5.0,
+                              on_event=events, **NO_TORCH)
+    assert time.monotonic() - started < 5.0 + 2
+    assert result["status"] == "ok" and result["truncated"] is True
+    assert result["value_repr"] == "'done'"
+    assert len(events.text()) == 1_000_000
+    notes = [e for e in events if e.get("truncated")]
+    assert len(notes) == 1 and "output truncated" in notes[0]["text"]
+    assert len(events) < 100  # coalesced, never a flood of tiny events
+
+
+async def test_50_gb_allocation_is_a_memory_status(kernel: WorkerClient) -> None:
+    result = await kernel.run("block = bytearray(50 * 2**30)", **NO_TORCH)
+    assert result["status"] == "memory"
+    assert result["message"] == "out of memory: the kernel's memory cap is 4 GiB"
+    assert (await kernel.run("len(bytearray(10 * 2**20))"))["value_repr"] == "10485760"
+
+
+async def test_interrupt_key_stops_a_run(kernel: WorkerClient) -> None:
+    run = asyncio.create_task(kernel.run("import time\ntime.sleep(30)", **NO_TORCH))
+    await asyncio.sleep(0.5)
+    kernel.interrupt()
+    result = await asyncio.wait_for(run, 5)
+    assert result["status"] == "interrupted"
+    assert result["exception"] == "KeyboardInterrupt"
+
+
+async def test_cancelled_run_is_interrupted_and_the_stream_stays_in_step(
+    kernel: WorkerClient,
+) -> None:
+    run = asyncio.create_task(kernel.run("import time\ntime.sleep(30)\n'late'", **NO_TORCH))
+    await asyncio.sleep(0.5)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    started = time.monotonic()
+    assert (await kernel.run("'next'"))["value_repr"] == "'next'"
+    assert time.monotonic() - started < 2
+
+
+async def test_seed_module_globals_like_doctest(kernel: WorkerClient) -> None:
+    result = await kernel.run("dumps({'a': 1}), __name__", seed_module="json.dumps",
+                              **NO_TORCH)
+    assert result["value_repr"] == "('{\"a\": 1}', 'json')"
+    names = [v["name"] for v in await kernel.request("variables")]
+    assert names == []  # the seed's own globals are not the user's variables
+    await kernel.request("reset", imports=[])
+    missing = await kernel.run("dumps")
+    assert missing["exception"] == "NameError: name 'dumps' is not defined"
+
+
+async def test_bad_seed_is_an_error_result(kernel: WorkerClient) -> None:
+    result = await kernel.run("1", seed_module="no_such_module_here", **NO_TORCH)
+    assert result["status"] == "error"
+    assert result["exception"] == "TargetError: no module named 'no_such_module_here'"
+
+
+async def test_output_from_background_threads_is_kept_for_later(kernel: WorkerClient) -> None:
+    code = ("import threading, time\n"
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('late'))).start()")
+    await kernel.run(code, **NO_TORCH)
+    await asyncio.sleep(0.6)
+    assert "late" in await kernel.request("output")
+
+
+async def test_session_variables_can_be_inspected(kernel: WorkerClient) -> None:
+    await kernel.run("class Foo:\n    '''A foo.'''\n    def bar(self):\n        'Bar it.'\n",
+                     **NO_TORCH)
+    listing = await kernel.request("list", target="Foo", scope="session")
+    assert [(m["name"], m["qualname"]) for m in listing["members"]] == [("bar", "Foo.bar")]
+    doc = await kernel.request("doc", target="Foo.bar", scope="session")
+    assert doc["summary"] == "Bar it."
+    with pytest.raises(WorkerError, match="the kernel has no variable 'nope'"):
+        await kernel.request("doc", target="nope", scope="session")
