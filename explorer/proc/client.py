@@ -91,6 +91,7 @@ class WorkerClient:
         return child.process.pid if child and child.process.returncode is None else None
 
     async def start(self) -> None:
+        self._closed = False
         if self._child is None or self._child.death is not None:
             await self._spawn()
 
@@ -194,7 +195,8 @@ class WorkerClient:
             while line := await stream.readline():
                 self._dispatch(child, line)
         except (ValueError, asyncio.LimitOverrunError, ConnectionError):
-            pass  # a broken stream is handled like a death below
+            # An unreadable reply: the stream is out of step for good, so end the child.
+            self._signal(child, signal.SIGKILL, group=True)
         returncode = await child.process.wait()
         if child.stderr_reader is not None:
             with contextlib.suppress(TimeoutError, Exception):

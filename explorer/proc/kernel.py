@@ -54,6 +54,20 @@ def set_memory_limit(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def address_space() -> dict[str, int]:
+    """VmSize/VmPeak of this process in bytes (Linux), {} elsewhere."""
+    sizes: dict[str, int] = {}
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmSize", "VmPeak"):
+                    sizes[key.lower()] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    return sizes
+
+
 def gib(size: int) -> str:
     return f"{size / (1 << 30):.3g} GiB"
 
@@ -220,6 +234,8 @@ class Kernel:
     def _execute(self, code: str, filename: str, namespace: dict[str, Any]) -> str | None:
         compiled = CompiledRun(code, filename)
         hook = sys.displayhook
+        if signal.getsignal(signal.SIGINT) != self._on_sigint:
+            signal.signal(signal.SIGINT, self._on_sigint)  # an earlier run may have replaced it
         self.running = True
         try:
             sys.displayhook = _echo
@@ -268,6 +284,10 @@ class Kernel:
             self.background.clear()
         return text
 
+    def limits(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
+        """The caps, and the address space in use now (how the memory cap was chosen)."""
+        return {"memory": self.memory_limit, "output": OUTPUT_LIMIT, **address_space()}
+
     def _in_session(self, handler: Handler) -> Handler:
         """list/doc/help/source with scope="session": the target starts at a variable."""
 
@@ -299,7 +319,7 @@ class Kernel:
             "variables": self.variables,
             "grad_graph": self.graph,
             "output": self.output,
-            "limits": lambda args, emit: {"memory": self.memory_limit, "output": OUTPUT_LIMIT},
+            "limits": self.limits,
         }
 
 

@@ -213,3 +213,22 @@ async def test_session_variables_can_be_inspected(kernel: WorkerClient) -> None:
     assert doc["summary"] == "Bar it."
     with pytest.raises(WorkerError, match="the kernel has no variable 'nope'"):
         await kernel.request("doc", target="nope", scope="session")
+
+
+async def test_a_run_cannot_disable_the_interrupt_for_later_runs(kernel: WorkerClient) -> None:
+    await kernel.run("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)", **NO_TORCH)
+    pid = kernel.pid
+    result = await kernel.run("while True:\n    pass", timeout=1.0)
+    assert result["status"] == "timeout" and kernel.pid == pid
+
+
+async def test_limits_report_the_caps_and_the_address_space(kernel: WorkerClient) -> None:
+    limits = await kernel.request("limits")
+    assert limits["memory"] == 4 * 2**30 and limits["output"] == 1_000_000
+    assert 0 < limits["vmsize"] < limits["memory"]
+
+
+async def test_memory_cap_is_configurable() -> None:
+    async with WorkerClient("kernel", memory_limit=2 * 2**30) as small:
+        result = await small.run("block = bytearray(3 * 2**30)", imports=[])
+        assert result["message"] == "out of memory: the kernel's memory cap is 2 GiB"
