@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -127,3 +130,73 @@ def test_documentation_filters_private_names_and_prints_help() -> None:
     assert ns["public"] and not any(name.startswith("_") for name in ns["public"])
     assert "Normal" in ns["public"]
     assert "Help on built-in function ones" in out
+
+
+# ---- in the kernel, as `explore --snippet` and the TUI run them ------------------------
+
+KERNEL_CHECKS = {
+    "autograd_basics": "x.grad == 4 * x: tensor([True, True, True, True])",
+    "nonscalar_backward": "same gradient: True",
+    "detach": "x.grad == u (u acts as a constant): tensor([True, True, True, True])",
+    "control_flow": "a.grad == f(a) / a: True",
+    "higher_derivatives": "two passes over one graph agree: True",
+    "derivative_limit": "autograd f'(1) = 2.0",
+    "chain_rule": "chain rule holds: True",
+    "gradient_identities": "∇_X ‖X‖_F² = 2X: True",
+    "multinomial_sampling": "each row sums to 10: True",
+    "die_frequencies": "after  10000 rolls:",
+    "documentation": "Help on built-in function ones",
+}
+
+
+def test_every_snippet_runs_in_the_kernel() -> None:
+    from explorer.proc.client import SyncClient
+
+    assert set(KERNEL_CHECKS) == EXPECTED_NAMES
+    plots: list[dict[str, Any]] = []
+    with SyncClient("kernel", timeout=60) as kernel:
+        for name, expected in KERNEL_CHECKS.items():
+            events: list[dict[str, Any]] = []
+            reply = kernel.run(snippets.get_snippet(name).code, fresh=True,
+                               on_event=events.append)
+            stdout = "".join(e.get("text", "") for e in events if e["event"] == "stdout")
+            assert reply["status"] == "ok", (name, reply)
+            assert expected in stdout, (name, stdout)
+            plots += [e for e in events if e["event"] == "plot"]
+    # The die snippet draws through the kernel's plot() instead of its fallback.
+    (plot,) = plots
+    assert [s["label"] for s in plot["series"]][-1] == "1/6"
+    assert len(plot["series"]) == 7 and plot["xlabel"] == "rolls"
+    final = [s["y"][-1] for s in plot["series"][:6]]
+    assert all(abs(p - 1 / 6) < 0.05 for p in final)
+
+
+def explore(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_cli_lists_snippets_with_titles() -> None:
+    done = explore("--snippets")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(EXPECTED_NAMES)
+    assert any(line.startswith("autograd_basics") and "Autograd basics" in line
+               for line in lines)
+
+
+def test_cli_snippet_prints_code_then_output() -> None:
+    done = explore("--snippet", "autograd_basics")
+    assert done.returncode == 0, done.stderr
+    code_at = done.stdout.index("    y = 2 * torch.dot(x, x)")
+    output_at = done.stdout.index("x.grad == 4 * x: tensor([True, True, True, True])")
+    assert done.stdout.startswith("Autograd basics")
+    assert code_at < done.stdout.index("Output") < output_at
+
+
+def test_cli_unknown_snippet_is_a_usage_error_with_close_names() -> None:
+    done = explore("--snippet", "detatch")
+    assert done.returncode == 2
+    assert done.stderr.startswith("explore: no snippet named 'detatch'; did you mean detach")
+    assert done.stderr.count("\n") == 1 and done.stdout == ""

@@ -64,7 +64,7 @@ def get_snippet(name: str) -> Snippet:
     files = _files()
     if name in files:
         return _parse(name, files[name])
-    close = difflib.get_close_matches(name, files, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(name, files, n=3, cutoff=0.6)
     if not close:
         # A fragment ("grad") should still point somewhere useful.
         close = [known for known in sorted(files) if name.lower() in known][:3]

@@ -1,0 +1,191 @@
+"""The running views: --run-examples, --snippets and --snippet NAME.
+
+Code only ever runs in kernel subprocesses (explorer.proc); this module
+formats what comes back, as text lines or one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any, TextIO
+
+from explorer import snippets
+from explorer.core import check
+from explorer.errors import UsageError
+from explorer.proc.batch import BatchReport, BlockResult, run_examples
+from explorer.proc.client import WorkerClient
+from explorer.textout import Style, indent
+
+DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
+_COUNT_WORDS = (
+    ("passed", "passed"), ("differs", "differ"), ("error", "errors"),
+    ("skipped", "skipped"), ("timeout", "timed out"), ("crashed", "crashed"),
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if args.run_examples:
+        return _run_examples(args)
+    if args.snippets:
+        return _list_snippets(args)
+    return _run_snippet(args)
+
+
+# ---- --run-examples -------------------------------------------------------------------
+
+
+def _run_examples(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    style = Style.for_stream(out)
+
+    def print_line(_index: int, result: BlockResult) -> None:
+        out.write(format_result(result, style))
+        out.flush()
+
+    callback = None if args.json else print_line
+    report = asyncio.run(run_examples(args.target, timeout=args.timeout, on_result=callback))
+    if args.json:
+        json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(summary_line(report) + "\n")
+    return 0
+
+
+def format_result(result: BlockResult, style: Style) -> str:
+    verdict = result.verdict.verdict
+    label = f"{verdict:<8}"
+    label = style.bold(label) if verdict in check.FATAL or verdict == check.DIFFERS else label
+    line = f"{label} {result.block.location}"
+    if result.message:
+        line += "  " + style.dim(f"({_one_line(result.message)})")
+    lines = [line, *(f"         note: {note}" for note in result.notes)]
+    failure = result.verdict.first_failure
+    if verdict == check.DIFFERS and failure is not None:
+        lines.append(indent(_difference(failure.expected, failure.got), 9))
+    return "\n".join(lines) + "\n"
+
+
+def _difference(expected: str, got: str) -> str:
+    if "\n" not in expected.strip() and "\n" not in got.strip():
+        return f"expected: {expected.strip()}\ngot:      {got.strip()}"
+    diff = check.unified_diff(expected.strip(), got.strip()).splitlines()
+    if len(diff) > DIFF_LINES:
+        diff = [*diff[:DIFF_LINES], f"... ({len(diff) - DIFF_LINES} more diff lines)"]
+    return "\n".join(diff)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def summary_line(report: BatchReport) -> str:
+    counts = report.counts()
+    parts = [f"{counts[key]} {word}" for key, word in _COUNT_WORDS]
+    examples = "example" if len(report.results) == 1 else "examples"
+    return (f"{', '.join(parts)} — {len(report.results)} {examples} of {report.target} "
+            f"in {report.seconds:.2f} s")
+
+
+# ---- --snippets / --snippet NAME ------------------------------------------------------
+
+
+def _list_snippets(args: argparse.Namespace) -> int:
+    library = snippets.list_snippets()
+    if args.json:
+        json.dump([s.to_dict() for s in library], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    width = max(len(s.name) for s in library)
+    style = Style.for_stream(sys.stdout)
+    for snippet in library:
+        sys.stdout.write(f"{style.bold(snippet.name.ljust(width))}  {snippet.title}\n")
+    return 0
+
+
+def _run_snippet(args: argparse.Namespace) -> int:
+    snippet = snippets.get_snippet(args.snippet)
+    out = sys.stdout
+    style = Style.for_stream(out)
+    if not args.json:
+        out.write(f"{style.heading(snippet.title)}\n\n{snippet.explanation}\n\n")
+        out.write(f"{style.bold('Code')}\n{indent(snippet.code.rstrip(), 4)}\n\n")
+        out.write(f"{style.bold('Output')}\n")
+        out.flush()
+    recorder = _SnippetOutput(None if args.json else out)
+    reply = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
+    if args.json:
+        json.dump({**snippet.to_dict(), "stdout": recorder.stdout, "stderr": recorder.stderr,
+                   "plots": recorder.plots, "result": reply}, out, indent=2,
+                  ensure_ascii=False)
+        out.write("\n")
+        return 0
+    recorder.finish(reply, style)
+    return 0
+
+
+async def _run_in_kernel(code: str, timeout: float, on_event: Any) -> dict[str, Any]:
+    async with WorkerClient("kernel", timeout=timeout) as kernel:
+        return await kernel.run(code, timeout=timeout, fresh=True, on_event=on_event)
+
+
+class _SnippetOutput:
+    """Streams a snippet's output to the terminal as it comes, and keeps it for JSON."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.stdout = ""
+        self.stderr = ""
+        self.plots: list[dict[str, Any]] = []
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        text = str(event.get("text", ""))
+        if kind == "stdout":
+            self.stdout += text
+            self._write(text)
+        elif kind == "stderr":
+            self.stderr += text
+            self._write(text)
+        elif kind == "plot":
+            # Described after the run: a plot event can overtake the text printed
+            # before it, which reaches us through the kernel's output pipe.
+            self.plots.append({k: v for k, v in event.items() if k not in ("id", "event")})
+
+    def _write(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text)
+            self.out.flush()
+
+    def finish(self, reply: dict[str, Any], style: Style) -> None:
+        if reply.get("value_repr") is not None:
+            self._write(str(reply["value_repr"]) + "\n")
+        for plot in self.plots:
+            self._write(describe_plot(plot) + "\n")
+        status = reply.get("status", "ok")
+        if status == "error":
+            self._write(str(reply.get("traceback") or reply.get("exception") or ""))
+        elif status != "ok":
+            self._write(style.bold(f"[{status}] {reply.get('message', '')}") + "\n")
+
+
+def describe_plot(plot: dict[str, Any]) -> str:
+    """A terminal stand-in for a chart: what it shows, and where each series ends."""
+    series = plot.get("series") or []
+    title = plot.get("title") or "plot"
+    points = len(series[0].get("y", [])) if series else 0
+    lines = [f"[{plot.get('kind', 'line')} plot: {title} — {len(series)} series of "
+             f"{points} points; the TUI draws it]"]
+    for entry in series:
+        ys = entry.get("y") or []
+        if ys and all(isinstance(y, int | float) for y in ys):
+            label = entry.get("label") or "series"
+            lines.append(f"    {label}: first {ys[0]:.4g}, last {ys[-1]:.4g}, "
+                         f"min {min(ys):.4g}, max {max(ys):.4g}")
+    return "\n".join(lines)
