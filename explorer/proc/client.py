@@ -16,40 +16,23 @@ import itertools
 import os
 import signal
 import sys
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from explorer.proc.errors import (
-    ProcError,
-    WorkerDied,
-    WorkerError,
-    WorkerTimeout,
-    describe_exit,
-)
-from explorer.proc.protocol import decode, encode, request
+from explorer.proc.child import Child, EventHandler, Pending
+from explorer.proc.errors import ProcError, WorkerDied, WorkerError, WorkerTimeout
 
-__all__ = ["ProcError", "SyncClient", "WorkerClient", "WorkerDied", "WorkerError",
-           "WorkerTimeout"]
-
-EventHandler = Callable[[dict[str, Any]], None]
+__all__ = ["EventHandler", "ProcError", "SyncClient", "WorkerClient", "WorkerDied",
+           "WorkerError", "WorkerTimeout"]
 
 DEFAULT_TIMEOUTS = {"worker": 30.0, "kernel": 10.0}
+SEED_ALLOWANCE = 60.0  # seconds a run may spend seeding its namespace (importing torch)
 INTERRUPT_GRACE = 1.0  # seconds a kernel gets to honour SIGINT before it is killed
-LINE_LIMIT = 1 << 28  # replies (a big listing, a source file) are one JSON line
 _UNSET: Any = object()
 
 
-class _Child:
-    """One running subprocess with its reader task and in-flight requests."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.pending: dict[int, tuple[asyncio.Future[Any], EventHandler | None]] = {}
-        self.stderr_tail: deque[str] = deque(maxlen=40)
-        self.reader: asyncio.Task[None] | None = None
-        self.stderr_reader: asyncio.Task[None] | None = None
-        self.death: WorkerDied | None = None
+class _SeedingOverran(Exception):
+    """A run's namespace took longer than SEED_ALLOWANCE to seed."""
 
 
 class WorkerClient:
@@ -66,6 +49,7 @@ class WorkerClient:
         warm: Sequence[str] = (),
         memory_limit: int | None = None,
         interrupt_grace: float = INTERRUPT_GRACE,
+        seed_timeout: float = SEED_ALLOWANCE,
     ) -> None:
         if role not in DEFAULT_TIMEOUTS:
             raise ValueError(f"role must be 'worker' or 'kernel', not {role!r}")
@@ -77,7 +61,8 @@ class WorkerClient:
         self.warm = list(warm)
         self.memory_limit = memory_limit
         self.interrupt_grace = interrupt_grace
-        self._child: _Child | None = None
+        self.seed_timeout = seed_timeout
+        self._child: Child | None = None
         self._ids = itertools.count(1)
         self._lock: asyncio.Lock | None = None
         self._warming: set[asyncio.Task[Any]] = set()
@@ -88,7 +73,7 @@ class WorkerClient:
     @property
     def pid(self) -> int | None:
         child = self._child
-        return child.process.pid if child and child.process.returncode is None else None
+        return child.process.pid if child is not None and child.alive else None
 
     async def start(self) -> None:
         self._closed = False
@@ -104,22 +89,13 @@ class WorkerClient:
         for task in list(self._warming):
             task.cancel()
         child, self._child = self._child, None
-        if child is None:
-            return
-        stdin = child.process.stdin
-        if stdin is not None and not stdin.is_closing():
-            stdin.close()  # the child's serve loop ends at EOF
-        try:
-            await asyncio.wait_for(child.process.wait(), 1.0)
-        except TimeoutError:
-            self._signal(child, signal.SIGKILL, group=True)
-            await child.process.wait()
-        await self._finish(child)
+        if child is not None:
+            await child.close()
 
     def interrupt(self) -> None:
         """Send SIGINT: the kernel's running code gets KeyboardInterrupt."""
         if self._child is not None:
-            self._signal(self._child, signal.SIGINT, group=False)
+            self._child.signal(signal.SIGINT, group=False)
 
     def _command(self) -> list[str]:
         command = [sys.executable, "-m", f"explorer.proc.{self.role}"]
@@ -136,22 +112,8 @@ class WorkerClient:
         return env
 
     async def _spawn(self) -> None:
-        process = await asyncio.create_subprocess_exec(
-            *self._command(),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            cwd=self.cwd,
-            env=self._environment(),
-            limit=LINE_LIMIT,
-            # Its own session: the terminal's Ctrl+C never reaches it, and a kill
-            # takes any processes the user's code started along with it.
-            start_new_session=True,
-        )
-        child = _Child(process)
-        child.reader = asyncio.create_task(self._read_replies(child))
-        child.stderr_reader = asyncio.create_task(self._read_stderr(child))
-        self._child = child
+        self._child = await Child.spawn(self._command(), self.role, cwd=self.cwd,
+                                        env=self._environment())
         for module in self.warm:
             task = asyncio.create_task(self._warm(module))
             self._warming.add(task)
@@ -163,85 +125,14 @@ class WorkerClient:
 
     async def _kill(self) -> None:
         child, self._child = self._child, None
-        if child is None:
-            return
-        self._signal(child, signal.SIGKILL, group=True)
-        await child.process.wait()
-        await self._finish(child)
+        if child is not None:
+            await child.kill()
 
-    async def _finish(self, child: _Child) -> None:
-        for task in (child.reader, child.stderr_reader):
-            if task is not None:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await asyncio.wait_for(task, 1.0)
-        self._fail_pending(child, child.death or WorkerDied(f"{self.role} stopped"))
-
-    @staticmethod
-    def _signal(child: _Child, signum: int, *, group: bool) -> None:
-        if child.process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            if group:
-                os.killpg(child.process.pid, signum)
-            else:
-                child.process.send_signal(signum)
-
-    # ---- reading ----------------------------------------------------------------------
-
-    async def _read_replies(self, child: _Child) -> None:
-        stream = child.process.stdout
-        assert stream is not None
-        try:
-            while line := await stream.readline():
-                self._dispatch(child, line)
-        except (ValueError, asyncio.LimitOverrunError, ConnectionError):
-            # An unreadable reply: the stream is out of step for good, so end the child.
-            self._signal(child, signal.SIGKILL, group=True)
-        returncode = await child.process.wait()
-        if child.stderr_reader is not None:
-            with contextlib.suppress(TimeoutError, Exception):
-                await asyncio.wait_for(asyncio.shield(child.stderr_reader), 0.5)
-        child.death = WorkerDied(
-            describe_exit(self.role, returncode), returncode, "".join(child.stderr_tail)
-        )
-        self._fail_pending(child, child.death)
-
-    async def _read_stderr(self, child: _Child) -> None:
-        stream = child.process.stderr
-        assert stream is not None
-        with contextlib.suppress(ValueError, asyncio.LimitOverrunError, ConnectionError):
-            while line := await stream.readline():
-                child.stderr_tail.append(line.decode(errors="replace")[:2000])
-
-    def _dispatch(self, child: _Child, line: bytes) -> None:
-        try:
-            message = decode(line)
-        except ValueError:
-            return  # not ours; the protocol fds are private, so this is noise
-        entry = child.pending.get(message["id"])
-        if entry is None:
-            return  # the answer to a request that was cancelled or timed out
-        future, on_event = entry
-        if "event" in message:
-            if on_event is not None:
-                with contextlib.suppress(Exception):
-                    on_event(message)
-        elif not future.done():
-            if "error" in message:
-                error = message["error"] or {}
-                future.set_exception(WorkerError(
-                    str(error.get("type", "Error")), str(error.get("message", "")),
-                    str(error.get("traceback", "")),
-                ))
-            else:
-                future.set_result(message.get("result"))
-
-    @staticmethod
-    def _fail_pending(child: _Child, error: BaseException) -> None:
-        for future, _ in child.pending.values():
-            if not future.done():
-                future.set_exception(error)
-                future.exception()  # retrieved: no "never retrieved" noise if abandoned
+    async def _replace(self, child: Child) -> None:
+        """Start a fresh child after `child` died, unless that already happened."""
+        if self._child is child and not self._closed:
+            await child.finish()
+            await self._spawn()
 
     # ---- requests ---------------------------------------------------------------------
 
@@ -265,28 +156,28 @@ class WorkerClient:
             child = self._child
             assert child is not None
             request_id = next(self._ids)
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            child.pending[request_id] = (future, on_event)
+            entry = Pending(asyncio.get_running_loop().create_future(), on_event)
+            child.pending[request_id] = entry
             try:
-                return await self._exchange(child, request_id, future, op, args, limit)
+                await child.send(request_id, op, args)
+                return await self._reply(child, entry, op, args, limit)
             finally:
                 child.pending.pop(request_id, None)
 
-    async def _exchange(
-        self, child: _Child, request_id: int, future: asyncio.Future[Any],
-        op: str, args: dict[str, Any], limit: float | None,
-    ) -> Any:
+    async def _reply(self, child: Child, entry: Pending, op: str, args: dict[str, Any],
+                     limit: float | None) -> Any:
+        future = entry.future
         try:
-            stdin = child.process.stdin
-            assert stdin is not None
-            stdin.write(encode(request(request_id, op, **args)))
-            await stdin.drain()
-        except (ConnectionError, RuntimeError):
-            pass  # the reader reports the death through the future
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), limit)
+            remaining = limit
+            if op == "run" and self.role == "kernel" and limit is not None:
+                remaining = await self._run_clock(entry, limit)
+            return await asyncio.wait_for(asyncio.shield(future), remaining)
+        except _SeedingOverran:
+            return await self._overran(child, future, "seeding the namespace",
+                                       max(limit or 0.0, self.seed_timeout))
         except TimeoutError:
-            return await self._overran(child, future, op, args, limit)
+            what = f"{op} {args['target']}" if "target" in args else op
+            return await self._overran(child, future, what, limit)
         except WorkerDied:
             await self._replace(child)
             raise
@@ -295,17 +186,23 @@ class WorkerClient:
                 self.interrupt()  # cancelling a run stops it, so the kernel is free again
             raise
 
-    async def _replace(self, child: _Child) -> None:
-        """Start a fresh child after `child` died, unless that already happened."""
-        if self._child is child and not self._closed:
-            await self._finish(child)
-            await self._spawn()
+    async def _run_clock(self, entry: Pending, limit: float) -> float:
+        """Seconds left for a run whose clock starts with its code: seeding a
+        fresh namespace (importing torch) gets its own, larger allowance."""
+        waiter = asyncio.ensure_future(entry.started.wait())
+        try:
+            await asyncio.wait({entry.future, waiter}, timeout=max(limit, self.seed_timeout),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+        if entry.future.done():
+            return limit
+        if not entry.started.is_set():
+            raise _SeedingOverran
+        return max(0.0, entry.started_at + limit - asyncio.get_running_loop().time())
 
-    async def _overran(
-        self, child: _Child, future: asyncio.Future[Any], op: str,
-        args: dict[str, Any], limit: float | None,
-    ) -> Any:
-        what = f"{op} {args['target']}" if "target" in args else op
+    async def _overran(self, child: Child, future: asyncio.Future[Any], what: str,
+                       limit: float | None) -> Any:
         if self.role == "kernel":
             self.interrupt()
             try:
@@ -320,7 +217,8 @@ class WorkerClient:
             else:
                 if isinstance(result, dict) and result.get("status") == "interrupted":
                     result["status"] = "timeout"
-                    result["message"] = f"timed out after {limit:g} s (interrupted)"
+                    lead = "" if what == "run" else f"{what} "
+                    result["message"] = f"{lead}timed out after {limit:g} s (interrupted)"
                 return result
             message = (f"{what} timed out after {limit:g} s and ignored the interrupt"
                        f" — kernel killed and restarted")

@@ -220,30 +220,35 @@ class Kernel:
         with self._capturing(emit) as state:
             started = time.perf_counter()
             try:
+                self._arm_interrupt()  # seeding (a slow or hanging import) is interruptible too
                 namespace = self._namespace(args.get("seed_module"), bool(args.get("fresh")),
                                             args.get("imports"))
+                emit("started")  # the client's timeout counts from here, not from the import
                 started = time.perf_counter()
                 result["value_repr"] = self._execute(code, filename, namespace.globals)
             except BaseException as exc:  # noqa: BLE001 - every failure is a result
                 self.running = False
                 result.update(self._failure(exc))
+            finally:
+                self.running = False
             result["duration"] = time.perf_counter() - started
         result["truncated"] = state.truncated
         return result
 
-    def _execute(self, code: str, filename: str, namespace: dict[str, Any]) -> str | None:
-        compiled = CompiledRun(code, filename)
-        hook = sys.displayhook
+    def _arm_interrupt(self) -> None:
         if signal.getsignal(signal.SIGINT) != self._on_sigint:
             signal.signal(signal.SIGINT, self._on_sigint)  # an earlier run may have replaced it
         self.running = True
+
+    def _execute(self, code: str, filename: str, namespace: dict[str, Any]) -> str | None:
+        compiled = CompiledRun(code, filename)
+        hook = sys.displayhook
         try:
             sys.displayhook = _echo
             value = compiled.execute(namespace)
+            return None if value is None else short_repr(value, VALUE_REPR_LIMIT)
         finally:
-            self.running = False
             sys.displayhook = hook
-        return None if value is None else short_repr(value, VALUE_REPR_LIMIT)
 
     def _failure(self, exc: BaseException) -> dict[str, Any]:
         status = "error"

@@ -232,3 +232,21 @@ async def test_memory_cap_is_configurable() -> None:
     async with WorkerClient("kernel", memory_limit=2 * 2**30) as small:
         result = await small.run("block = bytearray(3 * 2**30)", imports=[])
         assert result["message"] == "out of memory: the kernel's memory cap is 2 GiB"
+
+
+async def test_the_run_clock_starts_after_seeding(kernel: WorkerClient) -> None:
+    """A slow seed import (torch on a busy machine) does not eat the run's timeout."""
+    result = await kernel.run("VALUE", timeout=0.5, fresh=True, seed_module="hostile.slow_import",
+                              **NO_TORCH)
+    assert result["status"] == "ok" and result["value_repr"] == "42"
+
+
+async def test_a_hanging_seed_import_times_out_and_the_kernel_recovers() -> None:
+    async with WorkerClient("kernel", seed_timeout=1.0) as kernel:
+        started = time.monotonic()
+        result = await kernel.run("1", timeout=0.5, seed_module="hostile.hang_on_import",
+                                  **NO_TORCH)
+        assert time.monotonic() - started < 1.0 + 2
+        assert result["status"] == "timeout"
+        assert result["message"] == "seeding the namespace timed out after 1 s (interrupted)"
+        assert (await kernel.run("2 + 2", fresh=True, **NO_TORCH))["value_repr"] == "4"
