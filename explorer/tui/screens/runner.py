@@ -1,0 +1,211 @@
+"""The runner: snippet library, a Python editor, run history and the kernel's variables.
+
+Code runs only in the kernel subprocess (KernelSession), from @work workers:
+runs in the exclusive "run" group, reset in its own group; interrupt is a
+plain signal and never waits. Variables persist between runs until "reset".
+Switching snippets keeps each buffer's edits, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from explorer.snippets import Snippet, list_snippets
+from explorer.tui.kernel_session import KernelSession, RunResult
+from explorer.tui.widgets.run_output import RunCard, RunOutput
+from explorer.tui.widgets.variables import VariablesPanel
+
+SCRATCH = "scratch"
+SCRATCH_TITLE = "Scratch"
+SCRATCH_HELP = ("Write Python here and press Ctrl+R to run it in the kernel. Names you "
+                "define stay for the next run; Ctrl+N starts a fresh namespace.")
+
+
+class RunnerScreen(Screen[None]):
+    """Snippets on the left, editor and run history in the middle, variables on the right."""
+
+    CSS_PATH = "../runner.tcss"
+    AUTO_FOCUS = "#editor"
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run", priority=True),
+        Binding("ctrl+g", "interrupt", "Interrupt", priority=True),
+        Binding("ctrl+n", "reset_kernel", "Reset kernel", priority=True),
+        Binding("ctrl+l", "focus_snippets", "Snippets"),
+        Binding("ctrl+t", "focus_variables", "Variables", show=False),
+        Binding("escape", "close", "Close", show=False),
+    ]
+
+    def __init__(self, session: KernelSession, *, snippet: str | None = None,
+                 snippets: list[Snippet] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.snippets = {s.name: s for s in (snippets if snippets is not None
+                                             else list_snippets())}
+        self.current = snippet if snippet in self.snippets else SCRATCH
+        self.buffers: dict[str, str] = {}  # edits per snippet, kept while switching
+        self.runs = 0
+        self.pending_seed: str | None = None  # next run starts fresh, seeded from this module
+        self._titles: dict[str, tuple[str, str]] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="runner-body"):
+            options = [Option(SCRATCH_TITLE, id=SCRATCH)] + [
+                Option(snippet.title, id=name) for name, snippet in self.snippets.items()]
+            snippet_list = OptionList(*options, id="snippet-list")
+            snippet_list.border_title = "Snippets"
+            yield snippet_list
+            with Vertical(id="runner-main"):
+                yield Static(id="snippet-title")
+                yield Static(id="snippet-explanation")
+                editor = TextArea.code_editor("", language="python", id="editor")
+                editor.border_title = "Editor  (Ctrl+R runs)"
+                yield editor
+                yield RunOutput(id="run-output",
+                                placeholder="Output of each run appears here, newest last.")
+            panel = VariablesPanel(self.session, id="variables")
+            panel.border_title = "Variables"
+            yield panel
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_buffer(self.current)
+        snippet_list = self.query_one("#snippet-list", OptionList)
+        snippet_list.highlighted = snippet_list.get_option_index(self.current)
+
+    # ---- the editor's contents ----------------------------------------------------
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#editor", TextArea)
+
+    @on(OptionList.OptionHighlighted, "#snippet-list")
+    def _snippet_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        name = event.option.id or SCRATCH
+        if name != self.current:
+            self.buffers[self.current] = self.editor.text
+            self._show_buffer(name)
+
+    @on(OptionList.OptionSelected, "#snippet-list")
+    def _snippet_selected(self, event: OptionList.OptionSelected) -> None:
+        self.editor.focus()
+
+    def _show_buffer(self, name: str) -> None:
+        self.current = name
+        snippet = self.snippets.get(name)
+        if name in self._titles:
+            title, explanation = self._titles[name]
+        elif snippet is not None:
+            title, explanation = snippet.title, snippet.explanation
+        else:
+            title, explanation = SCRATCH_TITLE, SCRATCH_HELP
+        self.query_one("#snippet-title", Static).update(Content(title))
+        self.query_one("#snippet-explanation", Static).update(
+            Content(" ".join(explanation.split())))
+        default = snippet.code if snippet is not None else ""
+        self.editor.load_text(self.buffers.get(name, default))
+
+    def load_code(self, code: str, *, title: str = "Example", explanation: str = "",
+                  seed_module: str | None = None) -> None:
+        """Put code in the scratch buffer (an example's Edit); the next run is seeded
+        from `seed_module` in a fresh namespace, as the docstring's examples expect."""
+        self.buffers[self.current] = self.editor.text
+        self._titles[SCRATCH] = (title, explanation or (
+            f"Seeded from {seed_module}: the next run starts a fresh namespace with its "
+            f"globals." if seed_module else SCRATCH_HELP))
+        self.buffers[SCRATCH] = code
+        self.pending_seed = seed_module
+        snippet_list = self.query_one("#snippet-list", OptionList)
+        self._show_buffer(SCRATCH)
+        snippet_list.highlighted = snippet_list.get_option_index(SCRATCH)
+        self.editor.focus()
+
+    # ---- running ------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return any(w.group == "run" and w.is_running for w in self.workers)
+
+    def action_run(self) -> None:
+        code = self.editor.text
+        if not code.strip():
+            self.notify("Nothing to run: the editor is empty.", severity="warning")
+            return
+        if self.busy:
+            self.notify("A run is in progress: Ctrl+G interrupts it.", severity="warning")
+            return
+        self.runs += 1
+        card = self.query_one(RunOutput).start_run(self.runs, code)
+        self.run_code(code, card)
+
+    @work(group="run", exclusive=True)
+    async def run_code(self, code: str, card: RunCard) -> RunResult:
+        seed, self.pending_seed = self.pending_seed, None
+        if seed:
+            self.query_one(RunOutput).note(f"fresh namespace seeded from {seed}")
+        result = await self.session.run(code, on_event=card.feed_event, seed_module=seed,
+                                        fresh=seed is not None)
+        card.finish(result)
+        if result.status == "crashed":
+            self.notify(result.message or "kernel died — restarted", severity="error")
+        self.query_one(VariablesPanel).refresh_variables()
+        return result
+
+    def action_interrupt(self) -> None:
+        """KeyboardInterrupt in the running code; never blocks the UI."""
+        if self.busy:
+            self.session.interrupt()
+        else:
+            self.notify("Nothing is running.")
+
+    def action_reset_kernel(self) -> None:
+        self.reset_kernel()
+
+    @work(group="reset", exclusive=True)
+    async def reset_kernel(self) -> None:
+        if self.busy:
+            self.session.interrupt()  # the reset waits for the run; make it end now
+        try:
+            await self.session.reset()
+        except Exception as exc:  # noqa: BLE001 - shown, and the next run restarts it
+            self.notify(f"reset failed: {exc}", severity="error")
+            return
+        self.pending_seed = None
+        self.query_one(RunOutput).note("kernel reset: fresh namespace")
+        self.query_one(VariablesPanel).refresh_variables()
+
+    # ---- focus and leaving --------------------------------------------------------
+
+    def action_focus_snippets(self) -> None:
+        self.query_one("#snippet-list", OptionList).focus()
+
+    def action_focus_variables(self) -> None:
+        self.query_one("#variables-table").focus()
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+
+class RunnerApp(App[None]):
+    """The runner on its own: used by tests and snapshots (and handy for trying it)."""
+
+    def __init__(self, session: KernelSession | None = None, *, snippet: str | None = None,
+                 snippets: list[Snippet] | None = None) -> None:
+        super().__init__()
+        self.session = session or KernelSession()
+        self._snippet = snippet
+        self._snippets = snippets
+
+    def on_mount(self) -> None:
+        self.push_screen(RunnerScreen(self.session, snippet=self._snippet,
+                                      snippets=self._snippets))
+
+    async def on_unmount(self) -> None:
+        await self.session.close()

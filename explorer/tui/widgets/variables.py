@@ -1,0 +1,229 @@
+"""The variables panel: what the user's runs created, and a tensor's autograd graph.
+
+Rows come from the kernel's "variables" op (name, type, and for tensors shape,
+dtype, requires_grad, grad shape, grad_fn). Moving the cursor onto a tensor
+with a grad_fn asks the kernel for its graph ("grad_graph") and shows it as a
+Tree: grad_fn -> next_functions ... -> AccumulateGrad of the leaves. Enter
+posts VariableOpenRequested so the app can open the object in the explorer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from explorer.tui.kernel_session import KernelSession
+
+GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
+
+
+def tensor_details(tensor: dict[str, Any]) -> str:
+    """`[4] float32 requires_grad grad [4] grad_fn=MulBackward0`, as the row shows it."""
+    parts = [shape_text(tensor.get("shape")), str(tensor.get("dtype", ""))]
+    if tensor.get("requires_grad"):
+        parts.append("requires_grad")
+    if tensor.get("grad_shape") is not None:
+        parts.append(f"grad {shape_text(tensor['grad_shape'])}")
+    if tensor.get("grad_fn"):
+        parts.append(f"grad_fn={tensor['grad_fn']}")
+    return " ".join(p for p in parts if p)
+
+
+def shape_text(shape: Any) -> str:
+    if shape is None:
+        return ""
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def variable_details(variable: dict[str, Any]) -> str:
+    if variable.get("tensor"):
+        return tensor_details(variable["tensor"])
+    if variable.get("error"):
+        return str(variable["error"])
+    return str(variable.get("repr", ""))
+
+
+def node_label(node: dict[str, Any]) -> Text:
+    """Tree labels are Rich Text (Tree needs it); "dim", not a colour, keeps themes intact."""
+    label = Text(str(node.get("name", "?")))
+    extra = []
+    if node.get("variable"):
+        extra.append(str(node["variable"]))
+    if node.get("shape") is not None:
+        extra.append(shape_text(node["shape"]))
+    if extra:
+        label.append("  " + " ".join(extra), style="dim")
+    if node.get("repeat"):
+        label.append("  (shown above)", style="dim")
+    return label
+
+
+class VariablesPanel(Vertical):
+    """Variables table on top, the selected tensor's autograd graph below."""
+
+    DEFAULT_CSS = """
+    VariablesPanel { height: 1fr; }
+    VariablesPanel #variables-table { height: 1fr; min-height: 4; }
+    VariablesPanel #graph-note { height: auto; color: $text-muted; padding: 0 1; }
+    VariablesPanel #graph-tree { height: 1fr; display: none; }
+    VariablesPanel.-graph #graph-tree { display: block; }
+    """
+
+    BINDINGS = [Binding("o", "open_variable", "Open in explorer", show=False)]
+
+    class VariableOpenRequested(Message):
+        """The user wants to look at a kernel variable in the explorer."""
+
+        def __init__(self, name: str, variable: dict[str, Any]) -> None:
+            super().__init__()
+            self.name = name
+            self.variable = variable
+
+    def __init__(self, session: KernelSession, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.variables: dict[str, dict[str, Any]] = {}
+        self.graph: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[str] = DataTable(id="variables-table", cursor_type="row",
+                                          zebra_stripes=True)
+        table.add_columns("name", "type", "details")
+        yield table
+        yield Static("", id="graph-note")
+        yield Tree("autograd graph", id="graph-tree")
+
+    # ---- data ---------------------------------------------------------------------
+
+    @work(group="variables", exclusive=True)
+    async def refresh_variables(self) -> None:
+        """Ask the kernel what the runs created (after a run, a reset, a restart)."""
+        try:
+            variables = await self.session.variables()
+        except Exception as exc:  # noqa: BLE001 - a dead kernel shows as a note
+            self.show_variables([])
+            self._note(f"variables unavailable: {exc}")
+            return
+        self.show_variables(variables)
+
+    def show_variables(self, variables: list[dict[str, Any]]) -> None:
+        table = self.query_one(DataTable)
+        current = self.selected_name
+        table.clear()
+        self.variables = {str(v["name"]): v for v in variables}
+        for name, variable in self.variables.items():
+            kind = str(variable.get("type", "")).removeprefix("torch.")
+            table.add_row(name, kind, variable_details(variable), key=name)
+        if current in self.variables:
+            table.move_cursor(row=table.get_row_index(current))
+        if not variables:
+            self._note("no variables yet: run some code")
+            self._show_tree(None)
+        elif self.selected_name is not None:
+            self._selected(self.selected_name)
+
+    @property
+    def selected_name(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.variables or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._selected(str(event.row_key.value))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_variable()
+
+    def action_open_variable(self) -> None:
+        name = self.selected_name
+        if name is not None:
+            self.post_message(self.VariableOpenRequested(name, self.variables[name]))
+
+    def _selected(self, name: str) -> None:
+        variable = self.variables.get(name, {})
+        tensor = variable.get("tensor") or {}
+        if tensor.get("grad_fn"):
+            self._note(f"autograd graph of {name}: loading…")
+            self.load_graph(name)
+        else:
+            self._show_tree(None)
+            if tensor:
+                why = ("a leaf: gradients accumulate in its .grad" if tensor.get("requires_grad")
+                       else "not tracked by autograd")
+                self._note(f"{name} has no grad_fn ({why})")
+            else:
+                self._note(f"{name}: {variable.get('type', '')}  (Enter opens it)")
+
+    @work(group="graph", exclusive=True)
+    async def load_graph(self, name: str) -> None:
+        try:
+            graph = await self.session.grad_graph(name)
+        except Exception as exc:  # noqa: BLE001 - shown as a note
+            self._show_tree(None)
+            self._note(f"no graph for {name}: {exc}")
+            return
+        if self.selected_name == name:
+            self.show_graph(graph)
+
+    def show_graph(self, graph: dict[str, Any]) -> None:
+        self.graph = graph
+        root = graph.get("root")
+        if root is None:
+            self._show_tree(None)
+            self._note(str(graph.get("note") or "no autograd graph"))
+            return
+        more = " (truncated)" if graph.get("truncated") else ""
+        self._note(f"autograd graph of {graph.get('target')}: {graph.get('nodes')} nodes{more}")
+        self._show_tree(root)
+
+    def _show_tree(self, root: dict[str, Any] | None) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        self.set_class(root is not None, "-graph")
+        if root is None:
+            return
+        tree.root.set_label(node_label(root))
+        _add_children(tree.root, root, depth=1)
+        tree.root.expand()
+
+    def _note(self, text: str) -> None:
+        self.query_one("#graph-note", Static).update(Content(text))
+
+    @property
+    def tree_labels(self) -> list[str]:
+        """Every node label, depth first (what tests read back)."""
+        labels: list[str] = []
+
+        def walk(node: TreeNode[Any]) -> None:
+            labels.append(str(node.label))
+            for child in node.children:
+                walk(child)
+
+        if self.has_class("-graph"):
+            walk(self.query_one(Tree).root)
+        return labels
+
+
+def _add_children(parent: TreeNode[Any], node: dict[str, Any], depth: int) -> None:
+    for child in node.get("children") or []:
+        if child.get("children"):
+            branch = parent.add(node_label(child), expand=depth < GRAPH_EXPAND_DEPTH)
+            _add_children(branch, child, depth + 1)
+        else:
+            parent.add_leaf(node_label(child))
