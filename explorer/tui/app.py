@@ -51,9 +51,9 @@ class ExplorerApp(App[None]):
         if self.initial_target:
             self.open_target(self.initial_target)
         else:
-            self.push_screen(HomeScreen(self.recent.load()))
+            self.push_screen(HomeScreen(self.recent))
 
-    @work(group="backend")
+    @work(group="backend", exit_on_error=False)
     async def start_backend(self) -> None:
         await self.backend.client()
 

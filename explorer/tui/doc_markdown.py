@@ -144,19 +144,28 @@ def doc_markdown(doc: Doc) -> str:
 def mro_from_help(help_text: str) -> list[str]:
     """The class names under pydoc's 'Method resolution order:' heading."""
     names: list[str] = []
-    lines = help_text.splitlines()
+    # Class help has a " |  " margin on every line.
+    lines = [line.strip().lstrip("|").strip() for line in help_text.splitlines()]
     for index, line in enumerate(lines):
-        if line.strip() == "Method resolution order:":
+        if line == "Method resolution order:":
             for entry in lines[index + 1 :]:
-                if not entry.strip():
+                if not entry:
                     break
-                names.append(entry.strip())
+                names.append(entry)
             break
     return names
 
 
 def _group_rank(name: str, mro: list[str]) -> tuple[int, str]:
-    return (mro.index(name) if name in mro else len(mro)), name
+    """pydoc names bases from the class's own module without the module prefix."""
+    short = name.rsplit(".", 1)[-1]
+    for rank, entry in enumerate(mro):
+        if entry == name:
+            return rank, name
+    for rank, entry in enumerate(mro):
+        if entry == short:
+            return rank, name
+    return len(mro), name
 
 
 def members_markdown(listing: Listing, mro: list[str] | None = None) -> str:

@@ -26,6 +26,7 @@ from explorer.tui.commands import MemberProvider
 from explorer.tui.doc_markdown import members_markdown, mro_from_help
 from explorer.tui.history import History, Location
 from explorer.tui.screens.links import LinkPicker
+from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.member_list import OPENABLE_KINDS, MemberList
@@ -53,6 +54,7 @@ class ExplorerScreen(Screen[None]):
         Binding("3", "show_tab('source')", "Source tab", show=False),
         Binding("4", "show_tab('members')", "Members tab", show=False),
         Binding("l", "pick_link", "Links"),
+        Binding("g", "prompt_target", "Go to"),
         Binding("e", "open_editor", "Edit source", show=False),
         Binding("escape", "cancel", "Cancel", show=False),
     ]
@@ -173,7 +175,7 @@ class ExplorerScreen(Screen[None]):
         self.tabs.active = location.tab if location.tab in TABS else "doc"
 
     # ---- listing ------------------------------------------------------------
-    @work(exclusive=True, group="listing")
+    @work(exclusive=True, group="listing", exit_on_error=False)
     async def load_listing(self, location: Location) -> None:
         self.status.start(f"importing {location.target}")
         self.member_list.loading = True
@@ -224,7 +226,7 @@ class ExplorerScreen(Screen[None]):
             self.member_list.filter_input.value = ""
             self.member_list.options.focus()
 
-    @work(group="restart")
+    @work(group="restart", exit_on_error=False)
     async def restart_worker(self) -> None:
         await self.backend.restart()
         self.status.info("import cancelled; the worker was restarted")
@@ -256,7 +258,7 @@ class ExplorerScreen(Screen[None]):
         if active and active != "doc":
             self.load_tab(active, qualname)
 
-    @work(exclusive=True, group="doc")
+    @work(exclusive=True, group="doc", exit_on_error=False)
     async def load_doc(self, qualname: str) -> None:
         await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
         doc = self._docs.get(qualname) or await self.backend.doc(qualname)
@@ -277,7 +279,7 @@ class ExplorerScreen(Screen[None]):
         if pane != "doc" and self._detail is not None:
             self.load_tab(pane, self._detail.qualname)
 
-    @work(exclusive=True, group="tab")
+    @work(exclusive=True, group="tab", exit_on_error=False)
     async def load_tab(self, tab: str, qualname: str) -> None:
         if self._shown.get(tab) == qualname:
             return
@@ -333,6 +335,13 @@ class ExplorerScreen(Screen[None]):
                 self.follow_link(link.target, link.role)
 
         self.app.push_screen(LinkPicker(doc.links), chosen)
+
+    def action_prompt_target(self) -> None:
+        def chosen(target: str | None) -> None:
+            if target:
+                self.open_target(target)
+
+        self.app.push_screen(TargetPrompt(self.target), chosen)
 
     def goto_member(self, name: str) -> None:
         """Palette jump: select `name` in the current listing (clearing the filter)."""

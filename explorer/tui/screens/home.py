@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from explorer.tui.recent import SUGGESTIONS
+from explorer.tui.recent import SUGGESTIONS, RecentTargets
 
 WELCOME = (
     "Explore a Python API: members, docs, help() and source.\n"
@@ -27,9 +27,10 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.target = target
 
-    def __init__(self, recent: list[str]) -> None:
+    def __init__(self, recent: RecentTargets) -> None:
         super().__init__()
-        self.recent = recent
+        self.store = recent
+        self.recent = recent.load()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -53,6 +54,13 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#target-input", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from the explorer: what was just opened is now the first recent target."""
+        recent = self.store.load()
+        if recent != self.recent:
+            self.recent = recent
+            self.query_one("#home-choices", OptionList).set_options(self._options())
 
     @on(Input.Submitted, "#target-input")
     def _typed(self, event: Input.Submitted) -> None:

@@ -1,0 +1,34 @@
+"""A one-line modal asking for a dotted target to open (the `g` key)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+
+class TargetPrompt(ModalScreen[str | None]):
+    """Dismisses with the typed target, or None on escape or an empty line."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+
+    def __init__(self, current: str = "") -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-dialog"):
+            field = Input(value=self.current, placeholder="dotted name, e.g. torch.autograd",
+                          id="prompt-input")
+            field.border_title = "Open target"
+            yield field
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,83 @@
+"""Doc/Listing records -> Markdown for the Doc and Members tabs."""
+
+from __future__ import annotations
+
+from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
+from explorer.tui.doc_markdown import (
+    doc_markdown,
+    linkify,
+    members_markdown,
+    mro_from_help,
+    rst_literals,
+    strip_examples,
+)
+
+
+def sample_doc() -> Doc:
+    return Doc(
+        name="log_prob",
+        qualname="pkg.Dist.log_prob",
+        kind="method",
+        signature="(value: Tensor) -> Tensor",
+        description="Log density of `value`; see `sample`.\n\nExample::\n\n"
+        "    >>> d.log_prob(x)\n    tensor(-1.)\n\nMore text.",
+        params=[Param("value", "POSITIONAL_OR_KEYWORD", "Tensor", None, None, "a | b sample")],
+        returns=Returns("Tensor", "the log density"),
+        raises=[Raises("ValueError", "when `value` is out of support")],
+        notes=[Section("Note", "Uses `sample` internally.")],
+        links=[Link("sample", "pkg.Dist.sample", "meth")],
+    )
+
+
+def test_doc_has_signature_params_returns_raises_and_notes() -> None:
+    text = doc_markdown(sample_doc())
+    assert "```python\nlog_prob(value: Tensor) -> Tensor\n```" in text
+    assert "| `value` | Tensor |  | a \\| b sample |" in text
+    assert "### Returns\n\n`Tensor` the log density" in text
+    assert "- `ValueError` when `value` is out of support" in text
+    assert "### Note\n\nUses [sample](pkg.Dist.sample) internally." in text
+    assert "see [sample](pkg.Dist.sample)" in text
+    assert ">>>" not in text and "Example::" not in text and "More text." in text
+
+
+def test_class_signature_reads_like_a_definition() -> None:
+    doc = Doc(name="Normal", qualname="pkg.Normal", kind="class", signature="(loc, scale)")
+    assert "class Normal(loc, scale)" in doc_markdown(doc)
+
+
+def test_undocumented_object_says_so() -> None:
+    assert "*No documentation.*" in doc_markdown(Doc(name="x", qualname="m.x", kind="data"))
+
+
+def test_linkify_leaves_code_blocks_and_unknown_names_alone() -> None:
+    links = {"a": "m.a"}
+    assert linkify("`a` and `b`\n    `a` in code", links) == "[a](m.a) and `b`\n    `a` in code"
+
+
+def test_rst_literal_blocks_become_fenced_code() -> None:
+    text = rst_literals("Use it like this::\n\n    x = 1\n    y = 2\n\nDone.")
+    assert text.startswith("Use it like this:\n\n```python\nx = 1\ny = 2\n```")
+    assert "Done." in text
+
+
+def test_strip_examples_keeps_the_surrounding_prose() -> None:
+    assert strip_examples("Intro.\n\n>>> 1 + 1\n2\n\nOutro.") == "Intro.\n\nOutro."
+
+
+def test_members_tab_groups_inherited_members_in_mro_order() -> None:
+    listing = Listing("pkg.C", "class", [
+        Member("own", "pkg.C.own", "method"),
+        Member("from_a", "pkg.C.from_a", "method", inherited_from="pkg.A"),
+        Member("from_b", "pkg.C.from_b", "method", inherited_from="pkg.B"),
+    ])
+    text = members_markdown(listing, ["C", "B", "pkg.A", "builtins.object"])
+    assert text.index("Own members (1)") < text.index("`pkg.B`") < text.index("`pkg.A`")
+    assert "| [own](pkg.C.own) | method |" in text
+
+
+def test_mro_is_read_from_help_text() -> None:
+    help_text = (
+        "class C(B)\n |  Method resolution order:\n |      C\n |      B\n"
+        " |      builtins.object\n |\n |  Methods defined here:\n"
+    )
+    assert mro_from_help(help_text) == ["C", "B", "builtins.object"]

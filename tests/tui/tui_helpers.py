@@ -1,0 +1,81 @@
+"""What the explorer screen shows, read back from its widgets, and a wait helper."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Markdown, Static
+
+from explorer.tui.screens.explorer import ExplorerScreen
+from explorer.tui.widgets.breadcrumb import Breadcrumb
+from explorer.tui.widgets.doc_view import DocView, ExampleBlock
+from explorer.tui.widgets.member_list import MemberList
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 20.0) -> None:
+    """Let the app run until `condition()` holds (worker answers arrive asynchronously)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def explorer(app: App) -> ExplorerScreen:
+    screen = app.screen
+    assert isinstance(screen, ExplorerScreen), f"expected the explorer, got {screen!r}"
+    return screen
+
+
+def breadcrumb(app: App) -> str:
+    return explorer(app).query_one(Breadcrumb).target
+
+
+def listed(app: App) -> list[str]:
+    """Member names in the list, in screen order (group headings left out)."""
+    options = explorer(app).query_one(MemberList).options.options
+    return [option.id for option in options if option.id]
+
+
+def headings(app: App) -> list[str]:
+    options = explorer(app).query_one(MemberList).options.options
+    return [str(option.prompt) for option in options if option.disabled]
+
+
+def selected(app: App) -> str | None:
+    member = explorer(app).query_one(MemberList).selected
+    return member.name if member else None
+
+
+def doc_qualname(app: App) -> str | None:
+    doc = explorer(app).query_one(DocView).doc
+    return doc.qualname if doc else None
+
+
+def doc_markdown(app: App) -> str:
+    return explorer(app).query_one("#doc-markdown", Markdown).source
+
+
+def example_blocks(app: App) -> list[ExampleBlock]:
+    return list(explorer(app).query(ExampleBlock))
+
+
+def status(app: App) -> str:
+    return str(explorer(app).query_one("#status", Static).render())
+
+
+def is_loaded(app: App, target: str) -> Callable[[], bool]:
+    """The listing of `target` is on screen and its selection's doc has arrived."""
+
+    def check() -> bool:
+        screen = app.screen
+        if not isinstance(screen, ExplorerScreen) or screen.listing is None:
+            return False
+        doc = screen.query_one(DocView).doc
+        return screen.listing.target == target and doc is not None and not screen.workers
+    return check
