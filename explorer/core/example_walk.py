@@ -14,6 +14,8 @@ runs of `explorer.core.examples`: a directive line such as `>>> # xdoctest:
 from __future__ import annotations
 
 import inspect
+import linecache
+import re
 import sys
 import types
 from collections.abc import Iterator
@@ -193,18 +195,39 @@ def _docstring(obj: Any) -> str | None:
 
 
 def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int | None]:
-    """File and line of the first example, found by matching its text in the source."""
+    """File and line of the first example: its text searched for from the definition on.
+
+    Cheaper than inspect.getsourcelines, which tokenizes every block it returns.
+    """
+    target = obj.fget if isinstance(obj, property) else obj
     try:
-        file = inspect.getsourcefile(obj) if not isinstance(obj, property) else \
-            inspect.getsourcefile(obj.fget)
-        lines, start = inspect.getsourcelines(obj.fget if isinstance(obj, property) else obj)
-    except (OSError, TypeError):
+        file = inspect.getsourcefile(target)
+    except TypeError:
         return None, None
+    lines = linecache.getlines(file) if file else []
+    if not lines:
+        return file, None
+    start = _definition_line(target, lines)
     wanted = first.source.splitlines()[0].strip()
-    for offset, line in enumerate(lines):
+    for index in range(start, len(lines)):
+        line = lines[index]
         if ">>>" in line and line.split(">>>", 1)[1].strip() == wanted:
-            return file, max(start, 1) + offset
-    return file, start or None
+            return file, index + 1
+    return file, start + 1
+
+
+def _definition_line(obj: Any, lines: list[str]) -> int:
+    """0-based line where `obj` is defined (0 for a module or when unknown)."""
+    code = getattr(inspect.unwrap(obj), "__code__", None) if callable(obj) else None
+    if isinstance(code, types.CodeType):
+        return max(code.co_firstlineno - 1, 0)
+    if is_class(obj):
+        name = re.escape(str(getattr(obj, "__name__", "")))
+        pattern = re.compile(rf"^\s*class\s+{name}\b")
+        for index, line in enumerate(lines):
+            if pattern.match(line):
+                return index
+    return 0
 
 
 def run_parts(docstring: str) -> list[Example]:

@@ -43,8 +43,8 @@ class BlockResult:
 
     block: ExampleBlock
     verdict: ExampleVerdict
-    seconds: float
-    notes: list[str] = field(default_factory=list)  # truncation, stderr noise, ...
+    seconds: float  # spent running its parts (kernel warm-up excluded)
+    notes: list[str] = field(default_factory=list)  # e.g. output truncated
 
     @property
     def message(self) -> str:
@@ -205,7 +205,7 @@ class _Pool:
         return any(now - since >= SPARE_AFTER for since in self.busy_since.values())
 
     async def _drain(self, number: int) -> None:
-        runner = _BlockRunner(self.clients[number], self.timeout)
+        runner = BlockRunner(self.clients[number], self.timeout)
         if number > 0:
             await runner.ensure_warm(None)  # warm up before taking a block off the queue
         while not self.queue.empty():
@@ -234,8 +234,11 @@ class _InOrder:
             self._next += 1
 
 
-class _BlockRunner:
-    """Runs blocks on one kernel, re-warming it whenever it was replaced."""
+class BlockRunner:
+    """Runs example blocks on one kernel, re-warming it whenever it was replaced.
+
+    Public for the TUI's Run button too: `await BlockRunner(client, timeout).run(block)`.
+    """
 
     def __init__(self, client: WorkerClient, timeout: float) -> None:
         self.client = client
@@ -244,7 +247,7 @@ class _BlockRunner:
         self._warm_modules: set[str] = set()
 
     async def run(self, block: ExampleBlock) -> BlockResult:
-        started = time.perf_counter()
+        running = 0.0  # time in its own runs: a kernel (re)start is not the example's
         checker = PartChecker()
         parts: list[check.PartVerdict] = []
         notes: list[str] = []
@@ -256,14 +259,16 @@ class _BlockRunner:
                 continue
             if fresh:
                 await self.ensure_warm(block.module)
+            started = time.perf_counter()
             output = await self._run_part(example.source, block.module, fresh, notes)
+            running += time.perf_counter() - started
             fresh = False
             part = checker.check(example, output)
             parts.append(part)
             if part.verdict in check.FATAL:
                 break  # the namespace is gone or broken: the later parts cannot mean much
         verdict = check.combine(parts)
-        return BlockResult(block, verdict, time.perf_counter() - started, notes)
+        return BlockResult(block, verdict, running, notes)
 
     async def ensure_warm(self, module: str | None) -> None:
         """Import torch (and the block's module) once per kernel process."""
