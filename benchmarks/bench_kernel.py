@@ -47,22 +47,33 @@ async def measure(runs: int) -> None:
         print(f"first run (seeds, imports torch): {ms(time.perf_counter() - started)}")
         for _ in range(20):  # warm up both sides
             await kernel.run("1+1")
-        trips, own = [], []
-        for _ in range(runs):
-            started = time.perf_counter()
-            result = await kernel.run("1+1")
-            trips.append(time.perf_counter() - started)
-            own.append(result["duration"])
-            assert result["value_repr"] == "2", result
-        overhead = [t - o for t, o in zip(trips, own, strict=True)]
+        for code in ("1+1", "print('hello')"):
+            trips, own = await round_trips(kernel, code, runs)
+            report(code, runs, trips, own)
         limits = await kernel.request("limits")
-    print(f"warm round trip of `1+1`, {runs} runs:")
+    print(f"seeded kernel address space: VmSize {limits['vmsize'] / 2**20:.0f} MiB, "
+          f"VmPeak {limits['vmpeak'] / 2**20:.0f} MiB; cap {limits['memory'] / 2**30:g} GiB")
+
+
+async def round_trips(kernel: WorkerClient, code: str, runs: int) -> tuple[list[float], ...]:
+    trips: list[float] = []
+    own: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = await kernel.run(code, on_event=lambda event: None)
+        trips.append(time.perf_counter() - started)
+        own.append(result["duration"])
+        assert result["status"] == "ok", result
+    return trips, own
+
+
+def report(code: str, runs: int, trips: list[float], own: list[float]) -> None:
+    overhead = [t - o for t, o in zip(trips, own, strict=True)]
+    print(f"warm round trip of `{code}`, {runs} runs:")
     print(f"  round trip   median {ms(statistics.median(trips))}  p95 {ms(percentile(trips, .95))}")
     print(f"  code's own   median {ms(statistics.median(own))}  p95 {ms(percentile(own, .95))}")
     print(f"  overhead     median {ms(statistics.median(overhead))}  "
           f"p95 {ms(percentile(overhead, .95))}   (goal <= 20 ms)")
-    print(f"seeded kernel address space: VmSize {limits['vmsize'] / 2**20:.0f} MiB, "
-          f"VmPeak {limits['vmpeak'] / 2**20:.0f} MiB; cap {limits['memory'] / 2**30:g} GiB")
 
 
 def torch_address_space() -> None:

@@ -109,6 +109,10 @@ class WorkerClient:
             paths = [*self.extra_path, env.get("PYTHONPATH", "")]
             env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         env.pop("PYTHONSTARTUP", None)
+        if self.role == "kernel":
+            # The memory cap limits address space; glibc reserves 64 MB of it per malloc
+            # arena (up to 8 per core), which on a many-core machine would eat the cap.
+            env.setdefault("MALLOC_ARENA_MAX", "2")
         return env
 
     async def _spawn(self) -> None:

@@ -1,10 +1,27 @@
 """The kernel child: runs examples and snippets in a persistent, seeded namespace.
 
-Run as `python -m explorer.proc.kernel [--memory-limit BYTES]`. Output is
-streamed as "stdout"/"stderr" events (capped per run), the last expression's
-value comes back as a repr like a REPL, and SIGINT stops a run with
-KeyboardInterrupt. The address-space cap turns a huge allocation into a
-"memory" status instead of a machine-wide out-of-memory kill.
+Run as `python -m explorer.proc.kernel [--memory-limit BYTES]`. Ops:
+
+- run {code, seed_module?, fresh?, imports?}: events "started" (namespace
+  ready; the client starts the run's clock), "stdout"/"stderr" {text} (the
+  last stderr event of a flood has truncated=true), "plot" {kind, x, series,
+  title, xlabel, ylabel}; result {status: ok|error|interrupted|memory,
+  value_repr, exception, exception_type, traceback, message, duration,
+  truncated}. The namespace persists; it is (re)seeded on the first run or
+  with fresh=true: the globals of seed_module (or of the module defining it)
+  plus `imports` (default ["torch"]) plus `plot`.
+- reset {seed_module?, imports?}; variables {} -> [{name, type, kind, repr,
+  tensor: {shape, dtype, device, requires_grad, is_leaf, grad_shape, grad_fn}}];
+  grad_graph {name} -> {target, root: {name, variable, shape, repeat,
+  children}, nodes, truncated, note}; output {clear?} (what threads printed
+  between runs); limits {} -> {memory, output, vmsize, vmpeak}.
+- list/doc/help/source/warm/ping as in the worker; with scope="session" the
+  target starts at a variable of the namespace (live object inspection).
+
+Output is capped per run, the last expression's value comes back as a repr
+like a REPL, and SIGINT stops a run with KeyboardInterrupt. The address-space
+cap turns a huge allocation into a "memory" status instead of a machine-wide
+out-of-memory kill.
 """
 
 from __future__ import annotations

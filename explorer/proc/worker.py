@@ -1,9 +1,14 @@
 """The worker child: imports targets and answers list/doc/help/source/index requests.
 
-Run as `python -m explorer.proc.worker`. Whatever the explored modules print
-on import (print, os.write(1, ...), warnings, C stdio) lands in a bounded
-capture buffer that the "output" op returns; it never reaches the terminal or
-the protocol stream.
+Run as `python -m explorer.proc.worker`. Ops: ping; list {target, private?,
+dunder?} -> Listing dict; doc {target} -> Doc dict; help {target} -> str;
+source {target} -> Source dict; warm {module} -> {module, seconds};
+output {clear?} -> str; index_entries {module} -> list of dicts. A bad target
+is an error reply of type "UsageError" with a one-line message.
+
+Whatever the explored modules print on import (print, os.write(1, ...),
+warnings, C stdio) lands in a bounded capture buffer that the "output" op
+returns; it never reaches the terminal or the protocol stream.
 """
 
 from __future__ import annotations
