@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import linecache
 import os
 import re
@@ -222,7 +223,10 @@ class Kernel:
         return self.namespace
 
     def _new_namespace(self, seed: str | None, imports: Any) -> Namespace:
-        modules = DEFAULT_IMPORTS if imports is None else tuple(str(m) for m in imports)
+        if imports is None:  # torch by default, where it is installed at all
+            modules = tuple(m for m in DEFAULT_IMPORTS if importlib.util.find_spec(m))
+        else:
+            modules = tuple(str(m) for m in imports)
         return Namespace(seed, modules, extras={"plot": make_plot(self._emit_event)})
 
     # ---- ops ----------------------------------------------------------------------
