@@ -25,7 +25,7 @@ from typing import Any
 from xdoctest import parser as xparser
 
 from explorer.core.model import Example, Record
-from explorer.core.objects import is_class
+from explorer.core.objects import defined_in, is_class
 from explorer.core.resolve import resolve
 
 
@@ -58,7 +58,8 @@ def collect_blocks(target: str) -> list[ExampleBlock]:
     if isinstance(obj, types.ModuleType):
         walker.module(obj, root=obj.__name__)
     elif is_class(obj):
-        walker.klass(obj, _module_name(obj, resolved.module.__name__), _qualname(obj, target))
+        home = _module_name(obj, resolved.module.__name__) or resolved.module.__name__
+        walker.klass(obj, home, _qualname(obj, home))
     else:
         walker.callable(obj, _module_name(obj, resolved.module.__name__), target)
     return walker.blocks
@@ -92,18 +93,19 @@ class _Walker:
                 self.module(submodule, root)
 
     def _member_of_module(self, value: Any, module: types.ModuleType, root: str) -> None:
-        if isinstance(value, types.ModuleType):
-            if _is_within(value.__name__, root):
+        if issubclass(type(value), types.ModuleType):
+            if _is_within(_dict_of(value).get("__name__", ""), root):
                 self.module(value, root)
             return
-        home = _module_name(value, None)
+        # defined_in never touches plain data, so no instance __getattr__ runs here.
+        home = defined_in(value)
         # Only what is defined here: re-exports are walked where they are defined.
         if home is None or not _is_within(home, root):
             return
         if is_class(value):
-            self.klass(value, home, _qualname(value, f"{home}.{value.__name__}"))
-        elif callable(value):
-            self.callable(value, home, f"{home}.{getattr(value, '__qualname__', '?')}")
+            self.klass(value, home, _qualname(value, home))
+        else:
+            self.callable(value, home, _qualname(value, home))
 
     def klass(self, klass: type, module: str, qualname: str) -> None:
         if not self._first_visit(klass):
@@ -112,7 +114,7 @@ class _Walker:
         for name, raw in _class_dict(klass).items():
             value = _unwrap(raw)
             if is_class(value):
-                if getattr(value, "__module__", None) == module:
+                if _module_name(value, None) == module:
                     self.klass(value, module, f"{qualname}.{name}")
             elif value is not None and self._first_visit(value):
                 self._add(value, module, f"{qualname}.{name}")
@@ -133,20 +135,17 @@ class _Walker:
 
 
 def _own_values(module: types.ModuleType) -> Iterator[Any]:
-    try:
-        namespace = dict(vars(module))
-    except TypeError:
-        return
-    for name, value in namespace.items():
+    for name, value in _dict_of(module).items():
         if not (name.startswith("__") and name.endswith("__")):
             yield value
 
 
 def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.ModuleType]]:
     """Submodules already imported (no new imports: importing can run anything)."""
-    if not hasattr(module, "__path__"):
+    namespace = _dict_of(module)
+    if "__path__" not in namespace or not isinstance(namespace.get("__name__"), str):
         return []
-    prefix = module.__name__ + "."
+    prefix = namespace["__name__"] + "."
     found = [(name, sub) for name, sub in list(sys.modules.items())
              if name.startswith(prefix) and "." not in name[len(prefix):]
              and isinstance(sub, types.ModuleType)]
@@ -157,6 +156,13 @@ def _is_within(name: str, root: str) -> bool:
     return name == root or name.startswith(root + ".")
 
 
+def _dict_of(module: types.ModuleType) -> dict[str, Any]:
+    try:
+        return dict(object.__getattribute__(module, "__dict__"))
+    except Exception:  # noqa: BLE001 - a module object with a hostile __dict__
+        return {}
+
+
 def _module_name(value: Any, default: str | None) -> str | None:
     try:
         name = type.__getattribute__(value, "__module__") if is_class(value) else value.__module__
@@ -165,9 +171,14 @@ def _module_name(value: Any, default: str | None) -> str | None:
     return name if isinstance(name, str) else default
 
 
-def _qualname(klass: Any, default: str) -> str:
-    module, name = _module_name(klass, None), getattr(klass, "__qualname__", None)
-    return f"{module}.{name}" if module and isinstance(name, str) else default
+def _qualname(value: Any, module: str) -> str:
+    """module.Qual.Name of a class or function, read without running __getattr__ hooks."""
+    try:
+        name = type.__getattribute__(value, "__qualname__") if is_class(value) \
+            else object.__getattribute__(value, "__qualname__")
+    except Exception:  # noqa: BLE001
+        name = None
+    return f"{module}.{name}" if isinstance(name, str) else f"{module}.<unnamed>"
 
 
 def _class_dict(klass: type) -> dict[str, Any]:
@@ -202,12 +213,12 @@ def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int |
     target = obj.fget if isinstance(obj, property) else obj
     try:
         file = inspect.getsourcefile(target)
-    except TypeError:
+        lines = linecache.getlines(file) if file else []
+        start = _definition_line(target, lines) if lines else 0
+    except Exception:  # noqa: BLE001 - no source (builtin, hostile object): no line
         return None, None
-    lines = linecache.getlines(file) if file else []
     if not lines:
         return file, None
-    start = _definition_line(target, lines)
     wanted = first.source.splitlines()[0].strip()
     for index in range(start, len(lines)):
         line = lines[index]

@@ -30,7 +30,7 @@ from explorer.core.resolve import validate
 from explorer.errors import UsageError
 from explorer.proc.client import ProcError, WorkerClient
 
-COLLECT_TIMEOUT = 300.0  # importing and walking a big package can take a while
+COLLECT_TIMEOUT = 120.0  # importing and walking a big package can take a while
 WARM_TIMEOUT = 120.0
 DEFAULT_KERNELS = 2
 SPARE_AFTER = 1.0  # seconds one block may hold a kernel before a spare kernel starts
