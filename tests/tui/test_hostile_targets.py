@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tui_helpers import explorer, is_loaded, listed, status, wait_for
 
+from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.widgets.member_list import MemberList
 
 SIZE = (100, 30)
@@ -64,6 +65,12 @@ async def test_module_printing_on_import_leaves_screen_and_protocol_intact(make_
         await wait_for(pilot, lambda: explorer(app).listing is not None)
         assert status(app) == ""
         assert explorer(app).listing.target == "hostile.prints_fd1_on_import"
+        await pilot.press("o")  # what the module printed is kept, and viewable
+        await wait_for(pilot, lambda: isinstance(app.screen, ModuleOutput))
+        shown = str(app.screen.query_one("#output-text", Static).render())
+        assert "print() to sys.stdout on import" in shown
+        assert "os.write to fd 1 on import" in shown
+        await pilot.press("escape")
     out, err = capfd.readouterr()
     assert "on import" not in out + err
     assert "forged" not in out + err

@@ -1,4 +1,4 @@
-"""The main screen: breadcrumb, members on the left, Doc/help()/Source/Members tabs on the right.
+"""The main screen: breadcrumb, members on the left, the detail tabs on the right.
 
 All data comes from the worker through `Backend` in Textual workers; errors of
 every worker land in `on_worker_state_changed`. Navigation (open, links,
@@ -7,7 +7,6 @@ back/forward) goes through `History[Location]`, so back restores selection and s
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shlex
 import subprocess
@@ -15,26 +14,24 @@ import subprocess
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Markdown, TabbedContent
 from textual.worker import Worker, WorkerState
 
-from explorer.core.model import Doc, Listing, Member
+from explorer.core.model import Listing
 from explorer.tui.backend import Backend, BackendError
 from explorer.tui.commands import MemberProvider
-from explorer.tui.doc_markdown import members_markdown, mro_from_help
 from explorer.tui.history import History, Location
 from explorer.tui.screens.links import LinkPicker
+from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.widgets.breadcrumb import Breadcrumb
+from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.member_list import OPENABLE_KINDS, MemberList
 from explorer.tui.widgets.status import StatusLine
-from explorer.tui.widgets.text_views import HelpView, SourceView
-
-TABS = ("doc", "help", "source", "members")
-CLASS_KINDS = ("class", "exception")
+from explorer.tui.widgets.text_views import SourceView
 
 
 class ExplorerScreen(Screen[None]):
@@ -55,6 +52,7 @@ class ExplorerScreen(Screen[None]):
         Binding("4", "show_tab('members')", "Members tab", show=False),
         Binding("l", "pick_link", "Links"),
         Binding("g", "prompt_target", "Go to"),
+        Binding("o", "module_output", "Module output", show=False),
         Binding("e", "open_editor", "Edit source", show=False),
         Binding("escape", "cancel", "Cancel", show=False),
     ]
@@ -65,35 +63,18 @@ class ExplorerScreen(Screen[None]):
         self.runnable = runnable  # examples get Run/Edit once a kernel exists
         self.history: History[Location] = History()
         self.listing: Listing | None = None
-        self.private = False
-        self.dunder = False
         self._first = Location(target)
-        self._pending: Location | None = None  # selection/scroll to restore after loading
-        self._detail: Member | None = None  # what the tabs are showing
-        self._shown: dict[str, str] = {}  # tab -> qualname it currently shows
-        self._docs: dict[str, Doc] = {}
-        self._tab_loading = "doc"
 
-    # ---- layout -------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Breadcrumb(id="breadcrumb")
         yield StatusLine(id="status")
         with Horizontal(id="body"):
             yield MemberList(id="members")
-            with Vertical(id="detail-pane"), TabbedContent(id="detail", initial="doc"):
-                with TabPane("Doc", id="doc"):
-                    yield DocView(id="doc-view", runnable=self.runnable)
-                with TabPane("help()", id="help"):
-                    yield HelpView(id="help-view")
-                with TabPane("Source", id="source"):
-                    yield SourceView(id="source-view")
-                with TabPane("Members", id="members-tab"):
-                    yield Markdown(id="class-members", open_links=False)
+            yield DetailPane(self.backend, runnable=self.runnable, id="detail-pane")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.tabs.hide_tab("members-tab")
         self.navigate(self._first)
 
     @property
@@ -102,8 +83,12 @@ class ExplorerScreen(Screen[None]):
         return current.target if current else self._first.target
 
     @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
     def tabs(self) -> TabbedContent:
-        return self.query_one("#detail", TabbedContent)
+        return self.detail.tabs
 
     @property
     def member_list(self) -> MemberList:
@@ -144,13 +129,13 @@ class ExplorerScreen(Screen[None]):
             selected=selected.name if selected else None,
             tab=self.tabs.active or "doc",
             list_scroll=self.member_list.options.scroll_y,
-            doc_scroll=self.query_one(DocView).scroll_y,
+            doc_scroll=self.detail.doc_view.scroll_y,
         )
 
     def action_back(self) -> None:
         if not self.history.can_go_back:
             if len(self.app.screen_stack) > 2:
-                self.app.pop_screen()
+                self.app.pop_screen()  # opened from the home screen: return there
             else:
                 self.notify("No earlier place", timeout=2)
             return
@@ -165,50 +150,61 @@ class ExplorerScreen(Screen[None]):
         self.navigate(self.history.forward() or self._first, record=False)
 
     def _restore(self, location: Location) -> None:
-        self._pending = location
-        members = self.member_list
-        if location.selected is not None and not members.select(location.selected):
+        members, detail = self.member_list, self.detail
+        detail.tabs.active = location.tab
+        current = members.selected
+        if location.selected is None:
+            if current is not None:
+                detail.show(current.qualname, current, location.doc_scroll)
+        elif members.select(location.selected):
+            member = members.selected
+            detail.show(f"{location.target}.{location.selected}", member, location.doc_scroll)
+        else:
             # Not in the listing (private, or filtered out): show its doc anyway.
-            self.load_detail_for(f"{location.target}.{location.selected}")
+            detail.show(f"{location.target}.{location.selected}")
         members.options.scroll_to(y=location.list_scroll, animate=False, immediate=True)
         members.options.scroll_to_highlight()
-        self.tabs.active = location.tab if location.tab in TABS else "doc"
 
     # ---- listing ------------------------------------------------------------
     @work(exclusive=True, group="listing", exit_on_error=False)
     async def load_listing(self, location: Location) -> None:
         self.status.start(f"importing {location.target}")
-        self.member_list.loading = True
+        members, detail = self.member_list, self.detail
+        members.loading = True
         try:
             listing = await self.backend.listing(
-                location.target, private=self.private, dunder=self.dunder
+                location.target, private=detail.private, dunder=detail.dunder
             )
         finally:
-            self.member_list.loading = False
+            members.loading = False
         self.status.done()
         self.listing = listing
-        self._shown.clear()
-        self.member_list.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
-        self.member_list.show(listing, select=location.selected, keep_filter=False)
+        detail.forget()
+        members.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
+        with members.prevent(MemberList.Highlighted):
+            members.show(listing, select=location.selected, keep_filter=False)
         if not listing.members:
-            self.load_detail_for(listing.target)
+            detail.show(listing.target)
         self._restore(location)
 
     def _flags(self) -> str:
-        flags = [name for name, on in (("private", self.private), ("dunder", self.dunder)) if on]
+        detail = self.detail
+        toggles = (("private", detail.private), ("dunder", detail.dunder))
+        flags = [name for name, on in toggles if on]
         return f" +{'+'.join(flags)}" if flags else ""
 
     def action_toggle_private(self) -> None:
-        self.private = not self.private
+        self.detail.private = not self.detail.private
         self._relist()
 
     def action_toggle_dunder(self) -> None:
-        self.dunder = not self.dunder
+        self.detail.dunder = not self.detail.dunder
         self._relist()
 
     def _relist(self) -> None:
-        self.notify(f"private {'on' if self.private else 'off'}, "
-                    f"dunder {'on' if self.dunder else 'off'}", timeout=2)
+        detail = self.detail
+        self.notify(f"private {'on' if detail.private else 'off'}, "
+                    f"dunder {'on' if detail.dunder else 'off'}", timeout=2)
         location = self.snapshot()
         self.listing = None
         self.load_listing(location)
@@ -231,84 +227,27 @@ class ExplorerScreen(Screen[None]):
         await self.backend.restart()
         self.status.info("import cancelled; the worker was restarted")
 
-    # ---- detail tabs --------------------------------------------------------
+    # ---- members and tabs ---------------------------------------------------
     @on(MemberList.Highlighted)
     def _member_highlighted(self, event: MemberList.Highlighted) -> None:
         member = event.member
-        self.load_detail_for(member.qualname if member else self.target, member)
+        self.detail.show(member.qualname if member else self.target, member)
 
     @on(MemberList.Activated)
     def _member_activated(self, event: MemberList.Activated) -> None:
         if event.member.kind in OPENABLE_KINDS and not event.member.error:
             self.open_target(event.member.qualname)
         else:
-            self.query_one(DocView).focus()
-
-    def load_detail_for(self, qualname: str, member: Member | None = None) -> None:
-        self._detail = member or Member(qualname.rsplit(".", 1)[-1], qualname, "data")
-        is_class = bool(member and member.kind in CLASS_KINDS)
-        if is_class:
-            self.tabs.show_tab("members-tab")
-        else:
-            if self.tabs.active == "members-tab":
-                self.tabs.active = "doc"
-            self.tabs.hide_tab("members-tab")
-        self.load_doc(qualname)
-        active = self.tabs.active
-        if active and active != "doc":
-            self.load_tab(active, qualname)
-
-    @work(exclusive=True, group="doc", exit_on_error=False)
-    async def load_doc(self, qualname: str) -> None:
-        await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
-        doc = self._docs.get(qualname) or await self.backend.doc(qualname)
-        self._docs[qualname] = doc
-        if self._detail is not None and self._detail.qualname == qualname:
-            self._detail.kind = doc.kind
-        view = self.query_one(DocView)
-        await view.show(doc)
-        pending, self._pending = self._pending, None
-        if pending is not None and pending.doc_scroll:
-            view.scroll_to(y=pending.doc_scroll, animate=False, immediate=True)
-        else:
-            view.scroll_home(animate=False)
-
-    @on(TabbedContent.TabActivated, "#detail")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = event.pane.id or "doc"
-        if pane != "doc" and self._detail is not None:
-            self.load_tab(pane, self._detail.qualname)
-
-    @work(exclusive=True, group="tab", exit_on_error=False)
-    async def load_tab(self, tab: str, qualname: str) -> None:
-        if self._shown.get(tab) == qualname:
-            return
-        self._tab_loading = tab
-        if tab == "help":
-            self.query_one(HelpView).show(await self.backend.help_text(qualname))
-        elif tab == "source":
-            self.query_one(SourceView).show(await self.backend.source(qualname))
-        elif tab == "members-tab":
-            await self._show_class_members(qualname)
-        self._shown[tab] = qualname
-
-    async def _show_class_members(self, qualname: str) -> None:
-        listing = await self.backend.listing(qualname, private=self.private, dunder=self.dunder)
-        mro = mro_from_help(await self.backend.help_text(qualname))
-        view = self.query_one("#class-members", Markdown)
-        await view.update(members_markdown(listing, mro))
+            self.detail.doc_view.focus()
 
     def action_show_tab(self, tab: str) -> None:
-        pane = "members-tab" if tab == "members" else tab
-        if pane == "members-tab" and not (self._detail and self._detail.kind in CLASS_KINDS):
+        if not self.detail.activate(tab):
             self.notify("Members is for classes", timeout=2)
-            return
-        self.tabs.active = pane
 
-    # ---- links, palette, editor --------------------------------------------
+    # ---- links, palette, editor, output ------------------------------------
     @on(DocView.LinkFollowed)
     def _link_followed(self, event: DocView.LinkFollowed) -> None:
-        doc = self.query_one(DocView).doc
+        doc = self.detail.doc_view.doc
         links = doc.links if doc else []
         role = next((link.role for link in links if link.target == event.target), "obj")
         self.follow_link(event.target, role)
@@ -324,7 +263,7 @@ class ExplorerScreen(Screen[None]):
             self.open_target(event.target)
 
     def action_pick_link(self) -> None:
-        doc = self.query_one(DocView).doc
+        doc = self.detail.doc_view.doc
         if doc is None or not doc.links:
             self.notify("No links in this doc", timeout=2)
             return
@@ -347,8 +286,8 @@ class ExplorerScreen(Screen[None]):
         """Palette jump: select `name` in the current listing (clearing the filter)."""
         members = self.member_list
         if not members.select(name):
-            members.filter_input.value = ""
-            members.show(self.listing or Listing(self.target, "module"), select=name)
+            members.show(self.listing or Listing(self.target, "module"), select=name,
+                         keep_filter=False)
         members.options.focus()
 
     def action_open_editor(self) -> None:
@@ -360,6 +299,10 @@ class ExplorerScreen(Screen[None]):
         with self.app.suspend():
             subprocess.run([*editor, f"+{source.line or 1}", source.file], check=False)
 
+    @work(group="output", exit_on_error=False)
+    async def action_module_output(self) -> None:
+        self.app.push_screen(ModuleOutput(await self.backend.output()))
+
     # ---- errors of every worker land here ----------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
@@ -370,16 +313,9 @@ class ExplorerScreen(Screen[None]):
         if group == "listing":
             self.status.error(message)
             self.member_list.clear()
-            self.call_later(self.query_one(DocView).show_message, f"**Cannot open**\n\n{message}")
-        elif group == "doc":
-            self.call_later(self.query_one(DocView).show_message, f"**No doc**\n\n{message}")
-        elif group == "tab":
-            self._shown.pop(self._tab_loading, None)
-            if self._tab_loading == "source":
-                self.query_one(SourceView).show_message(message)
-            elif self._tab_loading == "help":
-                self.query_one(HelpView).show(message)
-            else:
-                self.call_later(self.query_one("#class-members", Markdown).update, message)
+            self.call_later(self.detail.doc_view.show_message, f"**Cannot open**\n\n{message}")
+        elif group in ("doc", "tab"):
+            self.detail.show_error(group, message)
         else:
             self.status.error(message)
+

@@ -1,0 +1,137 @@
+"""The right pane: Doc, help(), Source and (for classes) Members tabs for one object.
+
+Each tab is fetched from the worker only when it is visible, and refetched
+only when the object changes. Fetch errors are raised from the workers and
+shown by the screen's single Worker.StateChanged handler via `show_error`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown, TabbedContent, TabPane
+
+from explorer.core.model import Doc, Member
+from explorer.tui.backend import Backend
+from explorer.tui.doc_markdown import members_markdown, mro_from_help
+from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.text_views import HelpView, SourceView
+
+CLASS_KINDS = ("class", "exception")
+TAB_IDS = {"doc": "doc", "help": "help", "source": "source", "members": "members-tab"}
+
+
+class DetailPane(Vertical):
+    """`show(qualname, member)` fills the tabs; `tabs.add_pane` adds more (e.g. a runner)."""
+
+    def __init__(self, backend: Backend, *, runnable: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.backend = backend
+        self.runnable = runnable
+        self.private = False
+        self.dunder = False
+        self.member: Member | None = None  # what the tabs show
+        self._shown: dict[str, str] = {}  # tab id -> qualname it currently shows
+        self._docs: dict[str, Doc] = {}
+        self._doc_scroll = 0.0  # restored once the next doc arrives (back/forward)
+        self.loading_tab = "doc"
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="detail", initial="doc"):
+            with TabPane("Doc", id="doc"):
+                yield DocView(id="doc-view", runnable=self.runnable)
+            with TabPane("help()", id="help"):
+                yield HelpView(id="help-view")
+            with TabPane("Source", id="source"):
+                yield SourceView(id="source-view")
+            with TabPane("Members", id="members-tab"):
+                yield Markdown(id="class-members", open_links=False)
+
+    def on_mount(self) -> None:
+        self.tabs.hide_tab("members-tab")
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#detail", TabbedContent)
+
+    @property
+    def doc_view(self) -> DocView:
+        return self.query_one(DocView)
+
+    @property
+    def is_class(self) -> bool:
+        return bool(self.member and self.member.kind in CLASS_KINDS)
+
+    def show(self, qualname: str, member: Member | None = None, doc_scroll: float = 0.0) -> None:
+        self.member = member or Member(qualname.rsplit(".", 1)[-1], qualname, "data")
+        self._doc_scroll = doc_scroll
+        if self.is_class:
+            self.tabs.show_tab("members-tab")
+        else:
+            if self.tabs.active == "members-tab":
+                self.tabs.active = "doc"
+            self.tabs.hide_tab("members-tab")
+        self.load_doc(qualname)
+        active = self.tabs.active
+        if active and active != "doc":
+            self.load_tab(active, qualname)
+
+    def forget(self) -> None:
+        """Listing flags changed: tabs showing member lists must refetch."""
+        self._shown.clear()
+
+    def activate(self, tab: str) -> bool:
+        pane = TAB_IDS.get(tab, tab)
+        if pane == "members-tab" and not self.is_class:
+            return False
+        self.tabs.active = pane
+        return True
+
+    @work(exclusive=True, group="doc", exit_on_error=False)
+    async def load_doc(self, qualname: str) -> None:
+        await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
+        doc = self._docs.get(qualname) or await self.backend.doc(qualname)
+        self._docs[qualname] = doc
+        if self.member is not None and self.member.qualname == qualname:
+            self.member.kind = doc.kind
+        await self.doc_view.show(doc)
+        scroll, self._doc_scroll = self._doc_scroll, 0.0
+        self.doc_view.scroll_to(y=scroll, animate=False, immediate=True)
+
+    @on(TabbedContent.TabActivated, "#detail")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or "doc"
+        if pane != "doc" and self.member is not None:
+            self.load_tab(pane, self.member.qualname)
+
+    @work(exclusive=True, group="tab", exit_on_error=False)
+    async def load_tab(self, tab: str, qualname: str) -> None:
+        if self._shown.get(tab) == qualname:
+            return
+        self.loading_tab = tab
+        if tab == "help":
+            self.query_one(HelpView).show(await self.backend.help_text(qualname))
+        elif tab == "source":
+            self.query_one(SourceView).show(await self.backend.source(qualname))
+        elif tab == "members-tab":
+            listing = await self.backend.listing(
+                qualname, private=self.private, dunder=self.dunder
+            )
+            mro = mro_from_help(await self.backend.help_text(qualname))
+            await self.query_one("#class-members", Markdown).update(members_markdown(listing, mro))
+        self._shown[tab] = qualname
+
+    def show_error(self, group: str, message: str) -> None:
+        if group == "doc":
+            self.call_later(self.doc_view.show_message, f"**No doc**\n\n{message}")
+            return
+        self._shown.pop(self.loading_tab, None)
+        if self.loading_tab == "source":
+            self.query_one(SourceView).show_message(message)
+        elif self.loading_tab == "help":
+            self.query_one(HelpView).show(message)
+        else:
+            self.call_later(self.query_one("#class-members", Markdown).update, message)
