@@ -151,6 +151,7 @@ def _collect_failure(target: str, reply: dict[str, Any]) -> str:
     if exception.startswith(("TargetError: ", "UsageError: ")):
         return exception.split(": ", 1)[1].splitlines()[0]
     why = exception.splitlines()[-1] if exception else str(reply.get("message") or "")
+    why = why.removesuffix(" — restarted")  # nothing more runs on it: no restart to speak of
     return f"could not collect the examples of {target}: {why or reply.get('status')}"
 
 

@@ -68,3 +68,10 @@ def test_torch_distributions_blocks_match_xdoctest_docstrings(target: str) -> No
     runnable = [b for b in blocks
                 if not all(check.skip_reason(p) for p in b.examples)]
     assert len(runnable) >= 34  # xdoctest passes 34 of these
+
+
+def test_hostile_module_hooks_never_run_while_collecting() -> None:
+    import hostile_objects
+
+    assert collect_blocks("hostile_objects") == []  # its __getattr__ raises KeyError
+    assert hostile_objects.SIDE_EFFECTS == []
