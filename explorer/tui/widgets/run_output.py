@@ -172,13 +172,15 @@ class RunCard(Vertical):
         if result.value_repr is not None:
             value.update(Content(f"Out[{self.number}]: ") + highlight(result.value_repr,
                                                                         language="python"))
+            value.display = True
         problem = result.traceback or result.exception
         if result.message:
             problem = f"{problem.rstrip()}\n{result.message}" if problem else result.message
         if result.truncated:
             problem = f"{problem}\n(output truncated by the kernel's cap)".lstrip()
-        self.query_one(".run-traceback", Static).update(Content(problem.rstrip()))
-        self.set_class(bool(problem), "-problem")
+        trace = self.query_one(".run-traceback", Static)
+        trace.update(Content(problem.rstrip()))
+        trace.display = bool(problem)
 
     @property
     def output_text(self) -> str:
@@ -193,8 +195,8 @@ class RunOutput(VerticalScroll):
     RunOutput .run-card { height: auto; margin: 0 0 1 0; }
     RunOutput .run-header { height: 1; }
     RunOutput .run-title { width: 1fr; color: $text-muted; padding: 0 1; }
-    RunOutput .run-value { height: auto; }
-    RunOutput .run-traceback { height: auto; color: $text-error; }
+    RunOutput .run-value { height: auto; display: none; }
+    RunOutput .run-traceback { height: auto; color: $text-error; display: none; }
     RunOutput .run-plot { height: 16; }
     RunOutput #run-placeholder { color: $text-muted; }
     """

@@ -23,6 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from explorer.tui.kernel_session import KernelSession
 
+NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows its graph here."
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
 
 
@@ -73,7 +74,7 @@ class VariablesPanel(Vertical):
     DEFAULT_CSS = """
     VariablesPanel { height: 1fr; }
     VariablesPanel #variables-table { height: 1fr; min-height: 4; }
-    VariablesPanel #graph-note { height: auto; color: $text-muted; padding: 0 1; }
+    VariablesPanel #graph-note { height: auto; max-height: 5; color: $text-muted; padding: 0 1; }
     VariablesPanel #graph-tree { height: 1fr; display: none; }
     VariablesPanel.-graph #graph-tree { display: block; }
     """
@@ -99,7 +100,7 @@ class VariablesPanel(Vertical):
                                           zebra_stripes=True)
         table.add_columns("name", "type", "details")
         yield table
-        yield Static("", id="graph-note")
+        yield Static(NO_VARIABLES, id="graph-note")
         yield Tree("autograd graph", id="graph-tree")
 
     # ---- data ---------------------------------------------------------------------
@@ -126,7 +127,7 @@ class VariablesPanel(Vertical):
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
         if not variables:
-            self._note("no variables yet: run some code")
+            self._note(NO_VARIABLES)
             self._show_tree(None)
         elif self.selected_name is not None:
             self._selected(self.selected_name)
@@ -158,17 +159,18 @@ class VariablesPanel(Vertical):
     def _selected(self, name: str) -> None:
         variable = self.variables.get(name, {})
         tensor = variable.get("tensor") or {}
+        summary = f"{name}: {variable.get('type', '')} {variable_details(variable)}"
         if tensor.get("grad_fn"):
-            self._note(f"autograd graph of {name}: loading…")
+            self._note(f"{summary}\nautograd graph: loading…")
             self.load_graph(name)
+            return
+        self._show_tree(None)
+        if tensor:
+            why = ("a leaf: gradients accumulate in its .grad" if tensor.get("requires_grad")
+                   else "not tracked by autograd")
+            self._note(f"{summary}\nno grad_fn: {why}")
         else:
-            self._show_tree(None)
-            if tensor:
-                why = ("a leaf: gradients accumulate in its .grad" if tensor.get("requires_grad")
-                       else "not tracked by autograd")
-                self._note(f"{name} has no grad_fn ({why})")
-            else:
-                self._note(f"{name}: {variable.get('type', '')}  (Enter opens it)")
+            self._note(f"{summary}\nEnter opens it in the explorer")
 
     @work(group="graph", exclusive=True)
     async def load_graph(self, name: str) -> None:
@@ -189,7 +191,10 @@ class VariablesPanel(Vertical):
             self._note(str(graph.get("note") or "no autograd graph"))
             return
         more = " (truncated)" if graph.get("truncated") else ""
-        self._note(f"autograd graph of {graph.get('target')}: {graph.get('nodes')} nodes{more}")
+        name = str(graph.get("target"))
+        variable = self.variables.get(name, {})
+        self._note(f"{name}: {variable_details(variable)}\n"
+                   f"autograd graph: {graph.get('nodes')} nodes{more}")
         self._show_tree(root)
 
     def _show_tree(self, root: dict[str, Any] | None) -> None:
