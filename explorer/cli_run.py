@@ -54,7 +54,16 @@ def _run_examples(args: argparse.Namespace) -> int:
         out.write("\n")
     else:
         out.write(summary_line(report) + "\n")
+        if report.unsearched:
+            out.write(unsearched_note(report.unsearched) + "\n")
     return 0
+
+
+def unsearched_note(names: list[str], shown: int = 5) -> str:
+    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more"
+                                        if len(names) > shown else "")
+    return (f"note: not searched, because nothing imported them: {listed} "
+            f"(run one by name: explore {names[0]} --run-examples)")
 
 
 def format_result(result: BlockResult, style: Style) -> str:

@@ -115,3 +115,13 @@ def test_unknown_target_is_one_line_and_exit_2() -> None:
     assert done.stderr.startswith("explore: ") and done.stderr.count("\n") == 1
     assert "nope" in done.stderr
     assert done.stdout == ""
+
+
+def test_submodules_nothing_imported_are_named_not_imported() -> None:
+    # tests/fixtures/hostile/__init__.py imports none of its (hostile) submodules.
+    done = explore("hostile", "--run-examples")
+    assert done.returncode == 0, done.stderr
+    summary, note = done.stdout.splitlines()[-2:]
+    assert summary.startswith("0 passed,")
+    assert note.startswith("note: not searched, because nothing imported them: ")
+    assert "hostile.segfault_on_import" in note or "more" in note

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import pkgutil
 import re
 import sys
 import types
@@ -52,6 +53,17 @@ class ExampleBlock(Record):
 
 def collect_blocks(target: str) -> list[ExampleBlock]:
     """Every example block of `target` and its members, in a stable order."""
+    return _walk(target).blocks
+
+
+def collect_block_dicts(target: str) -> dict[str, Any]:
+    """JSON-ready: {"blocks": [...], "unsearched": [submodules nobody imported]}."""
+    walker = _walk(target)
+    return {"blocks": [block.to_dict() for block in walker.blocks],
+            "unsearched": sorted(walker.unsearched)}
+
+
+def _walk(target: str) -> _Walker:
     resolved = resolve(target)
     walker = _Walker()
     obj = resolved.obj
@@ -62,17 +74,13 @@ def collect_blocks(target: str) -> list[ExampleBlock]:
         walker.klass(obj, home, _qualname(obj, home))
     else:
         walker.callable(obj, _module_name(obj, resolved.module.__name__), target)
-    return walker.blocks
-
-
-def collect_block_dicts(target: str) -> list[dict[str, Any]]:
-    """`collect_blocks` as JSON-ready dicts (for a protocol reply)."""
-    return [block.to_dict() for block in collect_blocks(target)]
+    return walker
 
 
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[ExampleBlock] = []
+        self.unsearched: set[str] = set()  # submodules on disk that were never imported
         self._seen: set[int] = set()
 
     def _first_visit(self, obj: Any) -> bool:
@@ -88,6 +96,7 @@ class _Walker:
         self._add(module, module.__name__, module.__name__)
         for value in _own_values(module):
             self._member_of_module(value, module, root)
+        self.unsearched.update(_unloaded_submodules(module))
         for name, submodule in _loaded_submodules(module):
             if _is_within(name, root):
                 self.module(submodule, root)
@@ -150,6 +159,19 @@ def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.Module
              if name.startswith(prefix) and "." not in name[len(prefix):]
              and isinstance(sub, types.ModuleType)]
     return sorted(found, key=lambda item: item[0])
+
+
+def _unloaded_submodules(module: types.ModuleType) -> list[str]:
+    """Names of submodules on disk that nothing imported (listed, never imported)."""
+    namespace = _dict_of(module)
+    path, name = namespace.get("__path__"), namespace.get("__name__")
+    if path is None or not isinstance(name, str):
+        return []
+    try:
+        found = [f"{name}.{info.name}" for info in pkgutil.iter_modules(list(path))]
+    except Exception:  # noqa: BLE001 - an odd __path__: nothing to say about it
+        return []
+    return [full for full in found if full not in sys.modules]
 
 
 def _is_within(name: str, root: str) -> bool:

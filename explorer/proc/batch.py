@@ -75,6 +75,7 @@ class BatchReport:
     results: list[BlockResult]
     seconds: float
     kernels: int
+    unsearched: list[str] = field(default_factory=list)  # submodules nothing imported
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(check.VERDICTS, 0)
@@ -87,6 +88,7 @@ class BatchReport:
             "target": self.target, "examples": [r.to_dict() for r in self.results],
             "summary": {**self.counts(), "total": len(self.results)},
             "seconds": round(self.seconds, 3), "kernels": self.kernels,
+            "unsearched": self.unsearched,
         }
 
 
@@ -105,11 +107,11 @@ async def run_examples(
     started = time.perf_counter()
     clients = [WorkerClient("kernel", timeout=timeout) for _ in range(max(1, kernels))]
     try:
-        blocks = await collect(clients[0], target)
+        blocks, unsearched = await collect(clients[0], target)
         results = await _Pool(clients, blocks, timeout, on_result).run()
     finally:
         await asyncio.gather(*(_discard(client) for client in clients))
-    return BatchReport(target, results, time.perf_counter() - started, len(clients))
+    return BatchReport(target, results, time.perf_counter() - started, len(clients), unsearched)
 
 
 async def _discard(client: WorkerClient) -> None:
@@ -123,8 +125,9 @@ async def _discard(client: WorkerClient) -> None:
         await client.close()
 
 
-async def collect(kernel: WorkerClient, target: str) -> list[ExampleBlock]:
-    """The example blocks of `target`, found by a kernel (which imports it, not us)."""
+async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock], list[str]]:
+    """The example blocks of `target`, found by a kernel (which imports it, not us),
+    and the submodules that were not searched because nothing imported them."""
     handle, path = tempfile.mkstemp(prefix="explorer-examples-", suffix=".json")
     os.close(handle)
     code = (
@@ -143,7 +146,8 @@ async def collect(kernel: WorkerClient, target: str) -> list[ExampleBlock]:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
-    return [ExampleBlock.from_dict(item) for item in data]
+    blocks = [ExampleBlock.from_dict(item) for item in data["blocks"]]
+    return blocks, list(data.get("unsearched", []))
 
 
 def _collect_failure(target: str, reply: dict[str, Any]) -> str:

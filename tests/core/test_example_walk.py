@@ -75,3 +75,14 @@ def test_hostile_module_hooks_never_run_while_collecting() -> None:
 
     assert collect_blocks("hostile_objects") == []  # its __getattr__ raises KeyError
     assert hostile_objects.SIDE_EFFECTS == []
+
+
+def test_block_dicts_name_the_submodules_nothing_imported() -> None:
+    from explorer.core.example_walk import collect_block_dicts
+
+    found = collect_block_dicts("hostile")
+    assert found["blocks"] == []
+    assert "hostile.segfault_on_import" in found["unsearched"]
+    import sys
+
+    assert "hostile.segfault_on_import" not in sys.modules  # listed, never imported
