@@ -184,11 +184,9 @@ def members_markdown(listing: Listing, mro: list[str] | None = None) -> str:
 
 
 def _member_rows(members: list[Member]) -> list[str]:
-    if not members:
-        return []
-    rows = ["| Name | Kind | Summary |", "|---|---|---|"]
-    rows += [
-        f"| [{m.name}]({m.qualname}) | {m.kind} | {escape_cell(m.error or m.summary)} |"
+    # A bullet list, not a table: dense enough for classes with a hundred members.
+    return [
+        f"- [{m.name}]({m.qualname}) *{m.kind}*"
+        + (f" — {' '.join((m.error or m.summary).split())}" if (m.error or m.summary) else "")
         for m in members
     ]
-    return rows

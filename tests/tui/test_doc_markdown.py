@@ -72,7 +72,7 @@ def test_members_tab_groups_inherited_members_in_mro_order() -> None:
     ])
     text = members_markdown(listing, ["C", "B", "pkg.A", "builtins.object"])
     assert text.index("Own members (1)") < text.index("`pkg.B`") < text.index("`pkg.A`")
-    assert "| [own](pkg.C.own) | method |" in text
+    assert "- [own](pkg.C.own) *method*" in text
 
 
 def test_mro_is_read_from_help_text() -> None:

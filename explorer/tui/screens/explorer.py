@@ -217,6 +217,11 @@ class ExplorerScreen(Screen[None]):
             self.workers.cancel_group(self, "listing")
             self.member_list.loading = False
             self.status.info("cancelled; restarting the worker…")
+            self.call_later(
+                self.detail.doc_view.show_message,
+                f"**Import of `{self.target}` cancelled.**\n\n"
+                "Press `g` to open another target, or Backspace to go back.",
+            )
             self.restart_worker()
         elif self.member_list.filter_input.has_focus:
             self.member_list.filter_input.value = ""
