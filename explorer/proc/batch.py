@@ -26,6 +26,7 @@ from typing import Any
 from explorer.core import check
 from explorer.core.check import ExampleVerdict, PartChecker, RunOutput
 from explorer.core.example_walk import ExampleBlock
+from explorer.core.model import Example
 from explorer.core.resolve import validate
 from explorer.errors import UsageError
 from explorer.proc.client import ProcError, WorkerClient
@@ -48,9 +49,11 @@ class BlockResult:
 
     @property
     def message(self) -> str:
-        failure = self.verdict.first_failure
-        if failure is not None:
-            return failure.message
+        failure, index = self.verdict.first_failure, self.verdict.failed_part
+        if failure is not None and index is not None:
+            line = _file_line(self.block, self.block.examples[index])
+            where = f"line {line}: " if line is not None and line != self.block.lineno else ""
+            return where + failure.message
         if self.verdict.verdict == check.SKIPPED and self.verdict.parts:
             return self.verdict.parts[0].message
         return ""
@@ -62,11 +65,18 @@ class BlockResult:
             "file": block.file, "lineno": block.lineno, "verdict": self.verdict.verdict,
             "message": self.message, "failed_part": self.verdict.failed_part,
             "parts": [
-                {**part.to_dict(), "source": example.source}
+                {**part.to_dict(), "source": example.source, "lineno": _file_line(block, example)}
                 for part, example in zip(self.verdict.parts, block.examples, strict=False)
             ],
             "seconds": round(self.seconds, 4), "notes": self.notes,
         }
+
+
+def _file_line(block: ExampleBlock, example: Example) -> int | None:
+    """The file line of one part: the block's first line plus the offset in the docstring."""
+    if block.lineno is None or not block.examples:
+        return None
+    return block.lineno + example.lineno - block.examples[0].lineno
 
 
 @dataclass(slots=True)
