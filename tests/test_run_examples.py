@@ -125,3 +125,13 @@ def test_submodules_nothing_imported_are_named_not_imported() -> None:
     assert summary.startswith("0 passed,")
     assert note.startswith("note: not searched, because nothing imported them: ")
     assert "hostile.segfault_on_import" in note or "more" in note
+
+
+def test_torch_distributions_passes_at_least_what_xdoctest_passes() -> None:
+    pytest.importorskip("torch")
+    done = explore("torch.distributions", "--run-examples", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)["summary"]
+    # `python -m xdoctest torch.distributions --global-exec "import torch"`: 34 passed.
+    assert summary["passed"] >= 34, summary
+    assert summary["error"] == summary["timeout"] == summary["crashed"] == 0
