@@ -1,0 +1,105 @@
+"""Find a package's modules on disk, and fingerprint them, without importing anything.
+
+This is the file-system half of `pkgutil.walk_packages`: `pkgutil.iter_modules`
+per directory, but the parent process never imports a package to learn its
+`__path__`, so the CLI can check an index's freshness without importing torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import os
+import pkgutil
+from dataclasses import dataclass
+
+from explorer.errors import UsageError
+
+TEST_NAMES = frozenset({"test", "tests", "conftest"})
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFiles:
+    package: str
+    modules: tuple[str, ...]  # dotted names, the package itself first
+    fingerprint: str  # changes when a module file is added, removed or modified
+
+
+def is_skipped(segment: str, *, private: bool, tests: bool) -> bool:
+    if segment.startswith("_"):
+        return not private
+    return not tests and (segment in TEST_NAMES or segment.startswith("test_"))
+
+
+def package_files(package: str, *, private: bool = False, tests: bool = False) -> PackageFiles:
+    """Every importable module under `package` that the index should cover."""
+    locations = _search_locations(package)
+    modules = [package]
+    stats: list[str] = []
+    if locations is not None:
+        _walk(list(locations), package + ".", modules, stats, private=private, tests=tests)
+    else:
+        stats.append(_stat_line(package, _origin(package)))
+    digest = hashlib.sha1("\n".join(sorted(stats)).encode(), usedforsecurity=False)
+    return PackageFiles(package, tuple(modules), digest.hexdigest())
+
+
+def _search_locations(package: str) -> list[str] | None:
+    if not package.isidentifier():
+        raise UsageError(f"not a top-level package name: {package!r}")
+    try:
+        # PathFinder looks at sys.path only: an already-imported module of that name
+        # must not stand in for what is on disk (and what the importer children will load).
+        spec = importlib.machinery.PathFinder.find_spec(package)
+    except (ImportError, ValueError) as exc:
+        raise UsageError(f"cannot find package {package}: {exc}") from exc
+    if spec is None:
+        raise UsageError(f"no package named {package!r} is installed")
+    locations = spec.submodule_search_locations
+    return list(locations) if locations is not None else None
+
+
+def _origin(package: str) -> str | None:
+    spec = importlib.machinery.PathFinder.find_spec(package)
+    return spec.origin if spec is not None else None
+
+
+def _walk(
+    paths: list[str], prefix: str, modules: list[str], stats: list[str], *, private: bool,
+    tests: bool,
+) -> None:  # fmt: skip
+    for path in paths:
+        stats.extend(_dir_stats(path))
+    for info in sorted(pkgutil.iter_modules(paths, prefix), key=lambda info: info.name):
+        segment = info.name.rsplit(".", 1)[-1]
+        if is_skipped(segment, private=private, tests=tests):
+            continue
+        modules.append(info.name)
+        finder_path = getattr(info.module_finder, "path", None)
+        if info.ispkg and isinstance(finder_path, str):
+            sub = os.path.join(finder_path, segment)
+            _walk([sub], info.name + ".", modules, stats, private=private, tests=tests)
+
+
+def _dir_stats(path: str) -> list[str]:
+    """One line per source or extension file: name, size and mtime, all from one scandir."""
+    lines = []
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.endswith((".py", ".so", ".pyd")) and entry.is_file():
+                    stat = entry.stat()
+                    lines.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+    except OSError:
+        pass  # an unreadable directory simply has no modules to fingerprint
+    return lines
+
+
+def _stat_line(name: str, path: str | None) -> str:
+    if not path:
+        return name
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return name
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"

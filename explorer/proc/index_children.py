@@ -1,0 +1,211 @@
+"""Importer processes for the index builder, and the deadline-aware pipe that talks to them.
+
+`start_children(root, count)` starts one process that imports the root package
+(torch: seconds of CPU) and then forks the other `count - 1` from itself, so the
+package is imported once and shared copy-on-write, as PyTorch's own DataLoader
+workers do. Each child answers JSON-lines requests (explorer.proc.protocol) on its
+own pipes: "warm" {module} and "index_entries" {module}. Whatever modules print
+goes to /dev/null. A child that hangs or dies is killed by its process group and
+replaced by a freshly started one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from explorer.proc import protocol
+
+
+class ChildFailed(Exception):
+    """The child timed out or died; it has been killed."""
+
+
+class Child:
+    """One importer process: requests with deadlines over a pair of pipe fds."""
+
+    def __init__(self, pid: int, read_fd: int, write_fd: int, process: Any = None) -> None:
+        self.pid = pid
+        self._read_fd = read_fd
+        self._write_fd = write_fd
+        self._process: subprocess.Popen[bytes] | None = process
+        self._buffer = bytearray()
+        self._next_id = 0
+        self._closed = False
+
+    def call(self, op: str, timeout: float, **args: Any) -> dict[str, Any]:
+        """The reply message; ChildFailed when it takes too long or the child dies."""
+        self._next_id += 1
+        try:
+            os.write(self._write_fd, protocol.encode(protocol.request(self._next_id, op, **args)))
+            return protocol.decode(self._read_line(time.monotonic() + timeout))
+        except TimeoutError:
+            self.kill()
+            raise ChildFailed(f"took longer than {timeout:g} s") from None
+        except (OSError, EOFError, ValueError):
+            self.kill()
+            raise ChildFailed("its importer process died") from None
+
+    def _read_line(self, deadline: float) -> bytes:
+        while (end := self._buffer.find(b"\n")) < 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if not select.select([self._read_fd], [], [], remaining)[0]:
+                continue
+            chunk = os.read(self._read_fd, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        return line
+
+    def close(self) -> None:
+        """End the child: closing its request pipe makes it exit; then make sure."""
+        if self._closed:
+            return
+        self._closed = True
+        for descriptor in (self._write_fd, self._read_fd):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+        if self._process is not None:
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._signal()
+                self._process.wait()
+
+    def kill(self) -> None:
+        self._signal()
+        self.close()
+
+    def _signal(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)  # the child and anything its imports started
+
+
+def _child_env() -> dict[str, str]:
+    # The children must find the same modules the walk found on this process's sys.path.
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+
+
+def start_children(root: str, count: int, timeout: float) -> list[Child]:
+    """`count` children with `root` imported; ChildFailed (with the reason) when it won't import."""
+    pipes = [(os.pipe(), os.pipe()) for _ in range(count - 1)]  # (requests, replies) per fork
+    extra = ",".join(f"{requests[0]}:{replies[1]}" for requests, replies in pipes)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explorer.proc.index_children", extra],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env=_child_env(), start_new_session=True,
+        pass_fds=[fd for requests, replies in pipes for fd in (requests[0], replies[1])],
+    )  # fmt: skip
+    for requests, replies in pipes:
+        os.close(requests[0])
+        os.close(replies[1])
+    assert process.stdin is not None and process.stdout is not None
+    first = Child(process.pid, os.dup(process.stdout.fileno()), os.dup(process.stdin.fileno()),
+                  process)  # fmt: skip
+    process.stdin.close()
+    process.stdout.close()
+    try:
+        reply = first.call("warm", timeout, module=root)
+    except ChildFailed:
+        for requests, replies in pipes:
+            os.close(requests[1])
+            os.close(replies[0])
+        raise
+    if "error" in reply:
+        first.close()
+        error = reply["error"]
+        raise ChildFailed(f"importing {root} raised {error.get('type')}: {error.get('message')}")
+    pids = reply["result"]
+    forks = [
+        Child(pid, replies[0], requests[1])
+        for pid, (requests, replies) in zip(pids, pipes, strict=True)
+    ]
+    return [first, *forks]
+
+
+# --- inside the child -----------------------------------------------------------------------
+
+
+def _serve(channel: protocol.Channel, extra: list[tuple[int, int]]) -> None:
+    import importlib
+    import warnings
+
+    warnings.simplefilter("ignore")
+    from explorer.core.index_collect import entries_for_module
+
+    seen: dict[str, str] = {}
+
+    def warm(args: dict[str, Any], emit: protocol.Emit) -> list[int]:
+        importlib.import_module(str(args["module"]))
+        return _fork_siblings(extra)
+
+    def index_entries(args: dict[str, Any], emit: protocol.Emit) -> list[dict[str, Any]]:
+        module = str(args["module"])
+        importlib.import_module(module)
+        return entries_for_module(module, seen)
+
+    protocol.serve(channel, {"warm": warm, "index_entries": index_entries})
+
+
+_OWN_FDS: list[int] = []  # this process's protocol fds, which a fork must not keep open
+
+
+def _fork_siblings(extra: list[tuple[int, int]]) -> list[int]:
+    """Fork one child per extra pipe pair; each serves there and never returns here.
+
+    A fork closes the first child's protocol fds: holding its reply pipe open would
+    hide that child's death from the builder.
+    """
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
+    pids = []
+    for number, (request_fd, reply_fd) in enumerate(extra):
+        pid = os.fork()
+        if pid == 0:
+            os.setpgid(0, 0)  # its own group, so the builder can kill it alone
+            for descriptor in _OWN_FDS:
+                os.close(descriptor)
+            for other, (request, reply) in enumerate(extra):
+                if other != number:
+                    os.close(request)
+                    os.close(reply)
+            channel = protocol.Channel(os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb"))
+            try:
+                _serve(channel, [])
+            finally:
+                os._exit(0)
+        pids.append(pid)
+    for request_fd, reply_fd in extra:
+        os.close(request_fd)
+        os.close(reply_fd)
+    extra.clear()
+    return pids
+
+
+def main(argv: list[str]) -> int:
+    pairs = argv[0].split(",") if argv else []
+    extra = [(int(pair.split(":")[0]), int(pair.split(":")[1])) for pair in pairs if pair]
+    # Like protocol.claim_protocol_fds, keeping the fd numbers for the forks to close.
+    _OWN_FDS.extend((os.dup(0), os.dup(1)))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):  # imports' prints and warnings never reach the terminal
+        os.dup2(devnull, descriptor)
+    os.close(devnull)
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+    channel = protocol.Channel(os.fdopen(_OWN_FDS[0], "rb"), os.fdopen(_OWN_FDS[1], "wb"))
+    _serve(channel, extra)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,99 @@
+"""Index entries from real fixture modules: names, kinds, docs, and nothing run while looking."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+from explorer.core.index_collect import entries_for_module, summary_of
+from explorer.core.index_merge import merge_entries
+
+HEALTHY = [
+    "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
+    "searchpkg.hostile", "searchpkg.shapes",
+]  # fmt: skip
+
+
+def by_name(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {entry["name"]: entry for entry in entries if not entry.get("alias")}
+
+
+@pytest.fixture(scope="module")
+def merged() -> dict[str, dict[str, Any]]:
+    seen: dict[str, str] = {}
+    entries = [entry for module in HEALTHY for entry in entries_for_module(module, seen)]
+    return by_name(merge_entries(entries))
+
+
+def test_module_members_have_kind_signature_summary_and_home() -> None:
+    entries = by_name(entries_for_module("searchpkg.shapes"))
+    describe = entries["searchpkg.shapes.describe"]
+    assert describe["kind"] == "function"
+    assert describe["signature"] == "(shape: Any) -> str"
+    assert describe["summary"] == "Describe a shape in one line of text."
+    assert describe["defined_in"] == "searchpkg.shapes"
+    assert entries["searchpkg.shapes"]["kind"] == "module"
+    assert entries["searchpkg.shapes.Circle"]["signature"] == "(radius: float = 1.0)"
+
+
+def test_class_members_are_entries_with_their_kinds() -> None:
+    entries = by_name(entries_for_module("searchpkg.shapes"))
+    assert entries["searchpkg.shapes.Shape.area"]["kind"] == "method"
+    assert entries["searchpkg.shapes.Shape.perimeter"]["kind"] == "property"
+    assert entries["searchpkg.shapes.Shape.perimeter"]["summary"] == "Length of the boundary."
+    assert entries["searchpkg.shapes.Shape.unit"]["kind"] == "classmethod"
+    assert entries["searchpkg.shapes.Shape.sides"]["kind"] == "data"
+    # Inherited members are found on the subclass too, pointing at the function that answers.
+    assert entries["searchpkg.shapes.Square.area"]["origin"] == "searchpkg.shapes.Shape.area"
+
+
+def test_an_override_without_a_docstring_reads_its_bases() -> None:
+    entries = by_name(entries_for_module("searchpkg.shapes"))
+    triangle_area = entries["searchpkg.shapes.Triangle.area"]
+    assert triangle_area["summary"] == "Compute the enclosed area of the shape."
+    assert triangle_area["origin"] == "searchpkg.shapes.Triangle.area"
+
+
+def test_private_names_and_foreign_imports_are_left_out() -> None:
+    names = set(by_name(entries_for_module("searchpkg.shapes")))
+    assert "searchpkg.shapes.Shape._hidden" not in names
+    assert "searchpkg.shapes.Any" not in names  # `from typing import Any` is not this API
+    assert "searchpkg.shapes.math" not in names
+
+
+def test_looking_runs_no_property_getattr_or_metaclass_code() -> None:
+    hostile = importlib.import_module("searchpkg.hostile")
+    hostile.CALLS.clear()
+    entries = by_name(entries_for_module("searchpkg.hostile"))
+    assert hostile.CALLS == []
+    assert entries["searchpkg.hostile.Trap.loud"]["kind"] == "property"
+    assert entries["searchpkg.hostile.Sneaky"]["summary"] == "Static docstring of Sneaky."
+    assert entries["searchpkg.hostile.trap"]["kind"] == "data"
+
+
+def test_merge_prefers_the_public_path_and_renames_members(
+    merged: dict[str, dict[str, Any]],
+) -> None:
+    assert "searchpkg.Circle" in merged
+    assert "searchpkg.shapes.Circle" not in merged
+    assert merged["searchpkg.Circle"]["defined_in"] == "searchpkg.shapes"
+    assert "searchpkg.Circle.area" in merged
+    assert "searchpkg.distributions.Multinomial.log_prob" in merged
+    assert "searchpkg.distributions.multinomial.Multinomial" not in merged
+
+
+def test_merge_keeps_one_docstring_per_shared_function(merged: dict[str, dict[str, Any]]) -> None:
+    owner = merged["searchpkg.shapes.Shape.area"]
+    inherited = merged["searchpkg.Square.area"]
+    assert owner["primary"] and owner["doc"] == "Compute the enclosed area of the shape."
+    assert not inherited["primary"] and inherited["doc"] == ""
+    assert inherited["group"] == owner["group"]
+    assert merged["searchpkg.Circle.area"]["primary"]  # overridden: a function of its own
+
+
+def test_summary_skips_a_signature_line_and_keeps_the_first_sentence() -> None:
+    doc = "multinomial(input, n) -> LongTensor\n\nReturns a tensor. More text follows."
+    assert summary_of(doc) == "Returns a tensor."
+    assert summary_of("") == ""
