@@ -47,7 +47,7 @@ class ExamplesApp(App[None]):
                                         setup=examples[:index], title=f"Example {index + 1}",
                                         id=f"ex-{block}-{index}")
 
-    def on_example_edit_requested(self, message: ExampleEditRequested) -> None:
+    def on_example_runner_edit_requested(self, message: ExampleEditRequested) -> None:
         self.edits.append(message)
 
     async def on_unmount(self) -> None:
@@ -110,8 +110,14 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
     session = KernelSession(timeout=20.0)
 
     class EditApp(App[None]):
+        """Wired as the app should be: one installed runner, code loaded, then shown."""
+
         def on_mount(self) -> None:
-            self.push_screen(RunnerScreen(session))
+            self.install_screen(RunnerScreen(session), "runner")
+            runner_screen = self.get_screen("runner")
+            assert isinstance(runner_screen, RunnerScreen)
+            runner_screen.load_code("SCALE * 7", title="calm example", seed_module=SEED)
+            self.push_screen("runner")
 
         async def on_unmount(self) -> None:
             await session.close()
@@ -120,12 +126,21 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         assert isinstance(screen, RunnerScreen)
-        screen.load_code("SCALE * 7", title="calm example", seed_module=SEED)
+        assert screen.editor.text == "SCALE * 7"
         await pilot.press("ctrl+r")
         output = screen.query_one("#run-output")
         await wait_for(pilot, lambda: output.cards and output.cards[-1].result, WAIT)  # type: ignore[attr-defined]
         result = output.cards[-1].result  # type: ignore[attr-defined]
         assert result.status == "ok" and result.value_repr == "21"
+        assert "seeded from examples_pkg.calm" in str(output.query_one(".run-note").render())
+        # Escape leaves the editor (Tab indents there), a second one leaves the runner;
+        # installed, the screen keeps its state for the next visit.
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen is not screen
+        app.push_screen("runner")
+        await pilot.pause()
+        assert screen.editor.text == "SCALE * 7" and len(output.cards) == 1  # type: ignore[attr-defined]
 
 
 async def test_timeout_and_crash_verdicts() -> None:

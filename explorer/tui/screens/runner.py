@@ -114,13 +114,18 @@ class RunnerScreen(Screen[None]):
     def load_code(self, code: str, *, title: str = "Example", explanation: str = "",
                   seed_module: str | None = None) -> None:
         """Put code in the scratch buffer (an example's Edit); the next run is seeded
-        from `seed_module` in a fresh namespace, as the docstring's examples expect."""
-        self.buffers[self.current] = self.editor.text
+        from `seed_module` in a fresh namespace, as the docstring's examples expect.
+        Works before the screen is shown too: it then opens on that code."""
         self._titles[SCRATCH] = (title, explanation or (
             f"Seeded from {seed_module}: the next run starts a fresh namespace with its "
             f"globals." if seed_module else SCRATCH_HELP))
-        self.buffers[SCRATCH] = code
         self.pending_seed = seed_module
+        if not self.is_mounted:
+            self.buffers[SCRATCH] = code
+            self.current = SCRATCH
+            return
+        self.buffers[self.current] = self.editor.text
+        self.buffers[SCRATCH] = code
         snippet_list = self.query_one("#snippet-list", OptionList)
         self._show_buffer(SCRATCH)
         snippet_list.highlighted = snippet_list.get_option_index(SCRATCH)
@@ -130,7 +135,9 @@ class RunnerScreen(Screen[None]):
 
     @property
     def busy(self) -> bool:
-        return any(w.group == "run" and w.is_running for w in self.workers)
+        """A run of this screen is in flight."""
+        return any(w.node is self and w.group == "run" and not w.is_finished
+                   for w in self.workers)
 
     def action_run(self) -> None:
         code = self.editor.text
@@ -141,14 +148,15 @@ class RunnerScreen(Screen[None]):
             self.notify("A run is in progress: Ctrl+G interrupts it.", severity="warning")
             return
         self.runs += 1
-        card = self.query_one(RunOutput).start_run(self.runs, code)
-        self.run_code(code, card)
-
-    @work(group="run", exclusive=True)
-    async def run_code(self, code: str, card: RunCard) -> RunResult:
+        output = self.query_one(RunOutput)
         seed, self.pending_seed = self.pending_seed, None
         if seed:
-            self.query_one(RunOutput).note(f"fresh namespace seeded from {seed}")
+            output.note(f"fresh namespace seeded from {seed}")
+        card = output.start_run(self.runs, code)
+        self.run_code(code, card, seed)
+
+    @work(group="run", exclusive=True)
+    async def run_code(self, code: str, card: RunCard, seed: str | None = None) -> RunResult:
         result = await self.session.run(code, on_event=card.feed_event, seed_module=seed,
                                         fresh=seed is not None)
         card.finish(result)

@@ -39,22 +39,6 @@ def doctest_text(source: str) -> str:
     )
 
 
-class ExampleEditRequested(Message):
-    """Load this example (after the earlier ones it needs) into the snippet editor."""
-
-    def __init__(self, source: str, *, setup: str = "", seed_module: str | None = None,
-                 title: str = "") -> None:
-        super().__init__()
-        self.source = source
-        self.setup = setup  # the earlier examples of the docstring, which it may rely on
-        self.seed_module = seed_module
-        self.title = title
-
-    @property
-    def code(self) -> str:
-        return f"{self.setup.rstrip()}\n{self.source}" if self.setup.strip() else self.source
-
-
 class ExampleRunner(Vertical, can_focus=True):
     """A runnable docstring example (Run: r or the button; Edit: e or the button)."""
 
@@ -75,6 +59,26 @@ class ExampleRunner(Vertical, can_focus=True):
         Binding("r", "run", "Run example"),
         Binding("e", "edit", "Edit example"),
     ]
+
+    class EditRequested(Message):
+        """Load this example (after the earlier ones it needs) into the snippet editor.
+
+        Handled as `on_example_runner_edit_requested` (it is ExampleRunner.EditRequested),
+        so it never collides with other widgets' edit messages.
+        """
+
+        def __init__(self, source: str, *, setup: str = "", seed_module: str | None = None,
+                     title: str = "") -> None:
+            super().__init__()
+            self.source = source
+            self.setup = setup  # the earlier examples of the docstring, which it may rely on
+            self.seed_module = seed_module
+            self.title = title
+
+        @property
+        def code(self) -> str:
+            return f"{self.setup.rstrip()}\n{self.source}" if self.setup.strip() else self.source
+
 
     class Finished(Message):
         """A run of this example ended (any verdict)."""
@@ -141,7 +145,7 @@ class ExampleRunner(Vertical, can_focus=True):
 
     def action_edit(self) -> None:
         setup = "\n".join(e.source.rstrip("\n") for e in self.setup)
-        self.post_message(ExampleEditRequested(
+        self.post_message(self.EditRequested(
             self.example.source, setup=setup, seed_module=self.seed_module, title=self.title))
 
     def run_example(self, *, explicit: bool = False) -> None:
@@ -208,3 +212,6 @@ class ExampleRunner(Vertical, can_focus=True):
 
     def _message(self, text: str) -> None:
         self.query_one(".example-message", Static).update(Content(text))
+
+
+ExampleEditRequested = ExampleRunner.EditRequested  # the name the app knows it by

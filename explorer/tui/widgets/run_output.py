@@ -26,7 +26,7 @@ from explorer.tui.widgets.plot_view import PlotView
 FLUSH_INTERVAL = 0.1  # seconds between screen updates while output streams
 LINE_CAP = 2_000  # characters of one line shown; a 20 MB one-liner stays cheap to draw
 DISPLAY_CAP = 200_000  # characters one run shows on screen
-MAX_LOG_LINES = 2_000
+MAX_LOG_LINES = 1_000
 MAX_CARDS = 30  # runs kept in the history
 MAX_PLOTS = 4  # plots one run shows
 DIFF_ROW_CAP = 200
@@ -110,8 +110,16 @@ class OutputLog(Log):
                 f"\n[display stops here: more than {DISPLAY_CAP:,} characters of output]\n")
             self._capped = True
         self._shown += len(shown)
-        self.write(shown)
+        self.write(self._tail(shown))
         self.display = True
+
+    def _tail(self, text: str) -> str:
+        """Only the lines the log can keep: Log.write costs a refresh per line, and
+        lines beyond max_lines would be pruned right after being drawn."""
+        if text.count("\n") <= MAX_LOG_LINES:
+            return text
+        lines = text.split("\n")
+        return "\n" + "\n".join(lines[-MAX_LOG_LINES:])  # ends the partial line on screen
 
     def _clip_lines(self, text: str) -> str:
         """Cut each line at LINE_CAP characters, counting the line already on screen."""
