@@ -186,6 +186,10 @@ class RunCard(Vertical):
             problem = f"{problem.rstrip()}\n{result.message}" if problem else result.message
         if result.truncated:
             problem = f"{problem}\n(output truncated by the kernel's cap)".lstrip()
+        if self._plots > MAX_PLOTS:
+            self.mount(Static(Content(f"({self._plots - MAX_PLOTS} more plots not shown: a "
+                                      f"run shows its first {MAX_PLOTS})"), classes="run-note"),
+                       before=value)
         trace = self.query_one(".run-traceback", Static)
         trace.update(Content(problem.rstrip()))
         trace.display = bool(problem)
