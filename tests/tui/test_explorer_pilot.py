@@ -194,3 +194,31 @@ async def test_members_tab_groups_inherited_members_by_base(make_app) -> None:
         assert "[describe](tui_sample.Circle.describe)" in inherited
         await select_member(pilot, "area_of")  # not a class: the tab goes away
         assert explorer(app).tabs.active == "doc"
+
+
+async def test_clicking_a_breadcrumb_segment_opens_that_parent(make_app) -> None:
+    from explorer.tui.widgets.breadcrumb import Breadcrumb
+
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        assert str(explorer(app).query_one(Breadcrumb).render()) == "tui_sample › Circle"
+        await pilot.click(Breadcrumb, offset=(2, 0))  # on "tui_sample"
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("backspace")
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+
+
+async def test_back_restores_the_doc_scroll_position(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        doc_view = explorer(app).query_one(DocView)
+        await wait_for(pilot, lambda: doc_view.max_scroll_y > 5)
+        doc_view.scroll_to(y=5, animate=False, immediate=True)
+        await pilot.press("l", "enter")  # follow "area"
+        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle.area")
+        assert doc_view.scroll_y == 0
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle")
+        await wait_for(pilot, lambda: doc_view.scroll_y == 5, timeout=3)
