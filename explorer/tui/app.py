@@ -20,6 +20,7 @@ from explorer.tui.backend import (
 from explorer.tui.recent import RecentTargets
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
+from explorer.tui.widgets.doc_view import ExampleFactory
 
 WARM_PACKAGES = ("torch",)  # slow to import: start it before the first request
 
@@ -39,12 +40,14 @@ class ExplorerApp(App[None]):
         backend: Backend | None = None,
         recent: RecentTargets | None = None,
         runnable: bool = False,
+        example_factory: ExampleFactory | None = None,
     ) -> None:
         super().__init__()
         self.initial_target = target
         self.backend = backend or Backend()
         self.recent = recent or RecentTargets()
         self.runnable = runnable
+        self.example_factory = example_factory
 
     def on_mount(self) -> None:
         self.start_backend()
@@ -62,7 +65,14 @@ class ExplorerApp(App[None]):
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open_target(target)
         else:
-            self.push_screen(ExplorerScreen(self.backend, target, runnable=self.runnable))
+            self.push_screen(
+                ExplorerScreen(
+                    self.backend,
+                    target,
+                    runnable=self.runnable,
+                    example_factory=self.example_factory,
+                )
+            )
 
     @on(HomeScreen.TargetChosen)
     def _target_chosen(self, event: HomeScreen.TargetChosen) -> None:
@@ -85,12 +95,15 @@ def create_app(
     timeout: float | None = None,
     recent: RecentTargets | None = None,
     runnable: bool = False,
+    example_factory: ExampleFactory | None = None,
 ) -> ExplorerApp:
     """The app as the CLI runs it; tests pass a shorter timeout or their own recent store."""
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     warm = [top for top in WARM_PACKAGES if target and target.split(".", 1)[0] == top]
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
-    return ExplorerApp(target, backend=backend, recent=recent, runnable=runnable)
+    return ExplorerApp(
+        target, backend=backend, recent=recent, runnable=runnable, example_factory=example_factory
+    )
 
 
 def run_app(target: str | None) -> int:

@@ -28,7 +28,7 @@ from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
-from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.member_list import OPENABLE_KINDS, MemberList
 from explorer.tui.widgets.status import StatusLine
 from explorer.tui.widgets.text_views import SourceView
@@ -57,10 +57,18 @@ class ExplorerScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel", show=False),
     ]
 
-    def __init__(self, backend: Backend, target: str, *, runnable: bool = False) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        target: str,
+        *,
+        runnable: bool = False,
+        example_factory: ExampleFactory | None = None,
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.runnable = runnable  # examples get Run/Edit once a kernel exists
+        self.example_factory = example_factory
         self.history: History[Location] = History()
         self.listing: Listing | None = None
         self._first = Location(target)
@@ -71,7 +79,12 @@ class ExplorerScreen(Screen[None]):
         yield StatusLine(id="status")
         with Horizontal(id="body"):
             yield MemberList(id="members")
-            yield DetailPane(self.backend, runnable=self.runnable, id="detail-pane")
+            yield DetailPane(
+                self.backend,
+                runnable=self.runnable,
+                example_factory=self.example_factory,
+                id="detail-pane",
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Markdown, TabbedContent, TabPane
 from explorer.core.model import Doc, Member
 from explorer.tui.backend import Backend
 from explorer.tui.doc_markdown import members_markdown, mro_from_help
-from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.text_views import HelpView, SourceView
 
 CLASS_KINDS = ("class", "exception")
@@ -27,10 +27,18 @@ TAB_IDS = {"doc": "doc", "help": "help", "source": "source", "members": "members
 class DetailPane(Vertical):
     """`show(qualname, member)` fills the tabs; `tabs.add_pane` adds more (e.g. a runner)."""
 
-    def __init__(self, backend: Backend, *, runnable: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        runnable: bool = False,
+        example_factory: ExampleFactory | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.backend = backend
         self.runnable = runnable
+        self.example_factory = example_factory
         self.private = False
         self.dunder = False
         self.member: Member | None = None  # what the tabs show
@@ -42,7 +50,9 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail", initial="doc"):
             with TabPane("Doc", id="doc"):
-                yield DocView(id="doc-view", runnable=self.runnable)
+                yield DocView(
+                    id="doc-view", runnable=self.runnable, example_factory=self.example_factory
+                )
             with TabPane("help()", id="help"):
                 yield HelpView(id="help-view")
             with TabPane("Source", id="source"):

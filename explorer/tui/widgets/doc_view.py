@@ -7,12 +7,15 @@ Clicking a cross-reference posts DocView.LinkFollowed with the dotted target.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
 from explorer.core.model import Doc, Example
@@ -26,6 +29,9 @@ def example_code(example: Example) -> str:
         ("... " if index and line[:1] in (" ", "\t", ")", "]", "}") else ">>> ") + line
         for index, line in enumerate(lines)
     )
+
+
+ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
 
 class ExampleRunRequested(Message):
@@ -73,16 +79,24 @@ class ExampleBlock(Vertical):
 
 
 class DocView(VerticalScroll):
-    """Shows a Doc; `runnable` decides whether examples get Run/Edit buttons."""
+    """Shows a Doc; each example is an ExampleBlock (Run/Edit when `runnable`),
+    or whatever `example_factory` builds (a runner with its own kernel session)."""
 
     class LinkFollowed(Message):
         def __init__(self, target: str) -> None:
             super().__init__()
             self.target = target
 
-    def __init__(self, *, id: str | None = None, runnable: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        runnable: bool = False,
+        example_factory: ExampleFactory | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.runnable = runnable
+        self.example_factory = example_factory
         self.doc: Doc | None = None
 
     def compose(self) -> ComposeResult:
@@ -96,11 +110,13 @@ class DocView(VerticalScroll):
         await examples.remove_children()
         if doc.examples:
             heading = Static(f"Examples ({len(doc.examples)})", classes="examples-title")
-            blocks = [
-                ExampleBlock(doc, index, runnable=self.runnable)
-                for index in range(len(doc.examples))
-            ]
+            blocks = [self._example_widget(doc, index) for index in range(len(doc.examples))]
             await examples.mount(heading, *blocks)
+
+    def _example_widget(self, doc: Doc, index: int) -> Widget:
+        if self.example_factory is not None:
+            return self.example_factory(doc, index)
+        return ExampleBlock(doc, index, runnable=self.runnable)
 
     async def show_message(self, text: str) -> None:
         self.doc = None
