@@ -12,7 +12,7 @@ from tui_helpers import wait_for
 from explorer.core.examples import extract_examples
 from explorer.core.model import Example
 from explorer.tui.kernel_session import KernelSession
-from explorer.tui.screens.runner import RunnerScreen
+from explorer.tui.screens.runner import RunnerScreen, open_runner
 from explorer.tui.widgets.example_runner import ExampleEditRequested, ExampleRunner
 from explorer.tui.widgets.run_output import ExpectedGot
 
@@ -32,9 +32,11 @@ def calm(name: str) -> str | None:
 class ExamplesApp(App[None]):
     """Runners for every example of some docstrings, as the Doc tab would mount them."""
 
-    def __init__(self, docstrings: list[str | None], session: KernelSession) -> None:
+    def __init__(self, docstrings: list[str | None], session: KernelSession,
+                 seed: str = SEED) -> None:
         super().__init__()
         self.docstrings = docstrings
+        self.seed = seed
         self.session = session
         self.edits: list[ExampleEditRequested] = []
 
@@ -43,7 +45,7 @@ class ExamplesApp(App[None]):
             for block, docstring in enumerate(self.docstrings):
                 examples = extract_examples(docstring)
                 for index, example in enumerate(examples):
-                    yield ExampleRunner(example, self.session, seed_module=SEED,
+                    yield ExampleRunner(example, self.session, seed_module=self.seed,
                                         setup=examples[:index], title=f"Example {index + 1}",
                                         id=f"ex-{block}-{index}")
 
@@ -59,8 +61,10 @@ def runner(app: App[None], block: int, index: int) -> ExampleRunner:
 
 
 async def test_verdicts_and_expected_vs_got() -> None:
+    # Seeded with a function's qualname (what Doc.qualname gives): the kernel seeds
+    # from the module that defines it.
     app = ExamplesApp([calm("passes"), calm("differs"), calm("raises")],
-                      KernelSession(timeout=20.0))
+                      KernelSession(timeout=20.0), seed=f"{SEED}.passes")
     async with app.run_test(size=(100, 60)) as pilot:
         passes, differs, raises = runner(app, 0, 1), runner(app, 1, 0), runner(app, 2, 0)
         for widget in (passes, differs, raises):
@@ -113,11 +117,8 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
         """Wired as the app should be: one installed runner, code loaded, then shown."""
 
         def on_mount(self) -> None:
-            self.install_screen(RunnerScreen(session), "runner")
-            runner_screen = self.get_screen("runner")
-            assert isinstance(runner_screen, RunnerScreen)
-            runner_screen.load_code("SCALE * 7", title="calm example", seed_module=SEED)
-            self.push_screen("runner")
+            open_runner(self, session, code="SCALE * 7", title="calm example",
+                        seed_module=SEED)
 
         async def on_unmount(self) -> None:
             await session.close()
@@ -138,8 +139,9 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert app.screen is not screen
-        app.push_screen("runner")
+        assert open_runner(app, session) is screen
         await pilot.pause()
+        assert app.screen is screen
         assert screen.editor.text == "SCALE * 7" and len(output.cards) == 1  # type: ignore[attr-defined]
 
 

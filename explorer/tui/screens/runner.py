@@ -22,6 +22,7 @@ from explorer.tui.kernel_session import KernelSession, RunResult
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 
+RUNNER_SCREEN = "runner"  # the name the app installs the runner under
 SCRATCH = "scratch"
 SCRATCH_TITLE = "Scratch"
 SCRATCH_HELP = ("Write Python here and press Ctrl+R to run it in the kernel. Names you "
@@ -199,6 +200,21 @@ class RunnerScreen(Screen[None]):
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+
+def open_runner(app: App[object], session: KernelSession, *, code: str | None = None,
+                title: str = "Example", seed_module: str | None = None) -> RunnerScreen:
+    """Show the app's one runner (installed on first use, so history and buffers last);
+    with `code`, load it first (an example's Edit)."""
+    if not app.is_screen_installed(RUNNER_SCREEN):
+        app.install_screen(RunnerScreen(session), RUNNER_SCREEN)
+    screen = app.get_screen(RUNNER_SCREEN)
+    assert isinstance(screen, RunnerScreen)
+    if code is not None:
+        screen.load_code(code, title=title, seed_module=seed_module)
+    if screen not in app.screen_stack:
+        app.push_screen(RUNNER_SCREEN)
+    return screen
 
 
 class RunnerApp(App[None]):
