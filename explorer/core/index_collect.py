@@ -44,8 +44,8 @@ _SAFE_DOC_TYPES = (
 _SIGNATURE_LINE = re.compile(r"^\s*[\w.]+(\(.*\))(\s*->\s*.+)?\s*$")
 
 
-# Defining paths (and class-member origins, with their summary) already described.
-Seen = dict[str, str]
+# Defining paths (and class-member origins, with summary and signature) already described.
+Seen = dict[str, tuple[str, str]]
 
 
 def is_public(name: str) -> bool:
@@ -144,7 +144,7 @@ def _describe(name: str, value: Any, module_name: str, seen: Seen) -> list[dict[
     key = _defining_path(value, kind) or name
     if key in seen:
         return [{"name": name, "key": key, "alias": True}]
-    seen[key] = ""
+    seen[key] = ("", "")
     doc = "" if kind == "data" else _doc_of(value)
     home = _home_module(value) if kind != "data" else module_name
     entry = _entry(name, kind, key, _signature_of(value, kind, doc), doc, home)
@@ -231,19 +231,22 @@ def _member_entry(
         if kind in ("class", "exception", "module"):
             return None  # nested classes are rare in APIs and would need their own walk
         origin = _origin_of(value)
-        doc = "" if kind == "data" or origin in seen else _doc_of(value)
-        entry = _entry(name, kind, key, _signature_of(value, kind, doc), doc, None)
-        if not doc and kind != "data" and origin not in seen:
-            _inherit_doc(entry, name.rsplit(".", 1)[-1], bases)
+        if origin is not None and origin in seen:
+            # Described already (inherited by another class): the docstring text travels
+            # once per process, and the builder moves it to the entry it shows.
+            summary, signature = seen[origin]
+            entry = _entry(name, kind, key, signature, "", None)
+            entry["summary"] = summary
+        else:
+            doc = "" if kind == "data" else _doc_of(value)
+            entry = _entry(name, kind, key, _signature_of(value, kind, doc), doc, None)
+            if not doc and kind != "data":
+                _inherit_doc(entry, name.rsplit(".", 1)[-1], bases)
+            if origin is not None:
+                seen[origin] = (entry["summary"], entry["signature"])
     except Exception:  # noqa: BLE001 - skip one hostile member, keep the rest
         return None
     if origin is not None:
-        # The full docstring travels once per process; later sightings carry only the
-        # summary, and the builder moves the text to the entry it shows.
-        if origin in seen:
-            entry["summary"] = seen[origin]
-        else:
-            seen[origin] = entry["summary"]
         entry["origin"] = origin
     return entry
 

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 Span = tuple[int, int]
-_COLUMNS = "id, name, kind, summary, signature, defined_in, grp, primary_entry, depth"
+# Ranking reads only these; the few hits shown fetch their summary and signature after.
+_COLUMNS = "id, name, kind, grp, primary_entry, depth"
 _CANDIDATE_CAP = 3000
 _FTS_CAP = 300
 _KIND_BONUS = {"class": 3, "exception": 3, "function": 3, "builtin": 3, "module": 2,
@@ -93,8 +94,9 @@ def search(
     scores: dict[int, float] = {}
     spans: dict[int, tuple[Span, ...]] = {}
     if query.name:
+        segments = query.segments
         for row in _name_candidates(connection, query, where, params, limit, tails):
-            score, name_spans = score_name(query.segments, row[1])
+            score, name_spans = score_name(segments, row[1])
             if score > 0:
                 rows[row[0]] = row
                 scores[row[0]] = score + _adjustment(row)
@@ -107,8 +109,8 @@ def search(
     if not query.name and not query.words:
         for row in _filtered(connection, where, params, limit):
             rows[row[0]] = row
-            scores[row[0]] = -row[8]
-    return _best(rows, scores, spans, query, limit)
+            scores[row[0]] = -row[5]
+    return _best(connection, rows, scores, spans, query, limit)
 
 
 def _filters(query: Query) -> tuple[str, list[Any]]:
@@ -131,6 +133,15 @@ def _name_candidates(
     last = query.segments[-1].lower() if query.segments else ""
     if not last:
         return []
+    if len(query.segments) == 1 and not query.within:
+        # An inherited copy (Square.area) would lose to its owner (Shape.area) anyway;
+        # a dotted query or an in: filter may ask for it by its own name.
+        where = " AND primary_entry = 1" + where
+    for segment in query.segments[:-1]:
+        # "dist.Multi": some earlier segment of the name starts with "dist" (checked in C,
+        # so thousands of "*.multi*" tails never reach the Python scorer).
+        where = " AND instr('.' || lname, ?) > 0" + where
+        params = ["." + segment.lower(), *params]
     select = f"SELECT {_COLUMNS} FROM entries WHERE "
     found = connection.execute(select + "tail = ?" + where, [last, *params]).fetchall()
     found += connection.execute(
@@ -170,20 +181,34 @@ def _text_matches(
     connection: sqlite3.Connection, words: list[str], where: str, params: list[Any], limit: int
 ) -> list[tuple[tuple[Any, ...], float]]:
     """FTS5 hits with relevance in (0, 1]: bm25 relative to the best hit of this query."""
-    sql = (
-        f"SELECT {', '.join('e.' + c for c in _COLUMNS.split(', '))}, "
-        "bm25(docs, 10.0, 4.0, 1.0) AS r FROM docs JOIN entries e ON e.id = docs.rowid "
-        f"WHERE docs MATCH ?{where.replace(' kind', ' e.kind').replace('lname', 'e.lname')} "
-        f"ORDER BY r LIMIT {_FTS_CAP}"
-    )
+    if where:
+        sql = (
+            "SELECT docs.rowid, bm25(docs, 10.0, 4.0, 1.0) AS r FROM docs "
+            "JOIN entries e ON e.id = docs.rowid WHERE docs MATCH ?"
+            + where.replace(" kind", " e.kind").replace("lname", "e.lname")
+            + f" ORDER BY r LIMIT {_FTS_CAP}"
+        )
+    else:  # the FTS table alone: no join row is built for matches that will not be kept
+        sql = (
+            "SELECT rowid, bm25(docs, 10.0, 4.0, 1.0) AS r FROM docs WHERE docs MATCH ? "
+            f"ORDER BY r LIMIT {_FTS_CAP}"
+        )
     quoted = [_quote(word) for word in words]
     found = connection.execute(sql, [" ".join(quoted), *params]).fetchall()
-    if len(found) < limit and len(words) > 1:
+    if len(found) < min(limit, 5) and len(words) > 1:
         found += connection.execute(sql, [" OR ".join(quoted), *params]).fetchall()
     if not found:
         return []
-    best = min(row[-1] for row in found) or -1.0
-    return [(row[:-1], row[-1] / best if best < 0 else 0.0) for row in found]
+    best = min(relevance for _, relevance in found) or -1.0
+    relevance = {row_id: (bm25 / best if best < 0 else 0.0) for row_id, bm25 in found}
+    rows = _rows(connection, list(relevance))
+    return [(row, relevance[row[0]]) for row in rows]
+
+
+def _rows(connection: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    marks = ",".join("?" * len(ids))
+    sql = f"SELECT {_COLUMNS} FROM entries WHERE id IN ({marks})"
+    return connection.execute(sql, ids).fetchall()
 
 
 def _filtered(
@@ -195,7 +220,7 @@ def _filtered(
 
 def _adjustment(row: tuple[Any, ...]) -> float:
     """Shallower names, classes and functions, and an object's own entry rank a little higher."""
-    kind, primary, depth = row[2], row[7], row[8]
+    kind, primary, depth = row[2], row[4], row[5]
     return _KIND_BONUS.get(kind, 0) - 1.5 * max(depth - 1, 0) - (0 if primary else 2)
 
 
@@ -273,24 +298,37 @@ def _segment_prefixes(segments: list[str], head: str) -> list[Span] | None:
 
 
 def _best(
-    rows: dict[int, tuple[Any, ...]], scores: dict[int, float], spans: dict[int, tuple[Span, ...]],
-    query: Query, limit: int,
+    connection: sqlite3.Connection, rows: dict[int, tuple[Any, ...]], scores: dict[int, float],
+    spans: dict[int, tuple[Span, ...]], query: Query, limit: int,
 ) -> list[Hit]:  # fmt: skip
     ranked = sorted(scores, key=lambda row_id: (-scores[row_id], rows[row_id][1]))
-    hits: list[Hit] = []
+    chosen: list[int] = []
     groups: set[str] = set()
     for row_id in ranked:
-        row = rows[row_id]
-        if row[6] in groups:
+        group = rows[row_id][3]
+        if group in groups:
             continue  # one function inherited by fifty classes is one hit
-        groups.add(row[6])
-        hits.append(Hit(
-            name=row[1], kind=row[2], summary=row[3], signature=row[4], defined_in=row[5],
-            score=round(scores[row_id], 3), name_spans=spans.get(row_id, ()),
-            summary_spans=word_spans(row[3], query.words),
-        ))  # fmt: skip
-        if len(hits) >= limit:
+        groups.add(group)
+        chosen.append(row_id)
+        if len(chosen) >= limit:
             break
+    if not chosen:
+        return []
+    marks = ",".join("?" * len(chosen))
+    details = {
+        row_id: (summary, signature, defined_in)
+        for row_id, summary, signature, defined_in in connection.execute(
+            f"SELECT id, summary, signature, defined_in FROM entries WHERE id IN ({marks})", chosen
+        )
+    }  # fmt: skip
+    hits = []
+    for row_id in chosen:
+        summary, signature, defined_in = details[row_id]
+        hits.append(Hit(
+            name=rows[row_id][1], kind=rows[row_id][2], summary=summary, signature=signature,
+            defined_in=defined_in, score=round(scores[row_id], 3),
+            name_spans=spans.get(row_id, ()), summary_spans=word_spans(summary, query.words),
+        ))  # fmt: skip
     return hits
 
 

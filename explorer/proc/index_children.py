@@ -143,7 +143,7 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]]) -> None:
     warnings.simplefilter("ignore")
     from explorer.core.index_collect import entries_for_module
 
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
 
     def warm(args: dict[str, Any], emit: protocol.Emit) -> list[int]:
         importlib.import_module(str(args["module"]))

@@ -22,7 +22,7 @@ def by_name(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def merged() -> dict[str, dict[str, Any]]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     entries = [entry for module in HEALTHY for entry in entries_for_module(module, seen)]
     return by_name(merge_entries(entries))
 

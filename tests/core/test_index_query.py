@@ -23,7 +23,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     cache = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EXPLORER_CACHE_DIR", str(cache))
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}
         rows = merge_entries(e for module in MODULES for e in entries_for_module(module, seen))
         opened = store_index(IndexKey("searchpkg", "1.0", "3.11"), "fp", rows, [])
         yield opened
