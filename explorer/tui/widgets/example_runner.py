@@ -49,7 +49,8 @@ class ExampleRunner(Vertical, can_focus=True):
     ExampleRunner .example-code { height: auto; }
     ExampleRunner .example-want { height: auto; color: $text-muted; }
     ExampleRunner .example-actions { height: 1; margin-top: 1; }
-    ExampleRunner .example-actions Button { margin-right: 1; }
+    ExampleRunner .example-actions Button { margin-right: 1; min-width: 6; width: auto; }
+    ExampleRunner .example-result { height: auto; }
     ExampleRunner .example-message { width: 1fr; padding: 0 1; color: $text-muted; }
     ExampleRunner .example-got { height: auto; }
     ExampleRunner .example-problem { height: auto; color: $text-error; }
@@ -204,8 +205,10 @@ class ExampleRunner(Vertical, can_focus=True):
         if verdict.verdict == check.SKIPPED:
             return []
         if verdict.verdict == check.PASSED:
-            return [Static(Content(verdict.got.rstrip("\n")), classes="example-got")] if (
-                verdict.got.strip()) else []
+            # With a want on screen already, "passed" says it all; without one, show
+            # what the example printed or returned.
+            shown = "" if self.example.want else verdict.got.rstrip("\n")
+            return [Static(Content(shown), classes="example-got")] if shown.strip() else []
         # error, timeout, crashed: what it printed, then why it stopped
         return [Static(Content(verdict.got.rstrip("\n")), classes="example-problem")] if (
             verdict.got.strip()) else []
