@@ -184,8 +184,6 @@ class RunCard(Vertical):
         problem = result.traceback or result.exception
         if result.message:
             problem = f"{problem.rstrip()}\n{result.message}" if problem else result.message
-        if result.truncated:
-            problem = f"{problem}\n(output truncated by the kernel's cap)".lstrip()
         if self._plots > MAX_PLOTS:
             self.mount(Static(Content(f"({self._plots - MAX_PLOTS} more plots not shown: a "
                                       f"run shows its first {MAX_PLOTS})"), classes="run-note"),
