@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import __future__
 import contextlib
 import inspect
 from typing import Any
@@ -98,13 +99,20 @@ def describe_member(obj: Any, name: str, qualname: str, exports: set[str]) -> Me
     return member
 
 
+def _is_future_flag(obj: Any, name: str) -> bool:
+    """`from __future__ import annotations` leaves a compiler flag, not an API member."""
+    if classify(obj) != "module":
+        return False
+    return isinstance(vars(obj).get(name), __future__._Feature)
+
+
 def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool = False) -> Listing:
     notes: list[str] = []
     exports = _exports(obj)
     members = [
         describe_member(obj, name, f"{qualname}.{name}", exports)
         for name in _names(obj, notes)
-        if is_visible(name, private=private, dunder=dunder)
+        if is_visible(name, private=private, dunder=dunder) and not _is_future_flag(obj, name)
     ]
     members.sort(key=lambda m: (KINDS.index(m.kind), m.name.lower()))
     return Listing(target=qualname, kind=classify(obj), members=members, notes=notes)

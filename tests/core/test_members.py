@@ -92,3 +92,7 @@ def test_non_string_doc_is_an_error_value_not_a_crash() -> None:
 def test_odd_docstrings_still_summarised(target: str) -> None:
     module, name = target.rsplit(".", 1)
     assert by_name(list_members(module), name).summary
+
+
+def test_future_import_flags_are_not_members() -> None:
+    assert "annotations" not in names(list_members("hostile_objects", private=True))
