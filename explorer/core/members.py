@@ -1,8 +1,8 @@
 """List the members of a target the way `dir()` sees them, classified without running them."""
 
 from __future__ import annotations
-
 import __future__
+
 import contextlib
 import inspect
 from typing import Any
