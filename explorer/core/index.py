@@ -137,7 +137,8 @@ def open_index(key: IndexKey) -> SearchIndex | None:
     if not path.exists():
         return None
     try:
-        connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+        # Read-only and never written: safe to query from a UI's worker threads.
+        connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise IndexCorrupt(str(exc)) from exc
     try:
@@ -171,7 +172,7 @@ def store_index(
     except OSError as exc:
         note = f"cache dir {key.path.parent} is not writable ({exc.strerror}); index kept in memory"
         meta["notes"] = json.dumps([*notes, note])
-        connection = sqlite3.connect(":memory:")
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
         _fill(connection, meta, rows)
         return SearchIndex(connection, meta, [*notes, note], in_memory=True)
     try:

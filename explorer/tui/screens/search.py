@@ -1,0 +1,208 @@
+"""Search-as-you-type over a package's index: every keystroke queries, stale answers are dropped.
+
+The index is a SQLite file read in-process (no import of the package): a thread
+worker per keystroke, `exclusive` so a newer query supersedes an older one, and a
+check that the input still says what was asked before anything is shown. A
+missing index is built first with a progress bar; a stale one answers while a
+fresh one builds. Enter (or a click) posts `SearchScreen.TargetChosen` to the
+app and dismisses the screen with the same dotted name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from explorer.core.index import IndexCorrupt, SearchIndex
+from explorer.core.index_query import Hit, Span
+from explorer.errors import UsageError
+from explorer.proc.index_build import Outcome, ensure_index, stored_index
+
+DEFAULT_PACKAGE = "torch"
+HIT_LIMIT = 50
+HIGHLIGHT = "bold $accent"
+PLACEHOLDER = "a name, dist.Multi, words from the docs, kind:class, in:torch.nn"
+
+
+def hit_prompt(hit: Hit) -> Content:
+    """One line: kind, dotted name and summary, the matched parts highlighted."""
+    return Content.assemble(
+        (f"{hit.kind:<12}", "$text-muted"),
+        _marked(hit.name, hit.name_spans),
+        "  ",
+        _marked(hit.summary, hit.summary_spans).stylize("$text-muted"),
+    )
+
+
+def _marked(text: str, spans: tuple[Span, ...]) -> Content:
+    content = Content(text)
+    for start, end in spans:
+        content = content.stylize(HIGHLIGHT, start, end)
+    return content
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """Type a name, a dotted fragment (`dist.Multi`), words, `kind:class`, `in:torch.nn`."""
+
+    DEFAULT_CSS = """
+    SearchScreen { align: center top; }
+    SearchScreen > #search-dialog {
+        width: 90%; height: 80%; margin-top: 2; padding: 0 1;
+        background: $surface; border: round $primary;
+    }
+    SearchScreen #search-progress { display: none; }
+    SearchScreen #search-progress.-building { display: block; }
+    SearchScreen #search-status { color: $text-muted; height: auto; }
+    SearchScreen #search-hits { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("down", "move(1)", "Next hit", show=False),
+        Binding("up", "move(-1)", "Previous hit", show=False),
+    ]
+
+    class TargetChosen(Message):
+        """The user picked a hit: `target` is its dotted name."""
+
+        def __init__(self, target: str) -> None:
+            super().__init__()
+            self.target = target
+
+    def __init__(self, package: str = DEFAULT_PACKAGE, query: str = "") -> None:
+        super().__init__()
+        self.package = package
+        self.initial_query = query
+        self.index: SearchIndex | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog") as dialog:
+            dialog.border_title = f"Search {self.package}"
+            yield Input(value=self.initial_query, id="search-input", placeholder=PLACEHOLDER)
+            yield ProgressBar(id="search-progress", show_eta=False)
+            yield Static("opening the index…", id="search-status")
+            yield OptionList(id="search-hits")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.load_index()
+
+    def on_unmount(self) -> None:
+        if self.index is not None:
+            self.index.close()
+
+    # --- the index ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def load_index(self) -> None:
+        try:
+            stored = stored_index(self.package)
+            if stored is None:
+                self.app.call_from_thread(self._building, "building the index…")
+                stored = ensure_index(self.package, progress=self._progress)
+                self.app.call_from_thread(self._ready, stored)
+                return
+            self.app.call_from_thread(self._ready, stored)
+            if stored.stale:
+                fresh = ensure_index(self.package, progress=self._progress)
+                self.app.call_from_thread(self._ready, fresh)
+        except UsageError as exc:
+            self.app.call_from_thread(self._status, str(exc))
+
+    def _progress(self, done: int, total: int, module: str) -> None:
+        # RuntimeError: the app closed while the index was building; the build still finishes.
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(self._advance, done, total, module)
+
+    def _building(self, status: str) -> None:
+        self.query_one("#search-progress", ProgressBar).add_class("-building")
+        self._status(status)
+
+    def _advance(self, done: int, total: int, module: str) -> None:
+        self.query_one("#search-progress", ProgressBar).update(total=total, progress=done)
+        self._status(f"indexing {module} ({done}/{total})")
+
+    def _ready(self, outcome: Outcome) -> None:
+        if self.index is not None and self.index is not outcome.index:
+            self.index.close()
+        self.index = outcome.index
+        self.query_one("#search-progress", ProgressBar).remove_class("-building")
+        meta = outcome.index.meta
+        notes = " · ".join(outcome.notes)
+        stale = " · out of date, rebuilding in the background" if outcome.stale else ""
+        status = f"{self.package} {meta.get('version', '')}: {outcome.index.entry_count} entries"
+        self._status(status + stale + (f" · {notes}" if notes else ""))
+        self.run_query(self.query_one(Input).value)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(Content(text))
+
+    # --- queries -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search-input")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_query(event.value)
+
+    @work(thread=True, exclusive=True, group="search-query", exit_on_error=False)
+    def run_query(self, text: str) -> None:
+        index = self.index
+        if index is None:
+            return
+        started = time.perf_counter()
+        try:
+            hits = index.search(text, HIT_LIMIT)
+        except IndexCorrupt as exc:
+            self.app.call_from_thread(self._status, f"the index is unreadable: {exc}")
+            return
+        if get_current_worker().is_cancelled:
+            return  # a newer keystroke already asked again
+        self.app.call_from_thread(self._show, text, hits, time.perf_counter() - started)
+
+    def _show(self, text: str, hits: list[Hit], seconds: float) -> None:
+        if text != self.query_one(Input).value:
+            return  # a stale answer: the input has moved on
+        hit_list = self.query_one("#search-hits", OptionList)
+        hit_list.set_options(Option(hit_prompt(hit), id=hit.name) for hit in hits)
+        if hits:
+            hit_list.highlighted = 0
+        if self.index is not None and text.strip():
+            self._status(f"{len(hits)} hits in {seconds * 1000:.1f} ms")
+
+    # --- choosing ----------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        hit_list = self.query_one("#search-hits", OptionList)
+        if hit_list.option_count:
+            current = hit_list.highlighted or 0
+            hit_list.highlighted = max(0, min(hit_list.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        hit_list = self.query_one("#search-hits", OptionList)
+        if hit_list.highlighted is not None:
+            option = hit_list.get_option_at_index(hit_list.highlighted)
+            if option.id:
+                self.choose(option.id)
+
+    @on(OptionList.OptionSelected, "#search-hits")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.choose(event.option.id)
+
+    def choose(self, target: str) -> None:
+        # Posted to the app, not to this screen, so it survives the dismiss below.
+        self.app.post_message(self.TargetChosen(target))
+        self.dismiss(target)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

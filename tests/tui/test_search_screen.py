@@ -1,0 +1,120 @@
+"""The search screen and the palette provider, mounted in a tiny app over a fixture index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import on
+from textual.app import App
+from textual.widgets import Input, OptionList, Static
+
+from explorer.core.index import IndexKey, store_index
+from explorer.core.index_collect import entries_for_module
+from explorer.core.index_merge import merge_entries
+from explorer.core.index_walk import package_files
+from explorer.tui.screens.search import SearchScreen
+from explorer.tui.search_provider import IndexSearchProvider
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MODULES = ["searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
+           "searchpkg.shapes"]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fixture_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh index of searchpkg (built in-process: no importer children in UI tests)."""
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
+    seen: dict[str, tuple[str, str]] = {}
+    rows = merge_entries(e for module in MODULES for e in entries_for_module(module, seen))
+    fingerprint = package_files("searchpkg").fingerprint
+    store_index(IndexKey.for_package("searchpkg"), fingerprint, rows, []).close()
+
+
+class Host(App[None]):
+    search_package = "searchpkg"
+    COMMANDS = App.COMMANDS | {IndexSearchProvider}
+
+    def __init__(self, open_search: bool = True) -> None:
+        super().__init__()
+        self.open_search = open_search
+        self.chosen: list[str] = []
+        self.dismissed: list[str | None] = []
+
+    def on_mount(self) -> None:
+        if self.open_search:
+            self.push_screen(SearchScreen("searchpkg"), self.dismissed.append)
+
+    @on(SearchScreen.TargetChosen)
+    def _chosen(self, event: SearchScreen.TargetChosen) -> None:
+        self.chosen.append(event.target)
+
+
+async def settle(app: App[None], pilot: object) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def hit_ids(app: App[None]) -> list[str]:
+    hits = app.screen.query_one("#search-hits", OptionList)
+    return [hits.get_option_at_index(i).id or "" for i in range(hits.option_count)]
+
+
+async def test_typing_shows_ranked_hits_and_enter_chooses() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"dist.Multi")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "searchpkg.distributions.Multinomial"
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "hits in" in status
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert app.chosen == ["searchpkg.distributions.Multinomial"]
+    assert app.dismissed == ["searchpkg.distributions.Multinomial"]
+
+
+async def test_arrow_keys_move_through_hits_and_words_search_docs() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"reparameterized sample")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "searchpkg.distributions.Multinomial.rsample"
+        await pilot.press(*["backspace"] * len("reparameterized sample"), *"area")
+        await settle(app, pilot)
+        ids = hit_ids(app)
+        assert len(ids) >= 2
+        await pilot.press("down")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert app.chosen == [ids[1]]
+
+
+async def test_the_list_always_matches_the_last_keystroke() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"gre", "backspace", "backspace", "backspace", *"Circle")
+        await settle(app, pilot)
+        assert app.screen.query_one(Input).value == "Circle"
+        assert hit_ids(app)[0] == "searchpkg.Circle"
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert app.dismissed == [None] and app.chosen == []
+
+
+async def test_palette_provider_queries_the_same_index() -> None:
+    app = Host(open_search=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"Multinomial")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert app.chosen == ["searchpkg.distributions.Multinomial"]
