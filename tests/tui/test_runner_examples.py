@@ -10,10 +10,15 @@ from textual.containers import VerticalScroll
 from tui_helpers import wait_for
 
 from explorer.core.examples import extract_examples
-from explorer.core.model import Example
+from explorer.core.model import Doc, Example
 from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerScreen, open_runner
-from explorer.tui.widgets.example_runner import ExampleEditRequested, ExampleRunner
+from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.example_runner import (
+    ExampleEditRequested,
+    ExampleRunner,
+    example_runner_factory,
+)
 from explorer.tui.widgets.run_output import ExpectedGot
 
 SEED = "examples_pkg.calm"
@@ -168,3 +173,27 @@ async def test_timeout_and_crash_verdicts() -> None:
         await wait_for(pilot, lambda: crash.verdict is not None, 6.0)
         assert crash.status == "crashed"
         assert "exit code 5" in str(crash.query_one(".example-message").render())
+
+
+async def test_doc_view_builds_runners_through_its_example_factory() -> None:
+    """The wiring the app uses: DocView(example_factory=example_runner_factory(session))."""
+    session = KernelSession(timeout=20.0)
+    doc = Doc("passes", f"{SEED}.passes", "function", examples=extract_examples(calm("passes")))
+
+    class DocApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DocView(id="doc", example_factory=example_runner_factory(session))
+
+        async def on_unmount(self) -> None:
+            await session.close()
+
+    app = DocApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.query_one(DocView).show(doc)
+        runners = list(app.query(ExampleRunner))
+        assert [r.title for r in runners] == ["Example 1", "Example 2"]
+        assert runners[1].setup == doc.examples[:1]
+        runners[1].focus()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: runners[1].verdict is not None, WAIT)
+        assert runners[1].status == "passed"

@@ -10,7 +10,7 @@ skipped, timeout, crashed. A +SKIP example runs only when asked explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +23,7 @@ from textual.widgets import Button, Static
 
 from explorer.core import check
 from explorer.core.check import PartChecker, PartVerdict, RunOutput
-from explorer.core.model import Example
+from explorer.core.model import Doc, Example
 from explorer.tui.kernel_session import KernelSession, RunResult, format_duration
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
@@ -218,3 +218,15 @@ class ExampleRunner(Vertical, can_focus=True):
 
 
 ExampleEditRequested = ExampleRunner.EditRequested  # the name the app knows it by
+
+
+def example_runner_factory(session: KernelSession) -> Callable[[Doc, int], ExampleRunner]:
+    """DocView's `example_factory`: a runner per example, seeded by the object's qualname
+    (the kernel seeds from the module that defines it) after the docstring's earlier
+    examples."""
+
+    def make(doc: Doc, index: int) -> ExampleRunner:
+        return ExampleRunner(doc.examples[index], session, seed_module=doc.qualname,
+                             setup=doc.examples[:index], title=f"Example {index + 1}")
+
+    return make
