@@ -114,11 +114,13 @@ def signature_block(doc: Doc) -> list[str]:
     return ["```python", f"{prefix}{doc.name}{doc.signature}", "```", ""]
 
 
-def doc_markdown(doc: Doc) -> str:
-    """Signature, summary and prose, parameters, returns, raises and notes."""
+def doc_markdown(doc: Doc, value: str | None = None) -> str:
+    """Signature (or a data member's value), prose, parameters, returns, raises and notes."""
     links = _link_map(doc.links)
     parts = [f"## {doc.name}", f"*{doc.kind}* · `{doc.qualname}`", ""]
     parts += signature_block(doc)
+    if value:
+        parts += ["```python", f"{doc.name} = {value}", "```", ""]
     prose = strip_examples(doc.description or doc.summary)
     if prose:
         parts += [linkify(rst_literals(prose), links), ""]
@@ -136,7 +138,7 @@ def doc_markdown(doc: Doc) -> str:
         parts += [f"### {note.title}", "", linkify(rst_literals(note.text), links), ""]
     if doc.parse_error:
         parts += [f"> docstring could not be parsed ({doc.parse_error}); shown as written", ""]
-    if not (prose or doc.params or doc.notes):
+    if not (prose or doc.params or doc.notes or value):
         parts += ["*No documentation.*", ""]
     return "\n".join(parts).strip() + "\n"
 

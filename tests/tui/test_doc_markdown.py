@@ -81,3 +81,8 @@ def test_mro_is_read_from_help_text() -> None:
         " |      builtins.object\n |\n |  Methods defined here:\n"
     )
     assert mro_from_help(help_text) == ["C", "B", "builtins.object"]
+
+
+def test_data_member_shows_its_value() -> None:
+    text = doc_markdown(Doc(name="RATIO", qualname="m.RATIO", kind="data"), value="2")
+    assert "```python\nRATIO = 2\n```" in text and "No documentation" not in text

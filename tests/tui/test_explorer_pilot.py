@@ -222,3 +222,11 @@ async def test_back_restores_the_doc_scroll_position(make_app) -> None:
         await pilot.press("backspace")
         await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle")
         await wait_for(pilot, lambda: doc_view.scroll_y == 5, timeout=3)
+
+
+async def test_data_member_doc_shows_its_value(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "RATIO")
+        assert "RATIO = 2" in doc_markdown(app)

@@ -105,11 +105,17 @@ class DetailPane(Vertical):
         await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
         doc = self._docs.get(qualname) or await self.backend.doc(qualname)
         self._docs[qualname] = doc
+        value = None
         if self.member is not None and self.member.qualname == qualname:
             self.member.kind = doc.kind
-        await self.doc_view.show(doc)
+            if doc.kind == "data":
+                value = self.member.error or self.member.summary or None
+        await self.doc_view.show(doc, value)
         scroll, self._doc_scroll = self._doc_scroll, 0.0
-        self.doc_view.scroll_to(y=scroll, animate=False, immediate=True)
+        self.doc_view.scroll_home(animate=False, immediate=True)
+        if scroll:
+            # The new content has no height until the next layout: scroll after it.
+            self.doc_view.call_after_refresh(self.doc_view.scroll_to, y=scroll, animate=False)
 
     @on(TabbedContent.TabActivated, "#detail")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -103,9 +103,10 @@ class DocView(VerticalScroll):
         yield Markdown(id="doc-markdown", open_links=False)
         yield Vertical(id="doc-examples")
 
-    async def show(self, doc: Doc) -> None:
+    async def show(self, doc: Doc, value: str | None = None) -> None:
+        """`value`: a data member's short repr (the listing has it; the doc does not)."""
         self.doc = doc
-        await self.query_one("#doc-markdown", Markdown).update(doc_markdown(doc))
+        await self.query_one("#doc-markdown", Markdown).update(doc_markdown(doc, value))
         examples = self.query_one("#doc-examples", Vertical)
         await examples.remove_children()
         if doc.examples:
