@@ -10,9 +10,13 @@ All examples of one docstring are meant to share one namespace, in order.
 
 from __future__ import annotations
 
+import re
+
 from xdoctest import parser as xparser
 
 from explorer.core.model import Example
+
+_DIRECTIVE_LINE = re.compile(r"\s*#\s*x?doctest\s*:", re.IGNORECASE)
 
 
 def _directive_text(directive: object) -> str:
@@ -72,7 +76,13 @@ def extract_examples(docstring: str | None) -> list[Example]:
 
 
 def _follows(first: Example, second: Example) -> bool:
-    """xdoctest splits a run of `>>>` lines at every expression; we keep runs whole."""
+    """xdoctest splits a run of `>>>` lines at every expression; we keep runs whole.
+
+    A part that opens with a directive line starts a new example: the directive
+    covers what follows it, never the statements before it (torch's Uniform).
+    """
+    if _DIRECTIVE_LINE.match(second.source):
+        return False
     return first.lineno + len(first.source.splitlines()) == second.lineno
 
 

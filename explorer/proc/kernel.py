@@ -267,7 +267,7 @@ class Kernel:
         try:
             sys.displayhook = _echo
             value = compiled.execute(namespace)
-            return None if value is None else short_repr(value, VALUE_REPR_LIMIT)
+            return None if value is None else short_repr(value, VALUE_REPR_LIMIT, one_line=False)
         finally:
             sys.displayhook = hook
 

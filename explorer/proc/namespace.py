@@ -94,12 +94,14 @@ def is_tensor(value: Any) -> bool:
     return tensor_type is not None and isinstance(value, tensor_type)
 
 
-def short_repr(value: Any, limit: int = REPR_LIMIT) -> str:
+def short_repr(value: Any, limit: int = REPR_LIMIT, *, one_line: bool = True) -> str:
+    """repr capped at `limit`; folded onto one line for panels, kept whole for the REPL."""
     try:
         text = repr(value)
     except Exception as exc:  # noqa: BLE001 - a broken __repr__ is shown, not raised
         return f"<repr failed: {type(exc).__name__}: {exc}>"
-    text = " ".join(text.split()) if "\n" in text else text
+    if one_line and "\n" in text:
+        text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

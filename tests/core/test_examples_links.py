@@ -58,3 +58,10 @@ def test_roles_become_text_and_resolved_links() -> None:
         ("Normal", "torch.distributions.Normal"),
         ("sampler", "torch.multinomial"),
     ]
+
+
+def test_a_directive_line_never_covers_the_statements_before_it() -> None:
+    text = ">>> m = 1\n>>> m + 1\n>>> # xdoctest: +SKIP\n3\n"
+    first, second = extract_examples(text)
+    assert first.source == "m = 1\nm + 1" and first.directives == []
+    assert second.directives == ["+SKIP"]
