@@ -104,6 +104,8 @@ class Backend:
             what = args.get("target") or args.get("module") or op
             text = str(exc) if what in str(exc) else f"{op} {what}: {exc}"
             raise BackendError(text, restarted=True) from exc
+        except proc.ProcError as exc:  # e.g. the client was closed while quitting
+            raise BackendError(str(exc)) from exc
 
     async def warm(self, module: str) -> None:
         await self.call("warm", module=module)

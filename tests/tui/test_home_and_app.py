@@ -83,3 +83,13 @@ def test_the_ui_process_imports_neither_torch_nor_the_target() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_down_from_the_input_walks_the_suggestions(make_app) -> None:
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        choices = app.screen.query_one("#home-choices", OptionList)
+        assert choices.has_focus
+        assert choices.highlighted_option.id == "suggest:torch.distributions"

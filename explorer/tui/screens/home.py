@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -21,6 +22,8 @@ WELCOME = (
 
 class HomeScreen(Screen[None]):
     """Posts TargetChosen; the app opens the explorer on it."""
+
+    BINDINGS = [Binding("down", "choose_from_list", "Recent/suggested", show=False)]
 
     class TargetChosen(Message):
         def __init__(self, target: str) -> None:
@@ -54,6 +57,12 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#target-input", Input).focus()
+
+    def action_choose_from_list(self) -> None:
+        choices = self.query_one("#home-choices", OptionList)
+        if not choices.has_focus:
+            choices.focus()
+            choices.action_first()
 
     def on_screen_resume(self) -> None:
         """Back from the explorer: what was just opened is now the first recent target."""
