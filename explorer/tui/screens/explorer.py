@@ -226,7 +226,7 @@ class ExplorerScreen(Screen[None]):
         self.member_list.filter_input.focus()
 
     def action_cancel(self) -> None:
-        if self.status.state == "busy":
+        if self.status.working:
             self.workers.cancel_group(self, "listing")
             self.member_list.loading = False
             self.status.info("cancelled; restarting the worker…")

@@ -12,7 +12,8 @@ from textual.widgets import Static
 class StatusLine(Static):
     """`start(what)` counts seconds until `done()`; `error(text)` shows a problem until cleared."""
 
-    state: reactive[str] = reactive("idle")  # idle | busy | error | info
+    state: reactive[str] = reactive("idle")  # idle | pending | busy | error | info
+    SHOW_AFTER = 0.3  # seconds: quick answers never flash a progress line
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -22,10 +23,9 @@ class StatusLine(Static):
 
     def start(self, what: str) -> None:
         self._what, self._started = what, time.monotonic()
-        self.state = "busy"
-        self._tick()
+        self.state = "pending"
         if self._timer is None:
-            self._timer = self.set_interval(0.5, self._tick)
+            self._timer = self.set_interval(0.25, self._tick)
         else:
             self._timer.resume()
 
@@ -52,7 +52,13 @@ class StatusLine(Static):
         if self._timer is not None:
             self._timer.pause()
 
+    @property
+    def working(self) -> bool:
+        return self.state in ("pending", "busy")
+
     def _tick(self) -> None:
+        if self.state == "pending" and self.elapsed >= self.SHOW_AFTER:
+            self.state = "busy"
         if self.state == "busy":
             self.update(f"{self._what}… {self.elapsed:.0f} s   (esc cancels)")
 
