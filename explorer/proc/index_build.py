@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import subprocess
 import sys
@@ -158,6 +159,18 @@ def collect(
 
 
 @contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of fresh dicts are all kept: cyclic GC passes would be pure cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _build_lock(key: IndexKey) -> Iterator[None]:
     """One builder per index file at a time; without a writable cache dir, no lock is needed."""
     try:
@@ -202,9 +215,10 @@ def ensure_index(
             return Outcome(current, built=False, notes=notes)  # another builder just finished
         if current is not None:
             current.close()
-        entries, skipped = collect(list(files.modules), jobs=jobs, timeout=timeout,
-                                   progress=progress)  # fmt: skip
-        index = store_index(key, files.fingerprint, merge_entries(entries), skipped)
+        with _collector_paused():
+            entries, skipped = collect(list(files.modules), jobs=jobs, timeout=timeout,
+                                       progress=progress)  # fmt: skip
+            index = store_index(key, files.fingerprint, merge_entries(entries), skipped)
     return Outcome(index, built=True, notes=notes + index.notes[len(skipped):])
 
 
