@@ -48,8 +48,8 @@ _SIGNATURE_LINE = re.compile(r"^\s*[\w.]+(\(.*\))(\s*->\s*.+)?\s*$")
 Seen = dict[str, tuple[str, str]]
 
 
-def is_public(name: str) -> bool:
-    return bool(name) and not name.startswith("_")
+def is_public(name: object) -> bool:
+    return isinstance(name, str) and bool(name) and not name.startswith("_")
 
 
 def entries_for_module(module_name: str, seen: Seen | None = None) -> list[dict[str, Any]]:
@@ -68,7 +68,10 @@ def entries_for_module(module_name: str, seen: Seen | None = None) -> list[dict[
         module = importlib.import_module(module_name)
     seen = {} if seen is None else seen
     root = module_name.split(".", 1)[0]
-    entries = [_module_entry(module_name, module)]
+    try:
+        entries = [_module_entry(module_name, module)]
+    except Exception:  # noqa: BLE001 - a module whose docstring cannot be read is still indexed
+        entries = [_entry(module_name, "module", module_name, "", "", module_name)]
     for name, value in _public_members(module, root):
         try:
             entries.extend(_describe(f"{module_name}.{name}", value, module_name, seen))
@@ -260,7 +263,7 @@ def _origin_of(value: Any) -> str | None:
     if isinstance(value, types.FunctionType):
         module, qualname = value.__module__, value.__qualname__
         return f"{module}.{qualname}" if isinstance(module, str) else None
-    if not isinstance(value, _SAFE_DOC_TYPES):
+    if type(value) not in _SAFE_DOC_TYPES:
         return None
     objclass = getattr(value, "__objclass__", None)
     name = getattr(value, "__name__", None)
@@ -276,7 +279,7 @@ def _doc_of(value: Any) -> str:
         doc = _CLASS_DICT.__get__(value).get("__doc__")
     elif isinstance(value, staticmethod | classmethod):
         doc = _doc_of(value.__func__)
-    elif isinstance(value, _SAFE_DOC_TYPES):
+    elif type(value) in _SAFE_DOC_TYPES:  # exactly: a subclass could make __doc__ a property
         doc = value.__doc__
     else:
         # Other descriptors and callables: a docstring in the instance or class dict.
@@ -300,7 +303,7 @@ def _signature_of(value: Any, kind: str, doc: str) -> str:
     func = value.__func__ if isinstance(value, staticmethod | classmethod) else value
     if kind in ("class", "exception"):
         return _init_signature(func)
-    text = getattr(func, "__text_signature__", None) if isinstance(func, _SAFE_DOC_TYPES) else None
+    text = getattr(func, "__text_signature__", None) if type(func) in _SAFE_DOC_TYPES else None
     if isinstance(text, str) and text:
         return text.replace("$", "")
     if isinstance(func, types.FunctionType):

@@ -234,8 +234,29 @@ def stored_index(package: str, *, private: bool = False) -> Outcome | None:
     return Outcome(current, built=False, stale=stale, notes=notes)
 
 
-def rebuild_in_background(package: str) -> subprocess.Popen[bytes]:
-    """A detached builder process: it outlives this one and holds the lock while it works."""
+def build_in_progress(package: str) -> bool:
+    """True while some process holds the build lock of this package's index."""
+    try:
+        handle = open(IndexKey.for_package(package).path.with_suffix(".lock"), "a")  # noqa: SIM115
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def rebuild_in_background(package: str) -> subprocess.Popen[bytes] | None:
+    """A detached builder process (None when one is already at work).
+
+    It outlives this one and holds the lock while it works; it replaces the index
+    file only when the new one is complete.
+    """
+    if build_in_progress(package):
+        return None
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     return subprocess.Popen(
         [sys.executable, "-m", "explorer.proc.index_build", package],

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,30 @@ def test_search_never_imports_the_package_or_textual(env: dict[str, str]) -> Non
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True, timeout=60)  # fmt: skip
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_stale_index_answers_while_a_new_one_builds_in_the_background(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "searchpkg", root / "searchpkg")
+    env = dict(os.environ, PYTHONPATH=str(root), EXPLORER_CACHE_DIR=str(tmp_path / "cache"),
+               EXPLORER_INDEX_TIMEOUT="2")  # fmt: skip
+    assert explore(env, "--search", "greet", "--in", "searchpkg").returncode == 0
+    shapes = root / "searchpkg" / "shapes.py"
+    shapes.write_text(shapes.read_text() + '\n\ndef hexagon() -> None:\n    """Six sides."""\n')
+
+    stale = explore(env, "--search", "hexagon", "--in", "searchpkg")
+    assert stale.returncode == 0
+    assert "out of date" in stale.stderr and "background" in stale.stderr
+    assert "searchpkg.shapes.hexagon" not in stale.stdout  # answered at once, from the old index
+
+    deadline = time.monotonic() + 60
+    while True:
+        fresh = explore(env, "--search", "hexagon", "--in", "searchpkg")
+        if "searchpkg.shapes.hexagon" in fresh.stdout or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert fresh.stdout.split()[:2] == ["function", "searchpkg.shapes.hexagon"]
+    assert "out of date" not in fresh.stderr
 
 
 class _Terminal(io.StringIO):
