@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from explorer.core.index import IndexCorrupt, SearchIndex
 from explorer.errors import UsageError
 from explorer.proc.index_build import stored_index
-from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen, hit_prompt
+from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen, hit_title
 
 PALETTE_LIMIT = 20
 
@@ -64,7 +64,7 @@ class IndexSearchProvider(Provider):
         for hit in hits:
             yield Hit(
                 max(min(hit.score / top, 1.0), 0.01),  # the palette sorts by score in (0, 1]
-                hit_prompt(hit),
+                hit_title(hit),
                 partial(self._choose, hit.name),
                 text=hit.name,
                 help=hit.summary or None,

@@ -45,6 +45,11 @@ def hit_prompt(hit: Hit) -> Content:
     )
 
 
+def hit_title(hit: Hit) -> Content:
+    """The dotted name (matches highlighted) and its kind: the palette shows the summary below."""
+    return Content.assemble(_marked(hit.name, hit.name_spans), (f"  {hit.kind}", "$text-muted"))
+
+
 def _marked(text: str, spans: tuple[Span, ...]) -> Content:
     content = Content(text)
     for start, end in spans:
@@ -64,7 +69,7 @@ class SearchScreen(ModalScreen[str | None]):
     SearchScreen #search-progress { display: none; }
     SearchScreen #search-progress.-building { display: block; }
     SearchScreen #search-status { color: $text-muted; height: auto; }
-    SearchScreen #search-hits { height: 1fr; }
+    SearchScreen #search-hits { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("escape", "close", "Close"),
