@@ -81,15 +81,19 @@ def _merge_params(
     return params
 
 
-def split_notes(description: str) -> tuple[str, list[Section]]:
-    """Move Google `Note:` blocks and reST `.. note::` directives out of the prose."""
+def split_notes(description: str, *, top_level: bool = False) -> tuple[str, list[Section]]:
+    """Move Google `Note:` blocks and reST `.. note::` directives out of the text.
+
+    `top_level` takes only unindented headers: used on the whole docstring, where
+    an indented `Note:` belongs to a parameter's description.
+    """
     lines = description.splitlines()
     kept: list[str] = []
     notes: list[Section] = []
     index = 0
     while index < len(lines):
         match = _NOTE_HEADER.match(lines[index])
-        if not match:
+        if not match or (top_level and match["indent"]):
             kept.append(lines[index])
             index += 1
             continue
@@ -123,7 +127,9 @@ def doc_of(resolved: Resolved) -> Doc:
         raw, doc_error = docstring_of(obj, owner=owner, name=name), None
     except Exception as exc:  # noqa: BLE001 - a non-string or hostile __doc__
         raw, doc_error = "", f"unreadable docstring: {type(exc).__name__}: {exc}"
-    parsed, parse_error = _parse(raw)
+    # docstring-parser drops a Google `Note:` that follows `Args:`, so notes come out first.
+    body, top_notes = split_notes(raw, top_level=True)
+    parsed, parse_error = _parse(body)
     home = defined_in(obj)
     scopes = link_roles.scopes_for(resolved.target, home, is_class(obj))
     found: list[Link] = []
@@ -145,8 +151,8 @@ def doc_of(resolved: Resolved) -> Doc:
         gap = "\n\n" if parsed.blank_after_short_description else "\n"
         prose = gap.join(p for p in (parsed.short_description, parsed.long_description) if p)
         doc.summary = text(first_sentence(prose))
-        description, doc.notes = split_notes(text(prose))
-        doc.description = description
+        doc.description, nested_notes = split_notes(text(prose))
+        doc.notes = [Section(n.title, text(n.text)) for n in top_notes] + nested_notes
         drop_self = kind in ("method", "classmethod", "property") or is_class(obj)
         doc.params = _merge_params(sig, parsed, drop_self)
         for param in doc.params:

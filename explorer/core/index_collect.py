@@ -199,9 +199,12 @@ def _class_members(
             if not isinstance(member, str) or not is_public(member) or member in done:
                 continue
             done.add(member)
+            # Inherited values that name no function of their own (data, pybind methods)
+            # are grouped by the base class that holds them.
+            owner = None if base is klass else _defining_path(base, "class")
             entry = _member_entry(
                 f"{class_name}.{member}", f"{class_key}.{member}", value, seen,
-                mro[position + 1 :],
+                mro[position + 1 :], f"{owner}.{member}" if owner else None,
             )  # fmt: skip
             if entry is not None:
                 entry["parent"] = class_key
@@ -213,7 +216,8 @@ def _inherit_doc(entry: dict[str, Any], member: str, bases: tuple[type, ...]) ->
     """An override without a docstring reads its base's, as `inspect.getdoc` does."""
     for base in bases:
         value = _CLASS_DICT.__get__(base).get(member)
-        if value is not None:
+        if value is not None and classify(value, in_class=True) != "data":
+            # (plain data's "docstring" would be its type's: bool's, for `has_rsample = False`)
             doc = _doc_of(value)
             if doc:
                 entry["doc"] = doc[:DOC_LIMIT]
@@ -227,13 +231,13 @@ def _static_mro(klass: type) -> tuple[type, ...]:
 
 
 def _member_entry(
-    name: str, key: str, value: Any, seen: Seen, bases: tuple[type, ...]
+    name: str, key: str, value: Any, seen: Seen, bases: tuple[type, ...], inherited: str | None
 ) -> dict[str, Any] | None:
     try:
         kind = classify(value, in_class=True)
         if kind in ("class", "exception", "module"):
             return None  # nested classes are rare in APIs and would need their own walk
-        origin = _origin_of(value)
+        origin = _origin_of(value) or inherited
         if origin is not None and origin in seen:
             # Described already (inherited by another class): the docstring text travels
             # once per process, and the builder moves it to the entry it shows.

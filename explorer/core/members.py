@@ -115,7 +115,8 @@ def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool =
         if is_visible(name, private=private, dunder=dunder) and not _is_future_flag(obj, name)
     ]
     members.sort(key=lambda m: (KINDS.index(m.kind), m.name.lower()))
-    return Listing(target=qualname, kind=classify(obj), members=members, notes=notes)
+    mro = [_qualified(klass) for klass in obj.__mro__] if is_class(obj) else []
+    return Listing(target=qualname, kind=classify(obj), members=members, notes=notes, mro=mro)
 
 
 def list_members(target: str, *, private: bool = False, dunder: bool = False) -> Listing:

@@ -39,11 +39,13 @@ class Listing(Record):
     kind: str
     members: list[Member] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    mro: list[str] = field(default_factory=list)  # for classes: dotted names, the class first
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Listing:
         members = [Member.from_dict(m) for m in data.get("members", [])]
-        return cls(data["target"], data["kind"], members, list(data.get("notes", [])))
+        notes, mro = list(data.get("notes", [])), list(data.get("mro", []))
+        return cls(data["target"], data["kind"], members, notes, mro)
 
 
 @dataclass(slots=True)

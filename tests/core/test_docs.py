@@ -93,3 +93,30 @@ def test_source_has_file_and_line_or_a_clear_reason() -> None:
     assert source.line and source.line > 1
     assert "built in" in (get_source("builtins.print").error or "")
     assert get_source("torch.distributions.Multinomial.mean").text
+
+
+def test_google_note_after_args_is_kept() -> None:
+    from explorer.core.resolve import resolve
+
+    def documented(a: int) -> int:
+        """Do x.
+
+        Args:
+            a (int): thing
+
+        Note:
+            careful with :func:`json.dumps`.
+
+        Returns:
+            int: r
+        """
+        return a
+
+    resolved = resolve("json.dumps")
+    resolved.obj, resolved.target = documented, "json.documented"
+    from explorer.core.docs import doc_of
+
+    doc = doc_of(resolved)
+    assert [(n.title, n.text) for n in doc.notes] == [("Note", "careful with `json.dumps`.")]
+    assert doc.params[0].description == "thing" and doc.returns.type == "int"
+    assert ("json.dumps", "json.dumps") in [(link.text, link.target) for link in doc.links]

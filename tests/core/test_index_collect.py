@@ -47,6 +47,9 @@ def test_class_members_are_entries_with_their_kinds() -> None:
     assert entries["searchpkg.shapes.Shape.sides"]["kind"] == "data"
     # Inherited members are found on the subclass too, pointing at the function that answers.
     assert entries["searchpkg.shapes.Square.area"]["origin"] == "searchpkg.shapes.Shape.area"
+    # Inherited data has no function to name: it is grouped by the class that holds it.
+    assert entries["searchpkg.shapes.Circle.sides"]["origin"] == "searchpkg.shapes.Shape.sides"
+    assert "origin" not in entries["searchpkg.shapes.Square.sides"]  # its own value
 
 
 def test_an_override_without_a_docstring_reads_its_bases() -> None:

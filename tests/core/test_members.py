@@ -96,3 +96,10 @@ def test_odd_docstrings_still_summarised(target: str) -> None:
 
 def test_future_import_flags_are_not_members() -> None:
     assert "annotations" not in names(list_members("hostile_objects", private=True))
+
+
+def test_class_listing_carries_its_mro() -> None:
+    mro = list_members("torch.distributions.Multinomial").mro
+    assert mro[:2] == ["torch.distributions.multinomial.Multinomial",
+                       "torch.distributions.distribution.Distribution"]
+    assert list_members("json").mro == []

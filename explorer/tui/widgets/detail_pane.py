@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, TabbedContent, TabPane
 
+from explorer.core.markdown import members_markdown
 from explorer.core.model import Doc, Member
 from explorer.tui.backend import Backend
-from explorer.tui.doc_markdown import members_markdown, mro_from_help
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.text_views import HelpView, SourceView
 
@@ -136,8 +136,7 @@ class DetailPane(Vertical):
             listing = await self.backend.listing(
                 qualname, private=self.private, dunder=self.dunder
             )
-            mro = mro_from_help(await self.backend.help_text(qualname))
-            await self.query_one("#class-members", Markdown).update(members_markdown(listing, mro))
+            await self.query_one("#class-members", Markdown).update(members_markdown(listing))
         self._shown[tab] = qualname
 
     def show_error(self, group: str, message: str) -> None:

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
+from explorer.core.markdown import doc_markdown
 from explorer.core.model import Doc, Example
-from explorer.tui.doc_markdown import doc_markdown
 
 
 def example_code(example: Example) -> str:

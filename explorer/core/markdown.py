@@ -1,4 +1,4 @@
-"""Doc and Listing records as Markdown for Textual's Markdown widget (pure text, no UI).
+"""Doc and Listing records as Markdown: the convert step between loading and rendering.
 
 Cross-references become Markdown links whose href is the dotted target, so a
 click arrives as `Markdown.LinkClicked(href=target)`. Examples are not part of
@@ -143,34 +143,7 @@ def doc_markdown(doc: Doc, value: str | None = None) -> str:
     return "\n".join(parts).strip() + "\n"
 
 
-def mro_from_help(help_text: str) -> list[str]:
-    """The class names under pydoc's 'Method resolution order:' heading."""
-    names: list[str] = []
-    # Class help has a " |  " margin on every line.
-    lines = [line.strip().lstrip("|").strip() for line in help_text.splitlines()]
-    for index, line in enumerate(lines):
-        if line == "Method resolution order:":
-            for entry in lines[index + 1 :]:
-                if not entry:
-                    break
-                names.append(entry)
-            break
-    return names
-
-
-def _group_rank(name: str, mro: list[str]) -> tuple[int, str]:
-    """pydoc names bases from the class's own module without the module prefix."""
-    short = name.rsplit(".", 1)[-1]
-    for rank, entry in enumerate(mro):
-        if entry == name:
-            return rank, name
-    for rank, entry in enumerate(mro):
-        if entry == short:
-            return rank, name
-    return len(mro), name
-
-
-def members_markdown(listing: Listing, mro: list[str] | None = None) -> str:
+def members_markdown(listing: Listing) -> str:
     """A class's own members first, then one group per base class in MRO order."""
     own = [m for m in listing.members if not m.inherited_from]
     groups: dict[str, list[Member]] = {}
@@ -179,7 +152,8 @@ def members_markdown(listing: Listing, mro: list[str] | None = None) -> str:
             groups.setdefault(member.inherited_from, []).append(member)
     parts = [f"## Members of {listing.target}", "", f"### Own members ({len(own)})", ""]
     parts += _member_rows(own) or ["*none*"]
-    for owner in sorted(groups, key=lambda name: _group_rank(name, mro or [])):
+    rank = {name: index for index, name in enumerate(listing.mro)}
+    for owner in sorted(groups, key=lambda name: (rank.get(name, len(rank)), name)):
         parts += ["", f"### Inherited from `{owner}` ({len(groups[owner])})", ""]
         parts += _member_rows(groups[owner])
     return "\n".join(parts) + "\n"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
-from explorer.tui.doc_markdown import (
+from explorer.core.markdown import (
     doc_markdown,
     linkify,
     members_markdown,
-    mro_from_help,
     rst_literals,
     strip_examples,
 )
+from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
 
 
 def sample_doc() -> Doc:
@@ -70,17 +69,10 @@ def test_members_tab_groups_inherited_members_in_mro_order() -> None:
         Member("from_a", "pkg.C.from_a", "method", inherited_from="pkg.A"),
         Member("from_b", "pkg.C.from_b", "method", inherited_from="pkg.B"),
     ])
-    text = members_markdown(listing, ["C", "B", "pkg.A", "builtins.object"])
+    listing.mro = ["pkg.C", "pkg.B", "pkg.A", "builtins.object"]
+    text = members_markdown(listing)
     assert text.index("Own members (1)") < text.index("`pkg.B`") < text.index("`pkg.A`")
     assert "- [own](pkg.C.own) *method*" in text
-
-
-def test_mro_is_read_from_help_text() -> None:
-    help_text = (
-        "class C(B)\n |  Method resolution order:\n |      C\n |      B\n"
-        " |      builtins.object\n |\n |  Methods defined here:\n"
-    )
-    assert mro_from_help(help_text) == ["C", "B", "builtins.object"]
 
 
 def test_data_member_shows_its_value() -> None:
