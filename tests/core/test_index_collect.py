@@ -57,6 +57,8 @@ def test_an_override_without_a_docstring_reads_its_bases() -> None:
     triangle_area = entries["searchpkg.shapes.Triangle.area"]
     assert triangle_area["summary"] == "Compute the enclosed area of the shape."
     assert triangle_area["origin"] == "searchpkg.shapes.Triangle.area"
+    # Over plain data (`sides = 0`) there is nothing to inherit: int's docstring is not it.
+    assert entries["searchpkg.shapes.Triangle.sides"]["summary"] == ""
 
 
 def test_private_names_and_foreign_imports_are_left_out() -> None:
