@@ -73,6 +73,15 @@ class _Collector:
         self.notes: list[str] = []
         self.done = 0
         self.lock = threading.Lock()
+        self.live: set[Child] = set()  # children to kill if the build is abandoned
+
+    def stop(self) -> None:
+        """Abandon the build (Ctrl+C): no more modules, every child killed, even mid-import."""
+        with self.lock:
+            self.pending.clear()
+            children = list(self.live)
+        for child in children:
+            child.kill()
 
     def next_module(self, from_end: bool) -> str | None:
         """One child walks the sorted modules from the front, the other from the back:
@@ -93,24 +102,33 @@ class _Collector:
             self.progress(done, self.total, module)
 
     def run_child(self, child: Child | None, from_end: bool) -> None:
+        if child is not None:
+            self._track(child)
         try:
             while (module := self.next_module(from_end)) is not None:
                 if child is None:
                     try:
-                        child = self._replacement()
+                        child = self._track(self._replacement())
                     except ChildFailed as exc:
                         self.finish(module, [], f"skipped {module}: no importer process ({exc})")
                         return  # the other thread, if any, carries on; `collect` notes the rest
                 try:
                     reply = child.call("index_entries", self.timeout, module=module)
                 except ChildFailed as exc:
+                    self.live.discard(child)
                     child = None
                     self.finish(module, [], f"skipped {module}: {exc}")
                     continue
                 self.finish(module, reply.get("result") or [], _error_note(module, reply))
         finally:
             if child is not None:
+                self.live.discard(child)
                 child.close()
+
+    def _track(self, child: Child) -> Child:
+        with self.lock:
+            self.live.add(child)
+        return child
 
     def _replacement(self) -> Child:
         """A new child after one was killed (the root package imported again: slow, rare)."""
@@ -151,8 +169,12 @@ def collect(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        collector.stop()  # Ctrl+C: children live in their own sessions and would linger
+        raise
     while (module := collector.next_module(False)) is not None:
         collector.finish(module, [], f"skipped {module}: no importer process could start")
     return collector.entries, collector.notes

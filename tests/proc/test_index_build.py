@@ -6,8 +6,10 @@ kills its interpreter; each is skipped with a note while the rest is indexed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -128,3 +130,40 @@ def test_a_hanging_module_costs_one_timeout_not_the_build(package: Path) -> None
     assert time.monotonic() - started < TIMEOUT + 15
     assert any(entry["name"] == "searchpkg.shapes.Circle" for entry in entries)
     assert notes == [f"skipped searchpkg.slow: took longer than {TIMEOUT:g} s"]
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_during_a_build_leaves_no_importer_behind(package: Path) -> None:
+    marker = f"EXPLORER_TEST_MARKER={os.getpid()}-{time.monotonic_ns()}"
+    key, value = marker.split("=")
+    env = dict(os.environ, PYTHONPATH=str(package.parent), EXPLORER_INDEX_TIMEOUT="60",
+               **{key: value})  # fmt: skip
+    cli = subprocess.Popen([sys.executable, "-m", "explorer", "--index", "searchpkg"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert cli.stderr is not None
+        assert "indexing searchpkg" in cli.stderr.readline()  # the build is under way
+        time.sleep(0.5)  # searchpkg.slow is now hanging in one importer
+        assert len(_processes_with(marker)) >= 2  # the CLI and its importer(s)
+        cli.send_signal(signal.SIGINT)
+        assert cli.wait(timeout=30) == 130
+        deadline = time.monotonic() + 10
+        while _processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_with(marker) == []
+    finally:
+        for pid in _processes_with(marker):  # only what this test started
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        cli.wait()
