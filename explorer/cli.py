@@ -69,7 +69,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return cli_search.run(args)
     from explorer.tui.app import run_app
 
-    return run_app(args.target)
+    return run_app(args.target, run_timeout=args.timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,9 @@
 
 The UI process never imports the target: a worker subprocess (via Backend)
 answers every question. When the target lives under torch the worker starts
-importing torch while Textual is still painting its first frame.
+importing torch while Textual is still painting its first frame. Code runs in
+kernel subprocesses, started on the first Run: one for the runner (variables
+persist) and one for docstring examples (each Run seeds a fresh namespace).
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from explorer.tui.backend import (
     ClientFactory,
     worker_client_factory,
 )
+from explorer.tui.kernel_session import DEFAULT_RUN_TIMEOUT, KernelSession
 from explorer.tui.recent import RecentTargets
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
+from explorer.tui.screens.runner import open_runner
+from explorer.tui.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
+from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
+from explorer.tui.widgets.variables import VariablesPanel
 
 WARM_PACKAGES = ("torch",)  # slow to import: start it before the first request
 
@@ -30,6 +37,7 @@ class ExplorerApp(App[None]):
     TITLE = "explore"
     BINDINGS = [
         Binding("question_mark", "toggle_keys", "Keys"),
+        Binding("f2", "open_runner", "Runner"),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
 
@@ -39,15 +47,16 @@ class ExplorerApp(App[None]):
         *,
         backend: Backend | None = None,
         recent: RecentTargets | None = None,
-        runnable: bool = False,
+        run_timeout: float = DEFAULT_RUN_TIMEOUT,
         example_factory: ExampleFactory | None = None,
     ) -> None:
         super().__init__()
         self.initial_target = target
         self.backend = backend or Backend()
         self.recent = recent or RecentTargets()
-        self.runnable = runnable
-        self.example_factory = example_factory
+        self.kernel = KernelSession(timeout=run_timeout)
+        self.example_kernel = KernelSession(timeout=run_timeout)
+        self.example_factory = example_factory or example_runner_factory(self.example_kernel)
 
     def on_mount(self) -> None:
         self.start_backend()
@@ -69,7 +78,6 @@ class ExplorerApp(App[None]):
                 ExplorerScreen(
                     self.backend,
                     target,
-                    runnable=self.runnable,
                     example_factory=self.example_factory,
                 )
             )
@@ -84,8 +92,36 @@ class ExplorerApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def action_open_runner(self) -> None:
+        open_runner(self, self.kernel)
+
+    @on(ExampleRunner.EditRequested)
+    def _edit_example(self, event: ExampleRunner.EditRequested) -> None:
+        title = event.title or "Example"
+        open_runner(self, self.kernel, code=event.code, title=title, seed_module=event.seed_module)
+
+    @on(VariablesPanel.VariableOpenRequested)
+    def _open_variable(self, event: VariablesPanel.VariableOpenRequested) -> None:
+        """A live object from the runner, explored through the kernel that holds it."""
+        backend = SessionBackend(self.kernel, self.backend.timeout)
+        self.push_screen(
+            VariableScreen(backend, event.name, example_factory=self.example_factory)
+        )
+
     async def on_unmount(self) -> None:
         await self.backend.close()
+        await self.kernel.close()
+        await self.example_kernel.close()
+
+
+class VariableScreen(ExplorerScreen):
+    """The explorer on a kernel variable; Escape returns to the runner."""
+
+    def action_cancel(self) -> None:
+        if self.status.working or self.member_list.filter_input.has_focus:
+            super().action_cancel()
+        else:
+            self.dismiss()
 
 
 def create_app(
@@ -94,7 +130,7 @@ def create_app(
     client_factory: ClientFactory | None = None,
     timeout: float | None = None,
     recent: RecentTargets | None = None,
-    runnable: bool = False,
+    run_timeout: float = DEFAULT_RUN_TIMEOUT,
     example_factory: ExampleFactory | None = None,
 ) -> ExplorerApp:
     """The app as the CLI runs it; tests pass a shorter timeout or their own recent store."""
@@ -102,10 +138,14 @@ def create_app(
     warm = [top for top in WARM_PACKAGES if target and target.split(".", 1)[0] == top]
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
     return ExplorerApp(
-        target, backend=backend, recent=recent, runnable=runnable, example_factory=example_factory
+        target,
+        backend=backend,
+        recent=recent,
+        run_timeout=run_timeout,
+        example_factory=example_factory,
     )
 
 
-def run_app(target: str | None) -> int:
-    create_app(target).run()
+def run_app(target: str | None, *, run_timeout: float = DEFAULT_RUN_TIMEOUT) -> int:
+    create_app(target, run_timeout=run_timeout).run()
     return 0

@@ -1,38 +1,28 @@
-"""Examples in the Doc tab announce Run/Edit as messages; a factory can replace their widget."""
+"""Examples in the app's Doc tab run on the app's kernel; Edit opens them in the runner."""
 
 from __future__ import annotations
 
 from textual.widgets import Button, Static
-from tui_helpers import example_blocks, explorer, is_loaded, wait_for
+from tui_helpers import explorer, is_loaded, wait_for
 
 from explorer.tui.app import create_app
-from explorer.tui.widgets.doc_view import ExampleEditRequested, ExampleRunRequested
+from explorer.tui.screens.runner import RunnerScreen
+from explorer.tui.widgets.example_runner import ExampleRunner
 
 SIZE = (100, 30)
 
 
-async def test_run_and_edit_buttons_post_messages_when_runnable() -> None:
-    app = create_app("tui_sample", timeout=20.0, runnable=True)
-    seen: list[object] = []
-    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await wait_for(pilot, is_loaded(app, "tui_sample"))
-        block = example_blocks(app)[0]
-        block.query_one("#run", Button).press()
-        block.query_one("#edit", Button).press()
-        await pilot.pause()
-    unique = list({id(m): m for m in seen}.values())  # the hook sees each bubbling hop
-    runs = [m for m in unique if isinstance(m, ExampleRunRequested)]
-    edits = [m for m in unique if isinstance(m, ExampleEditRequested)]
-    assert [(m.doc.qualname, m.index, m.example.source) for m in runs] == [
-        ("tui_sample.Circle", 0, "Circle(2.0).area()")]
-    assert len(edits) == 1 and edits[0].example.want == "12.566370614359172"
-
-
-async def test_examples_have_no_buttons_without_a_kernel(make_app) -> None:
+async def test_app_examples_run_and_edit_opens_the_runner(make_app) -> None:
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
-        assert not example_blocks(app)[0].query(Button)
+        [runner] = explorer(app).query(ExampleRunner)
+        assert runner.query(Button)
+        runner.run_example(explicit=True)
+        await wait_for(pilot, lambda: runner.status == "passed", timeout=60)
+        runner.action_edit()
+        await wait_for(pilot, lambda: isinstance(app.screen, RunnerScreen))
+        assert "Circle(2.0).area()" in app.screen.editor.text
 
 
 async def test_an_example_factory_builds_each_example_widget() -> None:

@@ -11,7 +11,8 @@ from textual.widgets import Markdown, Static
 
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.widgets.breadcrumb import Breadcrumb
-from explorer.tui.widgets.doc_view import DocView, ExampleBlock
+from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.example_runner import ExampleRunner
 from explorer.tui.widgets.member_list import MemberList
 
 
@@ -61,8 +62,8 @@ def doc_markdown(app: App) -> str:
     return explorer(app).query_one("#doc-markdown", Markdown).source
 
 
-def example_blocks(app: App) -> list[ExampleBlock]:
-    return list(explorer(app).query(ExampleBlock))
+def example_blocks(app: App) -> list[ExampleRunner]:
+    return list(explorer(app).query(ExampleRunner))
 
 
 def status(app: App) -> str:

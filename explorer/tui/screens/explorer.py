@@ -62,12 +62,10 @@ class ExplorerScreen(Screen[None]):
         backend: Backend,
         target: str,
         *,
-        runnable: bool = False,
         example_factory: ExampleFactory | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
-        self.runnable = runnable  # examples get Run/Edit once a kernel exists
         self.example_factory = example_factory
         self.history: History[Location] = History()
         self.listing: Listing | None = None
@@ -81,7 +79,6 @@ class ExplorerScreen(Screen[None]):
             yield MemberList(id="members")
             yield DetailPane(
                 self.backend,
-                runnable=self.runnable,
                 example_factory=self.example_factory,
                 id="detail-pane",
             )

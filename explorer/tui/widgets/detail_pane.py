@@ -31,13 +31,11 @@ class DetailPane(Vertical):
         self,
         backend: Backend,
         *,
-        runnable: bool = False,
         example_factory: ExampleFactory | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.backend = backend
-        self.runnable = runnable
         self.example_factory = example_factory
         self.private = False
         self.dunder = False
@@ -51,7 +49,7 @@ class DetailPane(Vertical):
         with TabbedContent(id="detail", initial="doc"):
             with TabPane("Doc", id="doc"):
                 yield DocView(
-                    id="doc-view", runnable=self.runnable, example_factory=self.example_factory
+                    id="doc-view", example_factory=self.example_factory
                 )
             with TabPane("help()", id="help"):
                 yield HelpView(id="help-view")

@@ -1,7 +1,7 @@
 """The Doc tab: rendered Markdown for one object, then its examples, one widget each.
 
-Each ExampleBlock posts ExampleRunRequested / ExampleEditRequested; whoever owns
-a kernel handles them (the Run/Edit buttons appear only when `runnable`).
+Examples come from the `example_factory` the app passes (runners with Run/Edit
+on the app's kernel); without one they are shown read-only.
 Clicking a cross-reference posts DocView.LinkFollowed with the dotted target.
 """
 
@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from explorer.core.markdown import doc_markdown
 from explorer.core.model import Doc, Example
@@ -34,24 +34,14 @@ def example_code(example: Example) -> str:
 ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
 
-class ExampleRunRequested(Message):
-    def __init__(self, doc: Doc, index: int, example: Example) -> None:
-        super().__init__()
-        self.doc, self.index, self.example = doc, index, example
-
-
-class ExampleEditRequested(Message):
-    def __init__(self, doc: Doc, index: int, example: Example) -> None:
-        super().__init__()
-        self.doc, self.index, self.example = doc, index, example
-
-
 class ExampleBlock(Vertical):
-    """One `>>>` example: code, expected output, directives; Run/Edit when runnable."""
+    """One `>>>` example shown read-only: code, expected output, directives.
 
-    def __init__(self, doc: Doc, index: int, *, runnable: bool = False) -> None:
+    The app replaces it with a runnable widget through `example_factory`."""
+
+    def __init__(self, doc: Doc, index: int) -> None:
         super().__init__(classes="example")
-        self.doc, self.index, self.runnable = doc, index, runnable
+        self.doc, self.index = doc, index
         self.example = doc.examples[index]
 
     def compose(self) -> ComposeResult:
@@ -61,26 +51,11 @@ class ExampleBlock(Vertical):
         yield Static(highlight(example_code(self.example), language="python"), classes="code")
         if self.example.want:
             yield Static(Content(self.example.want), classes="want")
-        if self.runnable:
-            with Horizontal(classes="example-actions"):
-                yield Button("Run", id="run", compact=True)
-                yield Button("Edit", id="edit", compact=True)
-            yield Vertical(classes="example-result")  # the kernel's output lands here
-
-    @on(Button.Pressed, "#run")
-    def _run(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(ExampleRunRequested(self.doc, self.index, self.example))
-
-    @on(Button.Pressed, "#edit")
-    def _edit(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(ExampleEditRequested(self.doc, self.index, self.example))
 
 
 class DocView(VerticalScroll):
-    """Shows a Doc; each example is an ExampleBlock (Run/Edit when `runnable`),
-    or whatever `example_factory` builds (a runner with its own kernel session)."""
+    """Shows a Doc; each example is whatever `example_factory` builds (the app's
+    runner with Run/Edit), or a read-only ExampleBlock without one."""
 
     class LinkFollowed(Message):
         def __init__(self, target: str) -> None:
@@ -91,11 +66,9 @@ class DocView(VerticalScroll):
         self,
         *,
         id: str | None = None,
-        runnable: bool = False,
         example_factory: ExampleFactory | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.runnable = runnable
         self.example_factory = example_factory
         self.doc: Doc | None = None
 
@@ -117,7 +90,7 @@ class DocView(VerticalScroll):
     def _example_widget(self, doc: Doc, index: int) -> Widget:
         if self.example_factory is not None:
             return self.example_factory(doc, index)
-        return ExampleBlock(doc, index, runnable=self.runnable)
+        return ExampleBlock(doc, index)
 
     async def show_message(self, text: str) -> None:
         self.doc = None
