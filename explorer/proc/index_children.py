@@ -18,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -180,6 +181,7 @@ def _fork_siblings(extra: list[tuple[int, int]]) -> list[int]:
                     os.close(request)
                     os.close(reply)
             channel = protocol.Channel(os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb"))
+            _exit_when_orphaned(request_fd)  # threads do not survive a fork: a watch of its own
             try:
                 _serve(channel, [])
             finally:
@@ -190,6 +192,25 @@ def _fork_siblings(extra: list[tuple[int, int]]) -> list[int]:
         os.close(reply_fd)
     extra.clear()
     return pids
+
+
+def _exit_when_orphaned(request_fd: int) -> None:
+    """Exit as soon as nobody can send requests any more, even while stuck in an import.
+
+    Only the builder holds the write end of the request pipe: when it dies (even by
+    SIGKILL) the read end reports POLLHUP. Polling for nothing but hang-up consumes
+    no request, and a sleeping or hanging import does not stop this thread.
+    """
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(request_fd, 0)  # POLLHUP and POLLERR are always reported
+        while True:
+            for _, events in poller.poll():
+                if events & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                    os._exit(0)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def main(argv: list[str]) -> int:
@@ -207,6 +228,7 @@ def main(argv: list[str]) -> int:
     sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     channel = protocol.Channel(os.fdopen(_OWN_FDS[0], "rb"), os.fdopen(_OWN_FDS[1], "wb"))
+    _exit_when_orphaned(_OWN_FDS[0])
     _serve(channel, extra)
     return 0
 

@@ -144,7 +144,10 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-def test_ctrl_c_during_a_build_leaves_no_importer_behind(package: Path) -> None:
+@pytest.mark.parametrize(("sent", "exit_code"), [(signal.SIGINT, 130), (signal.SIGKILL, -9)])
+def test_a_build_stopped_by_ctrl_c_or_killed_leaves_no_importer_behind(
+    package: Path, sent: int, exit_code: int
+) -> None:
     marker = f"EXPLORER_TEST_MARKER={os.getpid()}-{time.monotonic_ns()}"
     key, value = marker.split("=")
     env = dict(os.environ, PYTHONPATH=str(package.parent), EXPLORER_INDEX_TIMEOUT="60",
@@ -156,8 +159,8 @@ def test_ctrl_c_during_a_build_leaves_no_importer_behind(package: Path) -> None:
         assert "indexing searchpkg" in cli.stderr.readline()  # the build is under way
         time.sleep(0.5)  # searchpkg.slow is now hanging in one importer
         assert len(_processes_with(marker)) >= 2  # the CLI and its importer(s)
-        cli.send_signal(signal.SIGINT)
-        assert cli.wait(timeout=30) == 130
+        cli.send_signal(sent)
+        assert cli.wait(timeout=30) == exit_code
         deadline = time.monotonic() + 10
         while _processes_with(marker) and time.monotonic() < deadline:
             time.sleep(0.1)
