@@ -121,6 +121,17 @@ def test_a_stale_index_answers_while_a_new_one_builds_in_the_background(tmp_path
     assert "out of date" not in fresh.stderr
 
 
+def test_an_unwritable_cache_dir_still_answers_from_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("")
+    env = dict(os.environ, PYTHONPATH=str(FIXTURES), EXPLORER_CACHE_DIR=str(blocker),
+               EXPLORER_INDEX_TIMEOUT="2")  # fmt: skip
+    result = explore(env, "--search", "greet", "--in", "searchpkg")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "searchpkg.greet"
+    assert "explore: note: cache dir" in result.stderr and "in memory" in result.stderr
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
