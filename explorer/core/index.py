@@ -28,7 +28,7 @@ from typing import Any
 from explorer.core import index_query
 from explorer.core.index_query import Hit
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entries(
@@ -42,7 +42,7 @@ CREATE TABLE entries(
     defined_in TEXT,
     grp TEXT NOT NULL,
     primary_entry INTEGER NOT NULL,
-    depth INTEGER NOT NULL
+    prior REAL NOT NULL
 );
 CREATE VIRTUAL TABLE docs USING fts5(words, summary, doc, tokenize='porter unicode61');
 CREATE VIRTUAL TABLE grams USING fts5(tail, tokenize='trigram', content='');
@@ -55,6 +55,10 @@ CREATE INDEX entries_lname ON entries(lname);
 
 class IndexCorrupt(Exception):
     """The database file cannot be read as an index."""
+
+
+class IndexOutdated(IndexCorrupt):
+    """A readable index in another format (written by another explorer version)."""
 
 
 def cache_dir() -> Path:
@@ -175,9 +179,12 @@ def open_index(key: IndexKey) -> SearchIndex | None:
     except sqlite3.DatabaseError as exc:
         connection.close()
         raise IndexCorrupt(str(exc)) from exc
-    if meta.get("schema") != SCHEMA_VERSION or meta.get("package") != key.package:
+    if meta.get("package") != key.package:
         connection.close()
-        raise IndexCorrupt(f"{path.name} is not an index of this format")
+        raise IndexCorrupt(f"{path.name} is not an index of {key.package}")
+    if meta.get("schema") != SCHEMA_VERSION:
+        connection.close()
+        raise IndexOutdated(f"{path.name} was written by another explorer version")
     notes = json.loads(meta.get("notes", "[]"))
     return SearchIndex(connection, meta, notes if isinstance(notes, list) else [])
 
@@ -267,9 +274,10 @@ def _tail(name: str) -> str:
 
 
 def _entry_row(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
-    name = row["name"]
+    name, kind, summary = row["name"], row.get("kind") or "data", row.get("summary") or ""
+    primary = bool(row.get("primary", True))
     return (
-        number, name, name.lower(), _tail(name), row.get("kind") or "data",
-        row.get("signature") or "", row.get("summary") or "", row.get("defined_in"),
-        row.get("group") or name, int(row.get("primary", True)), name.count("."),
+        number, name, name.lower(), _tail(name), kind, row.get("signature") or "", summary,
+        row.get("defined_in"), row.get("group") or name, int(primary),
+        index_query.prior(name, kind, summary, primary, int(row.get("shared", 1))),
     )  # fmt: skip

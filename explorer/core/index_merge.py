@@ -59,6 +59,7 @@ def _mark_groups(rows: list[dict[str, Any]]) -> None:
         primary = _primary(group, members)
         doc = next((m["doc"] for m in members if m.get("doc")), "")
         for member in members:
+            member["shared"] = len(members)
             member["primary"] = member is primary
             member["doc"] = doc if member is primary else ""
 

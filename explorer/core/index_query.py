@@ -11,6 +11,7 @@ BM25 score is blended in ("event log probabilities").
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Callable
@@ -19,11 +20,10 @@ from typing import Any
 
 Span = tuple[int, int]
 # Ranking reads only these; the few hits shown fetch their summary and signature after.
-_COLUMNS = "id, name, kind, grp, primary_entry, depth"
+_COLUMNS = "id, name, kind, grp, primary_entry, prior"
 _CANDIDATE_CAP = 3000
 _FTS_CAP = 300
-_KIND_BONUS = {"class": 3, "exception": 3, "function": 3, "builtin": 3, "module": 2,
-               "data": -2, "descriptor": -2}  # fmt: skip
+_KIND_BONUS = {"class": 3, "exception": 3, "function": 3, "builtin": 3, "module": 2, "data": -2}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -109,7 +109,7 @@ def search(
     if not query.name and not query.words:
         for row in _filtered(connection, where, params, limit):
             rows[row[0]] = row
-            scores[row[0]] = -row[5]
+            scores[row[0]] = row[5]
     return _best(connection, rows, scores, spans, query, limit)
 
 
@@ -214,14 +214,23 @@ def _rows(connection: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...
 def _filtered(
     connection: sqlite3.Connection, where: str, params: list[Any], limit: int
 ) -> list[tuple[Any, ...]]:
-    sql = f"SELECT {_COLUMNS} FROM entries WHERE primary_entry = 1{where} ORDER BY depth, name"
+    sql = f"SELECT {_COLUMNS} FROM entries WHERE primary_entry = 1{where} ORDER BY prior DESC, name"
     return connection.execute(sql + f" LIMIT {limit}", params).fetchall()
 
 
 def _adjustment(row: tuple[Any, ...]) -> float:
-    """Shallower names, classes and functions, and an object's own entry rank a little higher."""
-    kind, primary, depth = row[2], row[4], row[5]
-    return _KIND_BONUS.get(kind, 0) - 1.5 * max(depth - 1, 0) - (0 if primary else 2)
+    return float(row[5])
+
+
+def prior(name: str, kind: str, summary: str, primary: bool, shared: int) -> float:
+    """What ranks an entry before any query, stored with it: shallower names, classes and
+    functions, documented entries, functions many classes share (Distribution.sample
+    before one override), and an object's own entry over an inherited copy."""
+    depth_penalty = 1.5 * max(name.count(".") - 1, 0)
+    documented = 1.5 if summary else 0.0
+    sharing = min(3.0, math.log2(shared)) if shared > 1 else 0.0
+    inherited_copy = 0.0 if primary else 2.0
+    return _KIND_BONUS.get(kind, 0) - depth_penalty + documented + sharing - inherited_copy
 
 
 def score_name(segments: list[str], name: str) -> tuple[float, tuple[Span, ...]]:

@@ -29,6 +29,7 @@ from typing import Any
 from explorer.core.index import (
     IndexCorrupt,
     IndexKey,
+    IndexOutdated,
     SearchIndex,
     discard,
     open_index,
@@ -212,6 +213,10 @@ def _build_lock(key: IndexKey) -> Iterator[None]:
 def _open_checked(key: IndexKey, notes: list[str]) -> SearchIndex | None:
     try:
         return open_index(key)
+    except IndexOutdated as exc:
+        discard(key)
+        notes.append(f"{exc}: rebuilding the index")
+        return None
     except IndexCorrupt as exc:
         discard(key)
         notes.append(f"the index file {key.path} was unreadable ({exc}): discarded, rebuilding")

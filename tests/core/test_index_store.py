@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from explorer.core.index import IndexCorrupt, IndexKey, cache_dir, open_index, store_index
+from explorer.core.index import (
+    IndexCorrupt,
+    IndexKey,
+    IndexOutdated,
+    cache_dir,
+    open_index,
+    store_index,
+)
 
 KEY = IndexKey("demo", "1.2", "3.11")
 
@@ -74,6 +82,15 @@ def test_another_package_or_format_counts_as_corrupt() -> None:
     store_index(IndexKey("other", "1.2", "3.11"), "x", rows("other.a"), []).close()
     IndexKey("other", "1.2", "3.11").path.rename(KEY.path)
     with pytest.raises(IndexCorrupt):
+        open_index(KEY)
+
+
+def test_an_index_from_another_explorer_version_is_outdated() -> None:
+    store_index(KEY, "fp", rows("demo.alpha"), []).close()
+    with sqlite3.connect(KEY.path) as connection:
+        connection.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    connection.close()
+    with pytest.raises(IndexOutdated, match="another explorer version"):
         open_index(KEY)
 
 
