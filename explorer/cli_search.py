@@ -52,13 +52,13 @@ def _search(args: argparse.Namespace) -> int:
     if not args.search.strip():
         raise UsageError("empty search: give a name or some words, e.g. --search multinomial")
     package, query = search_scope(args.search, args.within)
-    outcome = _open_or_build(package, private=args.private)
+    outcome = _open_or_build(package)
     try:
         hits = outcome.index.search(query, args.limit)
     except IndexCorrupt as exc:
         outcome.index.close()
         discard(IndexKey.for_package(package))
-        outcome = _build(package, private=args.private, rebuild=True)
+        outcome = _build(package, rebuild=True)
         outcome.notes.insert(0, f"the index was unreadable ({exc}): discarded and rebuilt")
         hits = outcome.index.search(query, args.limit)
     _notes(outcome)
@@ -70,10 +70,10 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_or_build(package: str, *, private: bool) -> Outcome:
-    stored = stored_index(package, private=private)
+def _open_or_build(package: str) -> Outcome:
+    stored = stored_index(package)
     if stored is None:
-        return _build(package, private=private)
+        return _build(package)
     if stored.stale:
         rebuild_in_background(package)
         stored.notes.append(
@@ -83,7 +83,7 @@ def _open_or_build(package: str, *, private: bool) -> Outcome:
     return stored
 
 
-def _build(package: str, *, private: bool, rebuild: bool = False) -> Outcome:
+def _build(package: str, *, private: bool | None = None, rebuild: bool = False) -> Outcome:
     started = time.monotonic()
     progress = _ProgressLine(package, sys.stderr)
     outcome = ensure_index(package, private=private, rebuild=rebuild, progress=progress)

@@ -144,6 +144,10 @@ class SearchIndex:
         return self.meta.get("fingerprint", "")
 
     @property
+    def private(self) -> bool:
+        return self.meta.get("private") == "1"
+
+    @property
     def entry_count(self) -> int:
         return int(self.meta.get("entries", "0"))
 
@@ -195,10 +199,15 @@ def discard(key: IndexKey) -> None:
 
 
 def store_index(
-    key: IndexKey, fingerprint: str, rows: list[dict[str, Any]], notes: list[str]
-) -> SearchIndex:
-    """Write rows to a fresh file and swap it in; in memory when the cache dir is unwritable."""
+    key: IndexKey, fingerprint: str, rows: list[dict[str, Any]], notes: list[str],
+    *, private: bool = False,
+) -> SearchIndex:  # fmt: skip
+    """Write rows to a fresh file and swap it in; in memory when the cache dir is unwritable.
+
+    `private` records that _private modules were walked, so a freshness check walks alike.
+    """
     meta = _meta(key, fingerprint, rows, notes)
+    meta["private"] = "1" if private else "0"
     try:
         key.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temp_name = tempfile.mkstemp(

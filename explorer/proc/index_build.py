@@ -224,14 +224,19 @@ def _open_checked(key: IndexKey, notes: list[str]) -> SearchIndex | None:
 
 
 def ensure_index(
-    package: str, *, rebuild: bool = False, private: bool = False, jobs: int = JOBS,
+    package: str, *, rebuild: bool = False, private: bool | None = None, jobs: int = JOBS,
     timeout: float | None = None, progress: Progress | None = None,
 ) -> Outcome:  # fmt: skip
-    """A fresh index of `package`: the stored one if its fingerprint matches, else a new build."""
-    files = package_files(package, private=private)
+    """A fresh index of `package`: the stored one if its fingerprint matches, else a new build.
+
+    `private` (walk _private modules too) defaults to what the stored index did.
+    """
     key = IndexKey.for_package(package)
     notes: list[str] = []
     current = _open_checked(key, notes)
+    if private is None:
+        private = current is not None and current.private
+    files = package_files(package, private=private)
     if current is not None and not rebuild and current.fingerprint == files.fingerprint:
         return Outcome(current, built=False, notes=notes)
     with _build_lock(key):
@@ -245,18 +250,19 @@ def ensure_index(
         with _collector_paused():
             entries, skipped = collect(list(files.modules), jobs=jobs, timeout=timeout,
                                        progress=progress)  # fmt: skip
-            index = store_index(key, files.fingerprint, merge_entries(entries), skipped)
+            index = store_index(key, files.fingerprint, merge_entries(entries), skipped,
+                                private=private)  # fmt: skip
     return Outcome(index, built=True, notes=notes + index.notes[len(skipped):])
 
 
-def stored_index(package: str, *, private: bool = False) -> Outcome | None:
+def stored_index(package: str) -> Outcome | None:
     """Whatever index is stored, fresh or stale, without building; None when there is none."""
-    files = package_files(package, private=private)
     key = IndexKey.for_package(package)
     notes: list[str] = []
     current = _open_checked(key, notes)
     if current is None:
         return None
+    files = package_files(package, private=current.private)
     stale = current.fingerprint != files.fingerprint
     return Outcome(current, built=False, stale=stale, notes=notes)
 
@@ -296,7 +302,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m explorer.proc.index_build PACKAGE", file=sys.stderr)
         return 2
-    outcome = ensure_index(argv[0])
+    outcome = ensure_index(argv[0])  # walks _private modules if the stored index did
     outcome.index.close()
     return 0
 

@@ -78,6 +78,18 @@ def test_index_command_rebuilds_and_lists_skipped_modules(env: dict[str, str]) -
     assert "(3 modules skipped)" in result.stdout
 
 
+def test_a_private_index_stays_private_and_fresh(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(FIXTURES), EXPLORER_CACHE_DIR=str(tmp_path),
+               EXPLORER_INDEX_TIMEOUT="2")  # fmt: skip
+    assert explore(env, "--index", "searchpkg", "--private").returncode == 0
+    found = explore(env, "--search", "hidden_helper", "--in", "searchpkg")
+    assert found.stdout.split()[:2] == ["function", "searchpkg._private.hidden_helper"]
+    assert "out of date" not in found.stderr  # checked against a walk that includes _private
+    assert explore(env, "--index", "searchpkg").returncode == 0
+    public = explore(env, "--search", "hidden_helper", "--in", "searchpkg")
+    assert "searchpkg._private" not in public.stdout
+
+
 def test_user_errors_are_one_line_and_exit_2(env: dict[str, str]) -> None:
     for args in (["--search", "x", "--in", "no_such_pkg_zz"], ["--search", " "],
                  ["--search", "x", "--in", "searchpkg", "--limit", "0"]):  # fmt: skip
