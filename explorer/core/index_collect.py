@@ -1,8 +1,8 @@
 """Collect search-index entries from one imported module, without running anything in it.
 
 `entries_for_module(name)` returns plain dicts (JSON-ready) for the module itself,
-each public member and each public member defined in a public class's own
-`__dict__`. Values are looked up with `inspect.getattr_static`, so properties,
+each public member and each public member of its classes (their own and those
+inherited from bases of the same package). Values are looked up with `inspect.getattr_static`, so properties,
 `__getattr__` hooks and descriptors never run; whatever raises while looking is
 skipped for that one name. Each entry carries `key`, the defining path
 (`module.qualname`), so the builder can keep one entry per object and prefer its
@@ -164,6 +164,8 @@ def _defining_path(value: Any, kind: str) -> str | None:
     try:
         if isinstance(value, type):
             qualname = _TYPE_QUALNAME.__get__(value)
+        elif type(value) in _SAFE_DOC_TYPES:  # C slots: reading them runs nothing
+            qualname = value.__qualname__
         else:
             qualname = inspect.getattr_static(value, "__qualname__", None)
             if not isinstance(qualname, str):

@@ -87,6 +87,9 @@ def test_merge_prefers_the_public_path_and_renames_members(
     assert "searchpkg.Circle.area" in merged
     assert "searchpkg.distributions.Multinomial.log_prob" in merged
     assert "searchpkg.distributions.multinomial.Multinomial" not in merged
+    # Functions too: one entry, under the re-exporting package's name.
+    assert "searchpkg.distributions.multinomial_coefficient" in merged
+    assert "searchpkg.distributions.multinomial.multinomial_coefficient" not in merged
 
 
 def test_merge_keeps_one_docstring_per_shared_function(merged: dict[str, dict[str, Any]]) -> None:

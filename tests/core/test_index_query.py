@@ -47,7 +47,7 @@ def test_lower_case_query_finds_module_class_and_prefix_matches(index: SearchInd
     assert set(found[:2]) == {
         "searchpkg.distributions.multinomial", "searchpkg.distributions.Multinomial",
     }  # fmt: skip
-    assert "searchpkg.distributions.multinomial.multinomial_coefficient" in found
+    assert "searchpkg.distributions.multinomial_coefficient" in found
 
 
 def test_dotted_segments_match_at_boundaries(index: SearchIndex) -> None:
