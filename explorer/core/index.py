@@ -210,6 +210,7 @@ def store_index(
     meta["private"] = "1" if private else "0"
     try:
         key.path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_abandoned(key.path.parent)
         descriptor, temp_name = tempfile.mkstemp(
             prefix=key.path.stem + ".", suffix=".building", dir=key.path.parent
         )
@@ -237,6 +238,18 @@ def store_index(
     opened = open_index(key)
     assert opened is not None  # just replaced
     return opened
+
+
+ABANDONED_AFTER = 3600.0  # seconds: no build writes its temp file for that long
+
+
+def _sweep_abandoned(folder: Path) -> None:
+    """Remove temp files of builds that were killed mid-write (a live one is minutes old)."""
+    cutoff = time.time() - ABANDONED_AFTER
+    for leftover in folder.glob("*.building"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def _meta(

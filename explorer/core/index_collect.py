@@ -2,12 +2,12 @@
 
 `entries_for_module(name)` returns plain dicts (JSON-ready) for the module itself,
 each public member and each public member of its classes (their own and those
-inherited from bases of the same package). Values are looked up with `inspect.getattr_static`, so properties,
-`__getattr__` hooks and descriptors never run; whatever raises while looking is
-skipped for that one name. Each entry carries `key`, the defining path
-(`module.qualname`), so the builder can keep one entry per object and prefer its
-shortest public path (torch.distributions.Multinomial over
-torch.distributions.multinomial.Multinomial).
+inherited from bases of the same package). Values are looked up with
+`inspect.getattr_static` and C-level slots, so properties, `__getattr__` hooks and
+descriptors never run; whatever raises while looking is skipped for that one
+name. Each entry carries `key`, the defining path (`module.qualname`), so the
+builder can keep one entry per object and prefer its shortest public path
+(torch.distributions.Multinomial over torch.distributions.multinomial.Multinomial).
 """
 
 from __future__ import annotations

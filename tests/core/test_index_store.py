@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,18 @@ def test_meta_records_what_the_index_was_built_from() -> None:
     assert index.entry_count == 2
     assert index.notes == ["skipped demo.gamma"]
     assert not index.in_memory
+
+
+def test_temp_files_of_killed_builds_are_swept(tmp_path: Path) -> None:
+    folder = KEY.path.parent
+    folder.mkdir(parents=True)
+    abandoned, recent = folder / "demo-old.x.building", folder / "demo-new.y.building"
+    abandoned.write_text("half a database")
+    recent.write_text("a build in progress")
+    os.utime(abandoned, (1_000_000, 1_000_000))
+    store_index(KEY, "fp", rows("demo.alpha"), []).close()
+    assert not abandoned.exists()
+    assert recent.exists()
 
 
 def test_a_missing_index_is_none() -> None:
