@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual import on
 from textual.app import App
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 
 from explorer.core.index import IndexKey, store_index
 from explorer.core.index_collect import entries_for_module
@@ -118,3 +118,27 @@ async def test_palette_provider_queries_the_same_index() -> None:
         await pilot.press("enter")
         await settle(app, pilot)
     assert app.chosen == ["searchpkg.distributions.Multinomial"]
+
+
+async def test_a_missing_index_is_built_with_a_progress_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real importer subprocesses; the fixture's hanging module costs one short timeout."""
+    IndexKey.for_package("searchpkg").path.unlink()
+    monkeypatch.setenv("EXPLORER_INDEX_TIMEOUT", "2")
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        bar = app.screen.query_one("#search-progress", ProgressBar)
+        assert bar.has_class("-building")  # shown while the index builds
+        for _ in range(100):
+            await pilot.pause(0.2)
+            if not bar.has_class("-building"):
+                break
+        assert not bar.has_class("-building")
+        assert bar.percentage == 1.0
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "searchpkg" in status and "entries" in status
+        await pilot.press(*"greet")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "searchpkg.greet"
