@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,7 @@ def main() -> None:
         top = ", ".join(hit.name for hit in index.search(query, 5))
         print(f"top 5 for {query!r}: {top}")
     index.close()
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":
