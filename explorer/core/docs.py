@@ -24,7 +24,8 @@ _NOTE_HEADER = re.compile(
 )
 
 
-def _callable_for_signature(obj: Any) -> Any:
+def _underlying_function(obj: Any) -> Any:
+    """The function behind a property or a class/static method (for signature and source)."""
     if issubclass(type(obj), property):
         return obj.fget
     if issubclass(type(obj), staticmethod | classmethod):
@@ -34,7 +35,7 @@ def _callable_for_signature(obj: Any) -> Any:
 
 def signature_of(obj: Any) -> inspect.Signature | None:
     """inspect.signature, else one built from `__text_signature__`, else None."""
-    target = _callable_for_signature(obj)
+    target = _underlying_function(obj)
     if target is None or not callable(target):
         return None
     try:
@@ -202,16 +203,8 @@ def help_text(target: str) -> str:
     return pydoc.plain(pydoc.render_doc(obj, title="Help on %s:"))
 
 
-def _unwrap_for_source(obj: Any) -> Any:
-    if issubclass(type(obj), property):
-        return obj.fget
-    if issubclass(type(obj), staticmethod | classmethod):
-        return obj.__func__
-    return obj
-
-
 def get_source(target: str) -> Source:
-    obj = _unwrap_for_source(resolve(target).obj)
+    obj = _underlying_function(resolve(target).obj)
     try:
         lines, line = inspect.getsourcelines(obj)
         file = inspect.getsourcefile(obj) or inspect.getfile(obj)

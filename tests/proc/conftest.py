@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,6 @@ import pytest
 from explorer.proc.client import WorkerClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fixtures_on_pythonpath() -> Iterator[Path]:
-    """Children started by any test (ours or a client's default) see `hostile.*`."""
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(FIXTURES), before) if p)
-    yield FIXTURES
-    if before is None:
-        os.environ.pop("PYTHONPATH", None)
-    else:
-        os.environ["PYTHONPATH"] = before
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,6 @@ from textual.widgets import Input
 
 from explorer.tui.app import ExplorerApp, create_app
 from explorer.tui.recent import DATA_DIR_ENV
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fixtures_on_pythonpath() -> Iterator[Path]:
-    """Worker subprocesses (which copy os.environ) can import tui_sample and hostile.*."""
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(FIXTURES), before) if p)
-    yield FIXTURES
-    if before is None:
-        os.environ.pop("PYTHONPATH", None)
-    else:
-        os.environ["PYTHONPATH"] = before
 
 
 @pytest.fixture(autouse=True)
