@@ -24,6 +24,8 @@ from explorer.tui.recent import RecentTargets
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
 from explorer.tui.screens.runner import open_runner
+from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen
+from explorer.tui.search_provider import IndexSearchProvider
 from explorer.tui.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
 from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
@@ -35,9 +37,11 @@ WARM_PACKAGES = ("torch",)  # slow to import: start it before the first request
 class ExplorerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "explore"
+    COMMANDS = App.COMMANDS | {IndexSearchProvider}
     BINDINGS = [
         Binding("question_mark", "toggle_keys", "Keys"),
         Binding("f2", "open_runner", "Runner"),
+        Binding("f3", "search", "Search"),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
 
@@ -91,6 +95,21 @@ class ExplorerApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    @property
+    def search_package(self) -> str:
+        """The package whose index search uses: the current target's top-level name."""
+        screens = [s for s in self.screen_stack if isinstance(s, ExplorerScreen)]
+        target = screens[-1].target if screens else self.initial_target
+        return target.split(".", 1)[0] if target else DEFAULT_PACKAGE
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen(self.search_package))
+
+    @on(SearchScreen.TargetChosen)
+    def _search_hit_chosen(self, event: SearchScreen.TargetChosen) -> None:
+        # The search screen is closing; open the hit once it is gone.
+        self.call_after_refresh(self.open_target, event.target)
 
     def action_open_runner(self) -> None:
         open_runner(self, self.kernel)

@@ -39,3 +39,22 @@ def make_app() -> Callable[..., ExplorerApp]:
         return create_app(target, timeout=timeout)
 
     return make
+
+
+SEARCHPKG_MODULES = ["searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
+                     "searchpkg.shapes"]  # fmt: skip
+
+
+@pytest.fixture
+def searchpkg_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh index of the searchpkg fixture (built in-process: no importer children)."""
+    from explorer.core.index import IndexKey, store_index
+    from explorer.core.index_collect import entries_for_module
+    from explorer.core.index_merge import merge_entries
+    from explorer.core.index_walk import package_files
+
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
+    seen: dict[str, tuple[str, str]] = {}
+    entries = (e for module in SEARCHPKG_MODULES for e in entries_for_module(module, seen))
+    fingerprint = package_files("searchpkg").fingerprint
+    store_index(IndexKey.for_package("searchpkg"), fingerprint, merge_entries(entries), []).close()

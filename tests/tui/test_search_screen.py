@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual import on
 from textual.app import App
 from textual.widgets import Input, OptionList, ProgressBar, Static
 
-from explorer.core.index import IndexKey, store_index
-from explorer.core.index_collect import entries_for_module
-from explorer.core.index_merge import merge_entries
-from explorer.core.index_walk import package_files
+from explorer.core.index import IndexKey
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.search_provider import IndexSearchProvider
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-MODULES = ["searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
-           "searchpkg.shapes"]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def fixture_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fresh index of searchpkg (built in-process: no importer children in UI tests)."""
-    monkeypatch.syspath_prepend(str(FIXTURES))
-    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
-    seen: dict[str, tuple[str, str]] = {}
-    rows = merge_entries(e for module in MODULES for e in entries_for_module(module, seen))
-    fingerprint = package_files("searchpkg").fingerprint
-    store_index(IndexKey.for_package("searchpkg"), fingerprint, rows, []).close()
+pytestmark = pytest.mark.usefixtures("searchpkg_index")
 
 
 class Host(App[None]):
