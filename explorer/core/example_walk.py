@@ -6,7 +6,7 @@ are read from `__dict__`s, so no property or `__getattr__` runs while walking.
 One docstring's examples form one block: they share a namespace seeded from
 the module that defines the object, as doctest and xdoctest do.
 
-Blocks keep xdoctest's own parts (`run_parts`) rather than the display-oriented
+Blocks keep xdoctest's own parts (`xdoctest_parts`) rather than the display-oriented
 runs of `explorer.core.examples`: a directive line such as `>>> # xdoctest:
 +SKIP` must only cover what follows it, which is what xdoctest's counts rest on.
 """
@@ -23,8 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from xdoctest import parser as xparser
-
+from explorer.core.examples import xdoctest_parts
 from explorer.core.model import Example, Record
 from explorer.core.objects import defined_in, is_class
 from explorer.core.resolve import resolve
@@ -137,7 +136,7 @@ class _Walker:
         doc = _docstring(obj)
         if not doc or ">>>" not in doc:
             return
-        examples = run_parts(inspect.cleandoc(doc))
+        examples = xdoctest_parts(inspect.cleandoc(doc))
         if examples:
             file, lineno = _example_line(obj, doc, examples[0])
             self.blocks.append(ExampleBlock(qualname, module, examples, file, lineno))
@@ -261,41 +260,3 @@ def _definition_line(obj: Any, lines: list[str]) -> int:
             if pattern.match(line):
                 return index
     return 0
-
-
-def run_parts(docstring: str) -> list[Example]:
-    """One Example per xdoctest part, each with the directives in force for it.
-
-    A directive on a line of its own stays in force for the rest of the
-    docstring (until undone); an inline one covers only its own part.
-    """
-    if ">>>" not in docstring:
-        return []
-    try:
-        parts = xparser.DoctestParser().parse(docstring)
-    except Exception:  # noqa: BLE001 - a malformed block is simply not an example
-        return []
-    examples: list[Example] = []
-    in_force: list[str] = []
-    for part in parts:
-        if isinstance(part, str) or not part.source.strip():
-            continue
-        own = list(in_force)
-        for directive in part.directives:
-            text = _directive_text(directive)
-            own = _last_wins(own, text)
-            if not directive.inline:
-                in_force = _last_wins(in_force, text)
-        examples.append(Example(part.source, part.want or "", own, part.line_offset))
-    return examples
-
-
-def _directive_text(directive: Any) -> str:
-    sign = "+" if directive.positive else "-"
-    args = f"({', '.join(map(str, directive.args))})" if directive.name == "REQUIRES" else ""
-    return f"{sign}{directive.name}{args}"
-
-
-def _last_wins(state: list[str], directive: str) -> list[str]:
-    """Add `directive`, dropping an earlier one about the same option."""
-    return [d for d in state if d[1:] != directive[1:]] + [directive]

@@ -34,8 +34,11 @@ def _apply(state: list[str], directive: str) -> list[str]:
     return [d for d in state if d[1:] != name] + [directive]
 
 
-def extract_examples(docstring: str | None) -> list[Example]:
-    """Examples in order, with expected output and the directives in force."""
+def xdoctest_parts(docstring: str | None) -> list[Example]:
+    """One Example per xdoctest part, each with the directives in force for it.
+
+    This is the unit xdoctest checks output against (the batch runner's).
+    """
     if not docstring or ">>>" not in docstring:
         return []
     try:
@@ -44,11 +47,8 @@ def extract_examples(docstring: str | None) -> list[Example]:
         return []
     examples: list[Example] = []
     block_state: list[str] = []
-    pending: Example | None = None  # statements without output, waiting for the next part
     for part in parts:
         if isinstance(part, str) or not getattr(part, "source", "").strip():
-            _flush(pending, examples)
-            pending = None
             continue
         own: list[str] = list(block_state)
         for directive in part.directives:
@@ -56,7 +56,15 @@ def extract_examples(docstring: str | None) -> list[Example]:
             if not directive.inline:
                 block_state = _apply(block_state, text)
             own = _apply(own, text)
-        current = Example(part.source, part.want or "", own, part.line_offset)
+        examples.append(Example(part.source, part.want or "", own, part.line_offset))
+    return examples
+
+
+def extract_examples(docstring: str | None) -> list[Example]:
+    """Examples as a reader sees them: each run of statements with its expected output."""
+    examples: list[Example] = []
+    pending: Example | None = None  # statements without output, waiting for the next part
+    for current in xdoctest_parts(docstring):
         if pending is not None and _follows(pending, current):
             current = Example(
                 f"{pending.source}\n{current.source}",
@@ -64,14 +72,15 @@ def extract_examples(docstring: str | None) -> list[Example]:
                 _merge_directives(pending.directives, current.directives),
                 pending.lineno,
             )
-        else:
-            _flush(pending, examples)
+        elif pending is not None:
+            examples.append(pending)
         pending = None
         if current.want:
             examples.append(current)
         else:
             pending = current
-    _flush(pending, examples)
+    if pending is not None:
+        examples.append(pending)
     return examples
 
 
@@ -91,11 +100,6 @@ def _merge_directives(first: list[str], second: list[str]) -> list[str]:
     for directive in second:
         merged = _apply(merged, directive)
     return merged
-
-
-def _flush(pending: Example | None, examples: list[Example]) -> None:
-    if pending is not None:
-        examples.append(pending)
 
 
 def is_skipped(example: Example) -> bool:

@@ -6,7 +6,7 @@ import traceback
 
 from explorer.core import check
 from explorer.core.check import PartChecker, RunOutput
-from explorer.core.example_walk import run_parts
+from explorer.core.examples import xdoctest_parts
 from explorer.core.model import Example
 
 
@@ -119,7 +119,7 @@ def test_directives_from_a_real_docstring_flow_into_the_check() -> None:
     >>> m
     tensor([ 2.])
     '''
-    setup, shown = run_parts(doc)
+    setup, shown = xdoctest_parts(doc)
     checker = PartChecker()
     assert checker.check(setup, ok()).verdict == "passed"
     assert checker.check(shown, ok(value="3")).verdict == "passed"

@@ -7,7 +7,8 @@ import inspect
 import pytest
 
 from explorer.core import check
-from explorer.core.example_walk import ExampleBlock, collect_blocks, run_parts
+from explorer.core.example_walk import ExampleBlock, collect_blocks
+from explorer.core.examples import xdoctest_parts
 
 
 def test_a_directive_line_covers_only_what_follows_it() -> None:
@@ -23,7 +24,7 @@ def test_a_directive_line_covers_only_what_follows_it() -> None:
         >>> m.high  # xdoctest: -SKIP
         5
     ''')
-    parts = run_parts(doc)
+    parts = xdoctest_parts(doc)
     assert [check.skip_reason(p) for p in parts] == [None, "+SKIP", "+SKIP", None]
     assert parts[0].source == "m = Uniform(0, 5)\nm.sample()  # random"
     assert parts[1].want == "tensor([ 2.3418])"
@@ -31,12 +32,12 @@ def test_a_directive_line_covers_only_what_follows_it() -> None:
 
 def test_inline_directives_cover_their_own_part_only() -> None:
     doc = ">>> print('a')  # doctest: +SKIP\na\n>>> print('b')\nb\n"
-    first, second = run_parts(doc)
+    first, second = xdoctest_parts(doc)
     assert first.directives == ["+SKIP"] and second.directives == []
 
 
 def test_text_without_prompts_has_no_parts() -> None:
-    assert run_parts("Example::\n\n    x = 1\n") == []
+    assert xdoctest_parts("Example::\n\n    x = 1\n") == []
 
 
 def test_package_walk_finds_submodule_members_with_file_lines() -> None:
