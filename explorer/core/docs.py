@@ -12,7 +12,13 @@ import docstring_parser
 from explorer.core import links as link_roles
 from explorer.core.examples import extract_examples
 from explorer.core.model import Doc, Link, Param, Raises, Returns, Section, Source
-from explorer.core.objects import classify, defined_in, first_sentence, is_class
+from explorer.core.objects import (
+    classify,
+    defined_in,
+    first_sentence,
+    is_class,
+    split_signature_line,
+)
 from explorer.core.objects import get_doc as docstring_of
 from explorer.core.resolve import Resolved, resolve
 
@@ -128,8 +134,9 @@ def doc_of(resolved: Resolved) -> Doc:
         raw, doc_error = docstring_of(obj, owner=owner, name=name), None
     except Exception as exc:  # noqa: BLE001 - a non-string or hostile __doc__
         raw, doc_error = "", f"unreadable docstring: {type(exc).__name__}: {exc}"
+    line_signature, text_body = split_signature_line(raw)
     # docstring-parser drops a Google `Note:` that follows `Args:`, so notes come out first.
-    body, top_notes = split_notes(raw, top_level=True)
+    body, top_notes = split_notes(text_body, top_level=True)
     parsed, parse_error = _parse(body)
     home = defined_in(obj)
     scopes = link_roles.scopes_for(resolved.target, home, is_class(obj))
@@ -142,12 +149,12 @@ def doc_of(resolved: Resolved) -> Doc:
 
     sig = signature_of(obj)
     doc = Doc(name=name, qualname=resolved.target, kind=kind, raw=raw, defined_in=home)
-    doc.signature = str(sig) if sig else None
+    doc.signature = str(sig) if sig else line_signature
     doc.parse_error = doc_error or parse_error
     doc.examples = extract_examples(raw)
     if parsed is None:
-        doc.summary = text(first_sentence(raw))
-        doc.description = text(raw)
+        doc.summary = text(first_sentence(body))
+        doc.description = text(body)
     else:
         gap = "\n\n" if parsed.blank_after_short_description else "\n"
         prose = gap.join(p for p in (parsed.short_description, parsed.long_description) if p)

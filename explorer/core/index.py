@@ -28,7 +28,7 @@ from typing import Any
 from explorer.core import index_query
 from explorer.core.index_query import Hit
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: summaries with Sphinx roles as plain words
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entries(

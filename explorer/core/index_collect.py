@@ -13,13 +13,13 @@ builder can keep one entry per object and prefer its shortest public path
 from __future__ import annotations
 
 import inspect
-import re
 import sys
 import types
 from collections.abc import Iterator
 from typing import Any
 
-from explorer.core.objects import classify, first_sentence
+from explorer.core.links import plain_text
+from explorer.core.objects import classify, first_sentence, split_signature_line
 
 DOC_LIMIT = 6000  # characters of docstring kept for full-text search; the rest is rarely useful
 SUMMARY_LIMIT = 160
@@ -41,7 +41,6 @@ _SAFE_DOC_TYPES = (
     property,
 )
 # A first docstring line like "multinomial(input, num_samples) -> LongTensor" (torch builtins).
-_SIGNATURE_LINE = re.compile(r"^\s*[\w.]+(\(.*\))(\s*->\s*.+)?\s*$")
 
 
 # Defining paths (and class-member origins, with summary and signature) already described.
@@ -294,12 +293,8 @@ def _doc_of(value: Any) -> str:
 
 
 def summary_of(doc: str) -> str:
-    """The first sentence, skipping a leading `name(args) -> type` line (torch builtins)."""
-    text = doc
-    first, _, rest = text.partition("\n")
-    if _SIGNATURE_LINE.match(first):
-        text = rest
-    summary = first_sentence(text)
+    """The first sentence, roles as plain words, capped for the index."""
+    summary = plain_text(first_sentence(doc))
     return summary if len(summary) <= SUMMARY_LIMIT else summary[: SUMMARY_LIMIT - 1] + "…"
 
 
@@ -317,8 +312,7 @@ def _signature_of(value: Any, kind: str, doc: str) -> str:
             return str(_unquoted(inspect.signature(func, follow_wrapped=False)))
         except (TypeError, ValueError):
             return ""
-    match = _SIGNATURE_LINE.match(doc.partition("\n")[0])
-    return match.group(1) + (match.group(2) or "") if match else ""
+    return split_signature_line(doc)[0] or ""
 
 
 class _Annotation(str):

@@ -109,9 +109,21 @@ def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
 
 
+# torch's C functions open their docstring with `name(args) -> type` instead of
+# carrying a __text_signature__.
+_SIGNATURE_LINE = re.compile(r"^\s*[\w.]+(?P<signature>\(.*\)(\s*->\s*.+)?)\s*$")
+
+
+def split_signature_line(doc: str) -> tuple[str | None, str]:
+    """(`(args) -> type` from a leading signature line or None, the rest of the doc)."""
+    first, _, rest = doc.strip().partition("\n")
+    match = _SIGNATURE_LINE.match(first)
+    return (match["signature"].strip(), rest.strip()) if match else (None, doc)
+
+
 def first_sentence(doc: str) -> str:
-    """The first sentence of the first paragraph, on one line."""
-    paragraph = doc.strip().split("\n\n", 1)[0]
+    """The first sentence of the first paragraph, on one line (after a signature line)."""
+    paragraph = split_signature_line(doc)[1].strip().split("\n\n", 1)[0]
     flat = " ".join(paragraph.split())
     match = _SENTENCE_END.search(flat)
     return flat[: match.end()] if match else flat

@@ -47,9 +47,11 @@ def test_builtin_print_doc_and_builtin_without_signature() -> None:
     doc = get_doc("builtins.print")
     assert doc.kind == "builtin"
     assert "sep" in params(doc)
-    nxt = get_doc("builtins.next")
-    assert nxt.signature is None
-    assert nxt.summary
+    nxt = get_doc("builtins.next")  # no __text_signature__: the doc's first line stands in
+    assert nxt.signature == "(iterator[, default])"
+    assert nxt.summary == "Return the next item from the iterator."
+    bare = get_doc("torch._add_relu")  # neither a signature nor a doc
+    assert bare.signature is None and bare.kind == "builtin"
 
 
 def test_doc_serializes_to_the_documented_json_keys() -> None:
@@ -120,3 +122,10 @@ def test_google_note_after_args_is_kept() -> None:
     assert [(n.title, n.text) for n in doc.notes] == [("Note", "careful with `json.dumps`.")]
     assert doc.params[0].description == "thing" and doc.returns.type == "int"
     assert ("json.dumps", "json.dumps") in [(link.text, link.target) for link in doc.links]
+
+
+def test_torch_c_function_signature_line_becomes_the_signature() -> None:
+    doc = get_doc("torch.multinomial")
+    assert doc.signature and doc.signature.startswith("(input, num_samples")
+    assert doc.summary.startswith("Returns a tensor where each row contains")
+    assert "num_samples" in {param.name for param in doc.params}
