@@ -8,12 +8,11 @@ UI, so the next request finds a live worker.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from explorer.core.model import Doc, Listing, Source
+from explorer.tui.lazy_client import LazyClient, run_quietly
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a cold `import torch` on a slow disk stays under this
 
@@ -55,40 +54,29 @@ class Backend:
     def __init__(
         self, client_factory: ClientFactory | None = None, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
-        self._factory = client_factory or worker_client_factory(timeout)
-        self._client: Client | None = None
-        self._starting: asyncio.Task[Client] | None = None
+        factory = client_factory or worker_client_factory(timeout)
+        self._lazy: LazyClient[Client] = LazyClient(factory)
         self.timeout = timeout
 
     async def client(self) -> Client:
-        if self._client is not None:
-            return self._client
-        if self._starting is None:
-            self._starting = asyncio.ensure_future(self._start())
-        return await asyncio.shield(self._starting)
-
-    async def _start(self) -> Client:
-        client = self._factory()
-        await client.start()
-        self._client = client
-        return client
+        return await self._lazy.get()
 
     async def restart(self) -> None:
         """Replace the worker (used after a cancel: it may be stuck in an import)."""
-        client, self._client, self._starting = self._client, None, None
+        client = self._lazy.forget()
         if client is not None:
             try:
                 await client.restart()
-                self._client = client
+                self._lazy.adopt(client)
                 return
             except Exception:  # noqa: BLE001 - a broken client is replaced below
-                await _close_quietly(client)
+                await run_quietly(client.close)
         await self.client()
 
     async def close(self) -> None:
-        client, self._client = self._client, None
+        client = self._lazy.forget()
         if client is not None:
-            await _close_quietly(client)
+            await run_quietly(client.close)
 
     async def call(self, op: str, *, timeout: float | None = None, **args: Any) -> Any:
         from explorer.proc import client as proc
@@ -133,9 +121,3 @@ def _error_text(exc: Exception) -> str:
     if kind in (None, "UsageError", "TargetError"):
         return str(message)
     return f"{kind}: {message}"
-
-
-async def _close_quietly(client: Client) -> None:
-    # Closing a dead worker may fail; there is nothing left to do about it.
-    with contextlib.suppress(Exception):
-        await client.close()

@@ -8,11 +8,11 @@ exception), and forwards the kernel's streamed events to a callback.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from explorer.tui.lazy_client import LazyClient, run_quietly
 
 DEFAULT_RUN_TIMEOUT = 10.0
 START_TIMEOUT = 120.0  # a cold `import torch` on a slow disk
@@ -95,27 +95,12 @@ class KernelSession:
     def __init__(self, *, timeout: float = DEFAULT_RUN_TIMEOUT,
                  client_factory: ClientFactory | None = None) -> None:
         self.timeout = timeout
-        self._factory = client_factory or kernel_client_factory
-        self._client: KernelClient | None = None
-        self._starting: asyncio.Task[KernelClient] | None = None
+        factory = client_factory or kernel_client_factory
+        self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(self.timeout))
         self.running = 0  # runs in flight (a second run waits for the first)
 
     async def client(self) -> KernelClient:
-        if self._client is not None:
-            return self._client
-        if self._starting is None:
-            self._starting = asyncio.ensure_future(self._start())
-        return await asyncio.shield(self._starting)
-
-    async def _start(self) -> KernelClient:
-        client = self._factory(self.timeout)
-        try:
-            await client.start()
-        except BaseException:
-            self._starting = None
-            raise
-        self._client = client
-        return client
+        return await self._lazy.get()
 
     async def run(self, code: str, *, on_event: EventCallback | None = None,
                   seed_module: str | None = None, fresh: bool = False,
@@ -137,8 +122,8 @@ class KernelSession:
 
     def interrupt(self) -> None:
         """KeyboardInterrupt in the running code (SIGINT to the kernel)."""
-        if self._client is not None:
-            self._client.interrupt()
+        if (client := self._lazy.current) is not None:
+            client.interrupt()
 
     async def reset(self, seed_module: str | None = None) -> None:
         """A fresh namespace (the process, and its imported torch, stay)."""
@@ -154,10 +139,9 @@ class KernelSession:
         return dict(await client.request("grad_graph", name=name))
 
     async def close(self) -> None:
-        client, self._client, self._starting = self._client, None, None
+        client = self._lazy.forget()
         if client is not None:
-            with contextlib.suppress(Exception):
-                await client.close()
+            await run_quietly(client.close)
 
 
 class _Collector:
