@@ -25,7 +25,7 @@ from typing import Any
 
 from explorer.core.examples import xdoctest_parts
 from explorer.core.model import Example, Record
-from explorer.core.objects import defined_in, is_class
+from explorer.core.objects import class_dict, defined_in, is_class, own_doc
 from explorer.core.resolve import resolve
 
 
@@ -119,7 +119,7 @@ class _Walker:
         if not self._first_visit(klass):
             return
         self._add(klass, module, qualname)
-        for name, raw in _class_dict(klass).items():
+        for name, raw in dict(class_dict(klass)).items():
             value = _unwrap(raw)
             if is_class(value):
                 if _module_name(value, None) == module:
@@ -202,10 +202,6 @@ def _qualname(value: Any, module: str) -> str:
     return f"{module}.{name}" if isinstance(name, str) else f"{module}.<unnamed>"
 
 
-def _class_dict(klass: type) -> dict[str, Any]:
-    return dict(type.__dict__["__dict__"].__get__(klass))
-
-
 def _unwrap(raw: Any) -> Any:
     """The function behind a classmethod/staticmethod/property; functions as they are."""
     if isinstance(raw, staticmethod | classmethod):
@@ -219,11 +215,9 @@ def _unwrap(raw: Any) -> Any:
 
 def _docstring(obj: Any) -> str | None:
     try:
-        doc = type.__dict__["__dict__"].__get__(obj).get("__doc__") if is_class(obj) \
-            else getattr(obj, "__doc__", None)
-    except Exception:  # noqa: BLE001
+        return own_doc(obj)
+    except Exception:  # noqa: BLE001 - a non-string or hostile __doc__ has no examples
         return None
-    return doc if isinstance(doc, str) else None
 
 
 def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int | None]:

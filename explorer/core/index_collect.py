@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from explorer.core.links import plain_text
-from explorer.core.objects import classify, first_sentence, split_signature_line
+from explorer.core.objects import class_dict, classify, first_sentence, split_signature_line
 
 DOC_LIMIT = 6000  # characters of docstring kept for full-text search; the rest is rarely useful
 SUMMARY_LIMIT = 160
-_CLASS_DICT = type.__dict__["__dict__"]
 _TYPE_MODULE = type.__dict__["__module__"]
 _TYPE_QUALNAME = type.__dict__["__qualname__"]
 _TYPE_MRO = type.__dict__["__mro__"]
@@ -193,7 +192,7 @@ def _class_members(
         if home is None or not (home == root or home.startswith(root + ".")):
             continue  # object, dict, Enum...: their members are not this package's API
         try:
-            namespace = dict(_CLASS_DICT.__get__(base))
+            namespace = dict(class_dict(base))
         except Exception:  # noqa: BLE001, S112
             continue
         for member, value in namespace.items():
@@ -216,7 +215,7 @@ def _class_members(
 def _inherit_doc(entry: dict[str, Any], member: str, bases: tuple[type, ...]) -> None:
     """An override without a docstring reads its base's, as `inspect.getdoc` does."""
     for base in bases:
-        value = _CLASS_DICT.__get__(base).get(member)
+        value = class_dict(base).get(member)
         if value is not None and classify(value, in_class=True) != "data":
             # (plain data's "docstring" would be its type's: bool's, for `has_rsample = False`)
             doc = _doc_of(value)
@@ -281,7 +280,7 @@ def _origin_of(value: Any) -> str | None:
 def _doc_of(value: Any) -> str:
     """The object's own docstring, read statically; "" when there is none."""
     if isinstance(value, type):
-        doc = _CLASS_DICT.__get__(value).get("__doc__")
+        doc = class_dict(value).get("__doc__")
     elif isinstance(value, staticmethod | classmethod):
         doc = _doc_of(value.__func__)
     elif type(value) in _SAFE_DOC_TYPES:  # exactly: a subclass could make __doc__ a property
@@ -339,7 +338,7 @@ def _unquoted(signature: inspect.Signature) -> inspect.Signature:
 def _init_signature(klass: type) -> str:
     """The constructor's parameters from the nearest Python `__init__`, without `self`."""
     for base in klass.__mro__:
-        init = _CLASS_DICT.__get__(base).get("__init__")
+        init = class_dict(base).get("__init__")
         if init is None:
             continue
         if not isinstance(init, types.FunctionType):

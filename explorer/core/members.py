@@ -11,6 +11,7 @@ from explorer.core.links import plain_text
 from explorer.core.model import Listing, Member
 from explorer.core.objects import (
     KINDS,
+    class_dict,
     classify,
     defined_in,
     describe_error,
@@ -43,7 +44,7 @@ def _names(obj: Any, notes: list[str]) -> list[str]:
     names: set[str] = set()
     klasses = obj.__mro__ if is_class(obj) else type(obj).__mro__
     for klass in klasses:
-        names.update(type.__dict__["__dict__"].__get__(klass))
+        names.update(class_dict(klass))
     if not is_class(obj):
         with contextlib.suppress(AttributeError, TypeError):
             names.update(object.__getattribute__(obj, "__dict__"))
@@ -53,7 +54,7 @@ def _names(obj: Any, notes: list[str]) -> list[str]:
 def _owner(klass: type, name: str) -> type | None:
     """The class along the MRO whose own __dict__ holds `name`."""
     for base in klass.__mro__:
-        if name in type.__dict__["__dict__"].__get__(base):
+        if name in class_dict(base):
             return base
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 import types
+from collections.abc import Mapping
 from typing import Any
 
 # In the order listings group them: what a reader looks for first comes first.
@@ -25,6 +26,14 @@ _BUILTIN_METHOD_TYPES = (
     types.BuiltinMethodType,
 )
 _SAFE_DATA_TYPES = (int, float, complex, bool, str, bytes, type(None))
+
+
+_CLASS_DICT = type.__dict__["__dict__"]
+
+
+def class_dict(klass: type) -> Mapping[str, Any]:
+    """A class's own namespace, read past any metaclass `__getattr__` or `__dict__` trick."""
+    return _CLASS_DICT.__get__(klass)
 
 
 def is_class(value: Any) -> bool:
@@ -74,10 +83,10 @@ def _is_data_descriptor(cls: type) -> bool:
     return _has(cls, "__get__") and (_has(cls, "__set__") or _has(cls, "__delete__"))
 
 
-def _own_doc(value: Any) -> str | None:
+def own_doc(value: Any) -> str | None:
     """`__doc__` of functions, classes, modules and descriptors, read without surprises."""
     if is_class(value):
-        doc = type.__dict__["__dict__"].__get__(value).get("__doc__")
+        doc = class_dict(value).get("__doc__")
     elif issubclass(type(value), staticmethod | classmethod):
         doc = getattr(value.__func__, "__doc__", None)
     else:
@@ -95,12 +104,12 @@ def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -
     """
     if classify(value, in_class=owner is not None) == "data":
         return ""
-    doc = _own_doc(value)
+    doc = own_doc(value)
     if doc is None and owner is not None and name is not None:
         for klass in owner.__mro__[1:]:
             inherited = vars(klass).get(name)
             if inherited is not None:
-                doc = _own_doc(inherited)
+                doc = own_doc(inherited)
                 if doc:
                     break
     return inspect.cleandoc(doc) if doc else ""
