@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerApp, RunnerScreen
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.run_output import RunOutput
 
 FLOODS = {

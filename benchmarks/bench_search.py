@@ -85,7 +85,7 @@ def main() -> None:
           f"| ratio {build / baseline:.2f}x (goal <= 1.0x; median of {options.builds})")
 
     os.environ["EXPLORER_CACHE_DIR"] = cache
-    from explorer.core.index import IndexKey, open_index
+    from explorer.core.search.store import IndexKey, open_index
 
     index = open_index(IndexKey.for_package("torch"))
     assert index is not None

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from explorer import snippets
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 torch = pytest.importorskip("torch")
 

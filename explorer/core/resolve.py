@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 
 class TargetError(UsageError):

@@ -25,10 +25,10 @@ from typing import Any
 
 from explorer.core import check
 from explorer.core.check import ExampleVerdict, PartChecker, RunOutput
+from explorer.core.errors import UsageError
 from explorer.core.example_walk import ExampleBlock
 from explorer.core.model import Example
 from explorer.core.resolve import validate
-from explorer.errors import UsageError
 from explorer.proc.client import ProcError, WorkerClient
 
 COLLECT_TIMEOUT = 120.0  # importing and walking a big package can take a while

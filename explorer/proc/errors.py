@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 
 class ProcError(UsageError):

@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.namespace import DEFAULT_IMPORTS, Namespace, grad_graph, make_plot, short_repr
 from explorer.proc.protocol import Emit, Handler, serve

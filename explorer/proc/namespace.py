@@ -16,8 +16,8 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from explorer.core.errors import UsageError
 from explorer.core.resolve import resolve, validate
-from explorer.errors import UsageError
 
 DEFAULT_IMPORTS = ("torch",)
 REPR_LIMIT = 200

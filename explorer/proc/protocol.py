@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 Message = dict[str, Any]
 Emit = Callable[..., None]  # emit(event_name, **data)

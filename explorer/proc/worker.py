@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.protocol import Channel, Emit, Handler, claim_protocol_fds, serve
 
@@ -103,12 +103,12 @@ def handle_warm(args: dict[str, Any], emit: Emit) -> Any:
 
 def handle_index_entries(args: dict[str, Any], emit: Emit) -> Any:
     try:
-        index_collect = importlib.import_module("explorer.core.index_collect")
+        index_collect = importlib.import_module("explorer.core.search.collect")
     except ModuleNotFoundError as exc:
-        if exc.name != "explorer.core.index_collect":
+        if exc.name != "explorer.core.search.collect":
             raise
         raise NotImplementedError(
-            "the search index collector (explorer.core.index_collect) is not available"
+            "the search index collector (explorer.core.search.collect) is not available"
         ) from exc
     return list(index_collect.entries_for_module(str(args.get("module", ""))))
 

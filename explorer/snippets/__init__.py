@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from importlib import resources
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 
 @dataclass(slots=True, frozen=True)

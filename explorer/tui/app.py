@@ -13,20 +13,21 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from explorer.tui.backend import (
+from explorer.tui.providers import IndexSearchProvider
+from explorer.tui.screens.explorer import ExplorerScreen
+from explorer.tui.screens.home import HomeScreen
+from explorer.tui.screens.runner import open_runner
+from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen
+from explorer.tui.screens.variables import VariableScreen
+from explorer.tui.services.backend import (
     DEFAULT_TIMEOUT,
     Backend,
     ClientFactory,
     worker_client_factory,
 )
-from explorer.tui.kernel_session import DEFAULT_RUN_TIMEOUT, KernelSession
-from explorer.tui.recent import RecentTargets
-from explorer.tui.screens.explorer import ExplorerScreen
-from explorer.tui.screens.home import HomeScreen
-from explorer.tui.screens.runner import open_runner
-from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen
-from explorer.tui.search_provider import IndexSearchProvider
-from explorer.tui.session_backend import SessionBackend
+from explorer.tui.services.kernel_session import DEFAULT_RUN_TIMEOUT, KernelSession
+from explorer.tui.services.recent import RecentTargets
+from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
 from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
 from explorer.tui.widgets.variables import VariablesPanel
@@ -131,16 +132,6 @@ class ExplorerApp(App[None]):
         await self.backend.close()
         await self.kernel.close()
         await self.example_kernel.close()
-
-
-class VariableScreen(ExplorerScreen):
-    """The explorer on a kernel variable; Escape returns to the runner."""
-
-    def action_cancel(self) -> None:
-        if self.status.working or self.member_list.filter_input.has_focus:
-            super().action_cancel()
-        else:
-            self.dismiss()
 
 
 def create_app(

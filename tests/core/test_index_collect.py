@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from explorer.core.index_collect import entries_for_module, summary_of
-from explorer.core.index_merge import merge_entries
+from explorer.core.search.collect import entries_for_module, summary_of
+from explorer.core.search.merge import merge_entries
 
 HEALTHY = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.index import IndexKey, SearchIndex, store_index
-from explorer.core.index_collect import entries_for_module
-from explorer.core.index_merge import merge_entries
-from explorer.core.index_query import parse_query, score_name, word_spans
+from explorer.core.search.collect import entries_for_module
+from explorer.core.search.merge import merge_entries
+from explorer.core.search.query import parse_query, score_name, word_spans
+from explorer.core.search.store import IndexKey, SearchIndex, store_index
 
 MODULES = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",

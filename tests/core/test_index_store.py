@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from explorer.core.index import (
+from explorer.core.search.store import (
     IndexCorrupt,
     IndexKey,
     IndexOutdated,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from explorer.core.markdown import (
+from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
+from explorer.core.render.markdown import (
     doc_markdown,
     linkify,
     members_markdown,
     rst_literals,
     strip_examples,
 )
-from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
 
 
 def sample_doc() -> Doc:

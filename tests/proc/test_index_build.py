@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.index import IndexKey, open_index
-from explorer.proc.index_build import collect, ensure_index, stored_index
+from explorer.core.search.store import IndexKey, open_index
+from explorer.proc.search.build import collect, ensure_index, stored_index
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "searchpkg"
 TIMEOUT = 2.0
@@ -96,7 +96,7 @@ def test_a_corrupt_index_is_discarded_and_rebuilt(package: Path) -> None:
 
 def test_two_builders_at_once_leave_one_valid_index(package: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(package.parent))
-    command = [sys.executable, "-m", "explorer.proc.index_build", "searchpkg"]
+    command = [sys.executable, "-m", "explorer.proc.search.build", "searchpkg"]
     builders = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(2)]
     for builder in builders:
         _, err = builder.communicate(timeout=120)
@@ -112,7 +112,7 @@ def test_two_builders_at_once_leave_one_valid_index(package: Path) -> None:
 def test_a_package_that_cannot_be_imported_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explorer.errors import UsageError
+    from explorer.core.errors import UsageError
 
     (tmp_path / "doomedpkg").mkdir()
     (tmp_path / "doomedpkg" / "__init__.py").write_text("raise ImportError('no luck')\n")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.cli_search import _print_hits, search_scope
-from explorer.core.index_query import Hit
+from explorer.cli.search import _print_hits, search_scope
+from explorer.core.search.query import Hit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -100,7 +100,7 @@ def test_user_errors_are_one_line_and_exit_2(env: dict[str, str]) -> None:
 
 def test_search_never_imports_the_package_or_textual(env: dict[str, str]) -> None:
     code = (
-        "import sys; from explorer.cli import main; main(['--search', 'greet', '--in', "
+        "import sys; from explorer.cli.main import main; main(['--search', 'greet', '--in', "
         "'searchpkg']); print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('searchpkg', 'textual', 'torch', 'rich')), file=sys.stderr)"
     )

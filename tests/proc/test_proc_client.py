@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 from explorer.proc.client import SyncClient, WorkerClient, WorkerDied
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

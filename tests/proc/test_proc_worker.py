@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 from explorer.proc.client import WorkerClient, WorkerDied, WorkerError, WorkerTimeout
 
 
@@ -141,7 +141,7 @@ async def test_index_entries_answers_or_says_what_is_missing(worker: WorkerClien
         entries = await worker.request("index_entries", module="json")
     except WorkerError as error:
         assert error.type == "NotImplementedError"
-        assert "explorer.core.index_collect" in error.message
+        assert "explorer.core.search.collect" in error.message
     else:
         assert isinstance(entries, list) and entries
 

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from explorer.tui.app import ExplorerApp, create_app
-from explorer.tui.recent import DATA_DIR_ENV
+from explorer.tui.services.recent import DATA_DIR_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -48,10 +48,10 @@ SEARCHPKG_MODULES = ["searchpkg", "searchpkg.distributions", "searchpkg.distribu
 @pytest.fixture
 def searchpkg_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh index of the searchpkg fixture (built in-process: no importer children)."""
-    from explorer.core.index import IndexKey, store_index
-    from explorer.core.index_collect import entries_for_module
-    from explorer.core.index_merge import merge_entries
-    from explorer.core.index_walk import package_files
+    from explorer.core.search.collect import entries_for_module
+    from explorer.core.search.merge import merge_entries
+    from explorer.core.search.store import IndexKey, store_index
+    from explorer.core.search.walk import package_files
 
     monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
     seen: dict[str, tuple[str, str]] = {}

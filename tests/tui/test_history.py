@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.tui.history import History, Location
+from explorer.tui.services.history import History, Location
 
 
 def test_back_and_forward_walk_the_visits() -> None:

@@ -8,8 +8,8 @@ import sys
 from textual.widgets import Input, OptionList
 from tui_helpers import breadcrumb, is_loaded, wait_for
 
-from explorer.tui.recent import RecentTargets
 from explorer.tui.screens.home import HomeScreen
+from explorer.tui.services.recent import RecentTargets
 
 SIZE = (100, 30)
 

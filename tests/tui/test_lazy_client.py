@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from explorer.tui.lazy_client import LazyClient
+from explorer.tui.services.lazy_client import LazyClient
 
 
 class Flaky:

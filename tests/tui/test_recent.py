@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explorer.tui.recent import RecentTargets, data_dir
+from explorer.tui.services.recent import RecentTargets, data_dir
 
 
 def test_data_dir_follows_the_override(isolated_data_dir: Path) -> None:

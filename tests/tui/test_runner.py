@@ -7,8 +7,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 from tui_helpers import wait_for
 
-from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerApp, RunnerScreen
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.plot_view import PlotView
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel

@@ -11,8 +11,8 @@ from tui_helpers import wait_for
 
 from explorer.core.examples import extract_examples
 from explorer.core.model import Doc, Example
-from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerScreen, open_runner
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.example_runner import (
     ExampleEditRequested,

@@ -9,8 +9,8 @@ import pytest
 from textual.pilot import Pilot
 from tui_helpers import wait_for
 
-from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerApp, RunnerScreen
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 
 TIMEOUT = 3.0  # the kernel's per-run timeout in these tests

@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from explorer.tui.kernel_session import KernelSession
 from explorer.tui.screens.runner import RunnerApp
+from explorer.tui.services.kernel_session import KernelSession
 
 SIZE = (100, 30)
 

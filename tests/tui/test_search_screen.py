@@ -7,9 +7,9 @@ from textual import on
 from textual.app import App
 from textual.widgets import Input, OptionList, ProgressBar, Static
 
-from explorer.core.index import IndexKey
+from explorer.core.search.store import IndexKey
+from explorer.tui.providers import IndexSearchProvider
 from explorer.tui.screens.search import SearchScreen
-from explorer.tui.search_provider import IndexSearchProvider
 
 pytestmark = pytest.mark.usefixtures("searchpkg_index")
 

@@ -20,12 +20,12 @@ from textual.widgets import Footer, Markdown, TabbedContent
 from textual.worker import Worker, WorkerState
 
 from explorer.core.model import Listing
-from explorer.tui.backend import Backend, BackendError
-from explorer.tui.commands import MemberProvider
-from explorer.tui.history import History, Location
+from explorer.tui.providers import MemberProvider
 from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
+from explorer.tui.services.backend import Backend, BackendError
+from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
@@ -62,7 +62,7 @@ class ExplorerScreen(Screen[None]):
         backend: Backend,
         target: str,
         *,
-        example_factory: ExampleFactory | None = None,
+        example_factory: ExampleFactory,
     ) -> None:
         super().__init__()
         self.backend = backend

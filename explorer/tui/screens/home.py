@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from explorer.tui.recent import SUGGESTIONS, RecentTargets
+from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 
 WELCOME = (
     "Explore a Python API: members, docs, help() and source.\n"

@@ -18,7 +18,7 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from explorer.snippets import Snippet, list_snippets
-from explorer.tui.kernel_session import KernelSession, RunResult
+from explorer.tui.services.kernel_session import KernelSession, RunResult
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 
@@ -32,7 +32,6 @@ SCRATCH_HELP = ("Write Python here and press Ctrl+R to run it in the kernel. Nam
 class RunnerScreen(Screen[None]):
     """Snippets on the left, editor and run history in the middle, variables on the right."""
 
-    CSS_PATH = "../runner.tcss"
     AUTO_FOCUS = "#editor"
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", priority=True),
@@ -218,6 +217,7 @@ def open_runner(app: App[object], session: KernelSession, *, code: str | None = 
 
 
 class RunnerApp(App[None]):
+    CSS_PATH = "../app.tcss"
     """The runner on its own: used by tests and snapshots (and handy for trying it)."""
 
     def __init__(self, session: KernelSession | None = None, *, snippet: str | None = None,

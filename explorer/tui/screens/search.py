@@ -24,10 +24,10 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from explorer.core.index import IndexCorrupt, SearchIndex
-from explorer.core.index_query import Hit, Span
-from explorer.errors import UsageError
-from explorer.proc.index_build import Outcome, ensure_index, stored_index
+from explorer.core.errors import UsageError
+from explorer.core.search.query import Hit, Span
+from explorer.core.search.store import IndexCorrupt, SearchIndex
+from explorer.proc.search.build import Outcome, ensure_index, stored_index
 
 DEFAULT_PACKAGE = "torch"
 HIT_LIMIT = 50
@@ -60,17 +60,6 @@ def _marked(text: str, spans: tuple[Span, ...]) -> Content:
 class SearchScreen(ModalScreen[str | None]):
     """Type a name, a dotted fragment (`dist.Multi`), words, `kind:class`, `in:torch.nn`."""
 
-    DEFAULT_CSS = """
-    SearchScreen { align: center top; }
-    SearchScreen > #search-dialog {
-        width: 90%; height: 80%; margin-top: 2; padding: 0 1;
-        background: $surface; border: round $primary;
-    }
-    SearchScreen #search-progress { display: none; }
-    SearchScreen #search-progress.-building { display: block; }
-    SearchScreen #search-status { color: $text-muted; height: auto; }
-    SearchScreen #search-hits { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("down", "move(1)", "Next hit", show=False),

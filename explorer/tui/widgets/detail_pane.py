@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, TabbedContent, TabPane
 
-from explorer.core.markdown import members_markdown
 from explorer.core.model import Doc, Member
-from explorer.tui.backend import Backend
+from explorer.core.render.markdown import members_markdown
+from explorer.tui.services.backend import Backend
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.text_views import HelpView, SourceView
 
@@ -31,7 +31,7 @@ class DetailPane(Vertical):
         self,
         backend: Backend,
         *,
-        example_factory: ExampleFactory | None = None,
+        example_factory: ExampleFactory,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)

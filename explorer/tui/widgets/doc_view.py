@@ -1,7 +1,7 @@
 """The Doc tab: rendered Markdown for one object, then its examples, one widget each.
 
 Examples come from the `example_factory` the app passes (runners with Run/Edit
-on the app's kernel); without one they are shown read-only.
+on the app's kernel).
 Clicking a cross-reference posts DocView.LinkFollowed with the dotted target.
 """
 
@@ -12,50 +12,19 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.highlight import highlight
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from explorer.core.markdown import doc_markdown
-from explorer.core.model import Doc, Example
-
-
-def example_code(example: Example) -> str:
-    """The example as a doctest session: `>>>`/`...` prompts, as the docstring shows it."""
-    lines = example.source.split("\n")
-    return "\n".join(
-        ("... " if index and line[:1] in (" ", "\t", ")", "]", "}") else ">>> ") + line
-        for index, line in enumerate(lines)
-    )
-
+from explorer.core.model import Doc
+from explorer.core.render.markdown import doc_markdown
 
 ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
 
-class ExampleBlock(Vertical):
-    """One `>>>` example shown read-only: code, expected output, directives.
-
-    The app replaces it with a runnable widget through `example_factory`."""
-
-    def __init__(self, doc: Doc, index: int) -> None:
-        super().__init__(classes="example")
-        self.doc, self.index = doc, index
-        self.example = doc.examples[index]
-
-    def compose(self) -> ComposeResult:
-        directives = " ".join(self.example.directives)
-        title = f"Example {self.index + 1}" + (f"  {directives}" if directives else "")
-        self.border_title = title
-        yield Static(highlight(example_code(self.example), language="python"), classes="code")
-        if self.example.want:
-            yield Static(Content(self.example.want), classes="want")
-
-
 class DocView(VerticalScroll):
     """Shows a Doc; each example is whatever `example_factory` builds (the app's
-    runner with Run/Edit), or a read-only ExampleBlock without one."""
+    runner with Run/Edit)."""
 
     class LinkFollowed(Message):
         def __init__(self, target: str) -> None:
@@ -65,8 +34,8 @@ class DocView(VerticalScroll):
     def __init__(
         self,
         *,
+        example_factory: ExampleFactory,
         id: str | None = None,
-        example_factory: ExampleFactory | None = None,
     ) -> None:
         super().__init__(id=id)
         self.example_factory = example_factory
@@ -88,9 +57,7 @@ class DocView(VerticalScroll):
             await examples.mount(heading, *blocks)
 
     def _example_widget(self, doc: Doc, index: int) -> Widget:
-        if self.example_factory is not None:
-            return self.example_factory(doc, index)
-        return ExampleBlock(doc, index)
+        return self.example_factory(doc, index)
 
     async def show_message(self, text: str) -> None:
         self.doc = None

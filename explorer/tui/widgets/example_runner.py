@@ -24,7 +24,7 @@ from textual.widgets import Button, Static
 from explorer.core import check
 from explorer.core.check import PartChecker, PartVerdict, RunOutput
 from explorer.core.model import Doc, Example
-from explorer.tui.kernel_session import KernelSession, RunResult, format_duration
+from explorer.tui.services.kernel_session import KernelSession, RunResult, format_duration
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
 CONTINUATION_STARTS = (" ", "\t", ")", "]", "}")

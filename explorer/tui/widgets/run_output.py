@@ -20,7 +20,7 @@ from textual.highlight import highlight
 from textual.widgets import Log, Static
 
 from explorer.core.check import DiffRow
-from explorer.tui.kernel_session import RunResult, format_duration
+from explorer.tui.services.kernel_session import RunResult, format_duration
 from explorer.tui.widgets.plot_view import PlotView
 
 FLUSH_INTERVAL = 0.1  # seconds between screen updates while output streams

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from explorer.tui.kernel_session import KernelSession
+from explorer.tui.services.kernel_session import KernelSession
 
 NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows its graph here."
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user

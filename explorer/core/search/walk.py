@@ -13,7 +13,7 @@ import os
 import pkgutil
 from dataclasses import dataclass
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 TEST_NAMES = frozenset({"test", "tests", "conftest"})
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from explorer.core import index_query
-from explorer.core.index_query import Hit
+from explorer.core.search import query as index_query
+from explorer.core.search.query import Hit
 
 SCHEMA_VERSION = "3"  # 3: summaries with Sphinx roles as plain words
 _SCHEMA = """

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from explorer.core.model import Doc, Listing, Source
-from explorer.tui.lazy_client import LazyClient, run_quietly
+from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a cold `import torch` on a slow disk stays under this
 

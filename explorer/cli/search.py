@@ -15,16 +15,16 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from explorer.core.index import IndexCorrupt, IndexKey, discard
-from explorer.core.index_query import Hit, Span, parse_query
-from explorer.errors import UsageError
-from explorer.proc.index_build import (
+from explorer.cli.textout import Style
+from explorer.core.errors import UsageError
+from explorer.core.search.query import Hit, Span, parse_query
+from explorer.core.search.store import IndexCorrupt, IndexKey, discard
+from explorer.proc.search.build import (
     Outcome,
     ensure_index,
     rebuild_in_background,
     stored_index,
 )
-from explorer.textout import Style
 
 DEFAULT_PACKAGE = "torch"
 

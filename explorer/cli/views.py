@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from explorer.cli.textout import Style, indent, kind_title
 from explorer.core.model import Doc, Listing, Source
-from explorer.textout import Style, indent, kind_title
 
 
 @contextlib.contextmanager

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.tui.backend import Backend, Client
-from explorer.tui.kernel_session import KernelSession
+from explorer.tui.services.backend import Backend, Client
+from explorer.tui.services.kernel_session import KernelSession
 
 
 class SessionBackend(Backend):

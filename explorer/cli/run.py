@@ -13,11 +13,11 @@ import sys
 from typing import Any, TextIO
 
 from explorer import snippets
+from explorer.cli.textout import Style, indent
 from explorer.core import check
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 from explorer.proc.batch import BatchReport, BlockResult, run_examples
 from explorer.proc.client import WorkerClient
-from explorer.textout import Style, indent
 
 DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
 _COUNT_WORDS = (

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from explorer.tui.lazy_client import LazyClient, run_quietly
+from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
 DEFAULT_RUN_TIMEOUT = 10.0
 START_TIMEOUT = 120.0  # a cold `import torch` on a slow disk

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -56,15 +56,15 @@ def dispatch(args: argparse.Namespace) -> int:
     if _needs_target(args) and args.target is None:
         raise UsageError("this view needs a TARGET, e.g. explore torch.distributions --list")
     if args.list or args.doc or args.help_text or args.source:
-        from explorer import cli_views
+        from explorer.cli import views as cli_views
 
         return cli_views.run_view(args)
     if args.run_examples or args.snippets or args.snippet:
-        from explorer import cli_run
+        from explorer.cli import run as cli_run
 
         return cli_run.run(args)
     if args.search is not None or args.index:
-        from explorer import cli_search
+        from explorer.cli import search as cli_search
 
         return cli_search.run(args)
     from explorer.tui.app import run_app

@@ -103,7 +103,7 @@ def start_children(root: str, count: int, timeout: float) -> list[Child]:
     pipes = [(os.pipe(), os.pipe()) for _ in range(count - 1)]  # (requests, replies) per fork
     extra = ",".join(f"{requests[0]}:{replies[1]}" for requests, replies in pipes)
     process = subprocess.Popen(
-        [sys.executable, "-m", "explorer.proc.index_children", extra],
+        [sys.executable, "-m", "explorer.proc.search.importers", extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env=_child_env(), start_new_session=True,
         pass_fds=[fd for requests, replies in pipes for fd in (requests[0], replies[1])],
@@ -143,7 +143,7 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]]) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    from explorer.core.index_collect import entries_for_module
+    from explorer.core.search.collect import entries_for_module
 
     seen: dict[str, tuple[str, str]] = {}
 

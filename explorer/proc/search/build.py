@@ -2,14 +2,14 @@
 
 `ensure_index(package)` returns a fresh index, building it when it is missing,
 stale or corrupt. The modules are shared out to `jobs` children (two: both
-cores; see explorer.proc.index_children), speaking the JSON-lines protocol. A
+cores; see explorer.proc.search.importers), speaking the JSON-lines protocol. A
 module that raises on import is skipped with a note; one that hangs past the
 per-module timeout, or kills its child, costs that child (a new one is started)
 and is skipped with a note. A lock file makes a second builder wait and then
 reuse the first one's result; the store swaps files atomically, so readers of
 the old index keep answering meanwhile.
 
-`python -m explorer.proc.index_build PACKAGE` rebuilds in the background (the CLI
+`python -m explorer.proc.search.build PACKAGE` rebuilds in the background (the CLI
 starts it when it answers from a stale index).
 """
 
@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.core.index import (
+from explorer.core.errors import UsageError
+from explorer.core.search.merge import merge_entries
+from explorer.core.search.store import (
     IndexCorrupt,
     IndexKey,
     IndexOutdated,
@@ -35,10 +37,8 @@ from explorer.core.index import (
     open_index,
     store_index,
 )
-from explorer.core.index_merge import merge_entries
-from explorer.core.index_walk import package_files
-from explorer.errors import UsageError
-from explorer.proc.index_children import Child, ChildFailed, start_children
+from explorer.core.search.walk import package_files
+from explorer.proc.search.importers import Child, ChildFailed, start_children
 
 Progress = Callable[[int, int, str], None]  # (modules done, total, module being finished)
 DEFAULT_TIMEOUT = 30.0  # seconds one submodule may take to import and describe
@@ -292,7 +292,7 @@ def rebuild_in_background(package: str) -> subprocess.Popen[bytes] | None:
         return None
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     return subprocess.Popen(
-        [sys.executable, "-m", "explorer.proc.index_build", package],
+        [sys.executable, "-m", "explorer.proc.search.build", package],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env=env, start_new_session=True,
     )  # fmt: skip
@@ -300,7 +300,7 @@ def rebuild_in_background(package: str) -> subprocess.Popen[bytes] | None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m explorer.proc.index_build PACKAGE", file=sys.stderr)
+        print("usage: python -m explorer.proc.search.build PACKAGE", file=sys.stderr)
         return 2
     outcome = ensure_index(argv[0])  # walks _private modules if the stored index did
     outcome.index.close()
