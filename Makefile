@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 TORCH   := torch==2.13.0
 TARGET  ?= torch.distributions
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,11 +22,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/explore $(TARGET)
 
-test: $(STAMP)
+# The README's test command: the habits (lint) first, then every test.
+test: lint
 	$(BIN)/python -m pytest -q
+
+# Everything but the tests that import torch in a subprocess (marked `slow`).
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests benchmarks
+	$(BIN)/ruff format --check explorer tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

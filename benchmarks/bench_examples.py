@@ -36,12 +36,24 @@ def explore_counts(target: str) -> tuple[float, dict[str, int]]:
 
 
 def xdoctest_counts(target: str) -> tuple[float, dict[str, int]]:
-    command = [sys.executable, "-m", "xdoctest", target, "all",
-               "--global-exec", "import torch", "--nocolor"]
+    command = [
+        sys.executable,
+        "-m",
+        "xdoctest",
+        target,
+        "all",
+        "--global-exec",
+        "import torch",
+        "--nocolor",
+    ]
     seconds, out = timed(command)
     # The closing line reads e.g. "=== 34 passed, 10 skipped, 1 warnings in 2.06 seconds ==="
-    counts = {key: int(number) for number, key in
-              re.findall(r"(\d+) (passed|failed|skipped)", out.splitlines()[-1] if out else "")}
+    counts = {
+        key: int(number)
+        for number, key in re.findall(
+            r"(\d+) (passed|failed|skipped)", out.splitlines()[-1] if out else ""
+        )
+    }
     return seconds, counts
 
 
@@ -62,19 +74,25 @@ def main() -> None:
     explore_median = statistics.median(explore_times)
     xdoctest_median = statistics.median(xdoctest_times)
     print(f"target: {options.target}   runs: {options.runs} each, alternating")
-    print(f"xdoctest: {xdoctest_summary.get('passed', 0)} passed, "
-          f"{xdoctest_summary.get('skipped', 0)} skipped, {xdoctest_summary.get('failed', 0)} "
-          f"failed   median wall {xdoctest_median:.2f} s  "
-          f"(all: {', '.join(f'{t:.2f}' for t in xdoctest_times)})")
-    print(f"explore:  {explore_summary.get('passed', 0)} passed, "
-          f"{explore_summary.get('skipped', 0)} skipped, "
-          f"{explore_summary.get('differs', 0)} differ, {explore_summary.get('error', 0)} errors"
-          f"   median wall {explore_median:.2f} s  "
-          f"(all: {', '.join(f'{t:.2f}' for t in explore_times)})")
+    print(
+        f"xdoctest: {xdoctest_summary.get('passed', 0)} passed, "
+        f"{xdoctest_summary.get('skipped', 0)} skipped, {xdoctest_summary.get('failed', 0)} "
+        f"failed   median wall {xdoctest_median:.2f} s  "
+        f"(all: {', '.join(f'{t:.2f}' for t in xdoctest_times)})"
+    )
+    print(
+        f"explore:  {explore_summary.get('passed', 0)} passed, "
+        f"{explore_summary.get('skipped', 0)} skipped, "
+        f"{explore_summary.get('differs', 0)} differ, {explore_summary.get('error', 0)} errors"
+        f"   median wall {explore_median:.2f} s  "
+        f"(all: {', '.join(f'{t:.2f}' for t in explore_times)})"
+    )
     more = explore_summary.get("passed", 0) >= xdoctest_summary.get("passed", 0)
     faster = explore_median < xdoctest_median
-    print(f"passes at least as many: {'yes' if more else 'NO'}   "
-          f"faster: {'yes' if faster else 'NO'} (ratio {explore_median / xdoctest_median:.2f})")
+    print(
+        f"passes at least as many: {'yes' if more else 'NO'}   "
+        f"faster: {'yes' if faster else 'NO'} (ratio {explore_median / xdoctest_median:.2f})"
+    )
 
 
 if __name__ == "__main__":

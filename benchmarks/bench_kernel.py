@@ -51,8 +51,10 @@ async def measure(runs: int) -> None:
             trips, own = await round_trips(kernel, code, runs)
             report(code, runs, trips, own)
         limits = await kernel.request("limits")
-    print(f"seeded kernel address space: VmSize {limits['vmsize'] / 2**20:.0f} MiB, "
-          f"VmPeak {limits['vmpeak'] / 2**20:.0f} MiB; cap {limits['memory'] / 2**30:g} GiB")
+    print(
+        f"seeded kernel address space: VmSize {limits['vmsize'] / 2**20:.0f} MiB, "
+        f"VmPeak {limits['vmpeak'] / 2**20:.0f} MiB; cap {limits['memory'] / 2**30:g} GiB"
+    )
 
 
 async def round_trips(kernel: WorkerClient, code: str, runs: int) -> tuple[list[float], ...]:
@@ -70,18 +72,25 @@ async def round_trips(kernel: WorkerClient, code: str, runs: int) -> tuple[list[
 def report(code: str, runs: int, trips: list[float], own: list[float]) -> None:
     overhead = [t - o for t, o in zip(trips, own, strict=True)]
     print(f"warm round trip of `{code}`, {runs} runs:")
-    print(f"  round trip   median {ms(statistics.median(trips))}  p95 {ms(percentile(trips, .95))}")
-    print(f"  code's own   median {ms(statistics.median(own))}  p95 {ms(percentile(own, .95))}")
-    print(f"  overhead     median {ms(statistics.median(overhead))}  "
-          f"p95 {ms(percentile(overhead, .95))}   (goal <= 20 ms)")
+    print(
+        f"  round trip   median {ms(statistics.median(trips))}  p95 {ms(percentile(trips, 0.95))}"
+    )
+    print(f"  code's own   median {ms(statistics.median(own))}  p95 {ms(percentile(own, 0.95))}")
+    print(
+        f"  overhead     median {ms(statistics.median(overhead))}  "
+        f"p95 {ms(percentile(overhead, 0.95))}   (goal <= 20 ms)"
+    )
 
 
 def torch_address_space() -> None:
-    out = subprocess.run([sys.executable, "-c", VM_AFTER_TORCH], capture_output=True,
-                         text=True, check=True).stdout.split()
-    print(f"bare `python -c 'import torch'`: VmSize {int(out[0]) / 1024:.0f} MiB, "
-          f"VmPeak {int(out[2]) / 1024:.0f} MiB; default cap "
-          f"{DEFAULT_MEMORY_LIMIT / 2**30:g} GiB")
+    out = subprocess.run(
+        [sys.executable, "-c", VM_AFTER_TORCH], capture_output=True, text=True, check=True
+    ).stdout.split()
+    print(
+        f"bare `python -c 'import torch'`: VmSize {int(out[0]) / 1024:.0f} MiB, "
+        f"VmPeak {int(out[2]) / 1024:.0f} MiB; default cap "
+        f"{DEFAULT_MEMORY_LIMIT / 2**30:g} GiB"
+    )
 
 
 def main() -> None:

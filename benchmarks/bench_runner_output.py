@@ -21,8 +21,9 @@ FLOODS = {
     "trivial run (baseline)": "1 + 1",
     "400k printed lines": "for i in range(400_000):\n    print(i)",
     "one 20 MB line": "print('x' * 20_000_000)",
-    "200k stderr lines": ("import sys\n"
-                          "for i in range(200_000):\n    _ = sys.stderr.write(f'{i}\\n')"),
+    "200k stderr lines": (
+        "import sys\nfor i in range(200_000):\n    _ = sys.stderr.write(f'{i}\\n')"
+    ),
     "3000 plot() calls": "for i in range(3000):\n    plot([1, 2, 3])",
 }
 TICK = 0.02
@@ -68,8 +69,10 @@ def main() -> None:
         print(f"{name:<26} {elapsed:>7.2f}s {gap * 1000:>12.0f} ms  {status}")
     baseline = rows[0][2]
     worst = max(gap for _, _, gap, _ in rows[1:])
-    print(f"worst flood gap {worst * 1000:.0f} ms vs baseline {baseline * 1000:.0f} ms "
-          f"(timer interval {TICK * 1000:.0f} ms; goal <= 150 ms)")
+    print(
+        f"worst flood gap {worst * 1000:.0f} ms vs baseline {baseline * 1000:.0f} ms "
+        f"(timer interval {TICK * 1000:.0f} ms; goal <= 150 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,10 @@ def main() -> None:
     build, baseline = statistics.median(builds), statistics.median(pydocs)
     print(f"entries indexed (torch {document['version']}): {document['entries']}")
     print(f"modules skipped with a note: {len(document['notes'])}")  # type: ignore[arg-type]
-    print(f"build: explore --index torch {build:.2f} s | pydoc -k multinomial {baseline:.2f} s "
-          f"| ratio {build / baseline:.2f}x (goal <= 1.0x; median of {options.builds})")
+    print(
+        f"build: explore --index torch {build:.2f} s | pydoc -k multinomial {baseline:.2f} s "
+        f"| ratio {build / baseline:.2f}x (goal <= 1.0x; median of {options.builds})"
+    )
 
     os.environ["EXPLORER_CACHE_DIR"] = cache
     from explorer.core.search.store import IndexKey, open_index
@@ -97,17 +99,23 @@ def main() -> None:
             start = time.perf_counter()
             index.search(query, 20)
             timings.append((time.perf_counter() - start) * 1000)
-    print(f"query in-process over {len(QUERIES)} queries x3: p50 {percentile(timings, 0.5):.2f} ms"
-          f" | p95 {percentile(timings, 0.95):.2f} ms | max {max(timings):.2f} ms (goal p95 <= 10)")
+    print(
+        f"query in-process over {len(QUERIES)} queries x3: p50 {percentile(timings, 0.5):.2f} ms"
+        f" | p95 {percentile(timings, 0.95):.2f} ms | max {max(timings):.2f} ms (goal p95 <= 10)"
+    )
 
     search = [*explore, "--search", "multinomial", "--in", "torch"]
     run(search, env)  # warm the page cache
     warm = statistics.median(run(search, env)[0] for _ in range(options.runs))
-    print(f"warm explore --search: {warm * 1000:.0f} ms | pydoc -k {baseline:.2f} s "
-          f"| {baseline / warm:.0f}x faster (goal >= 10x; median of {options.runs})")
+    print(
+        f"warm explore --search: {warm * 1000:.0f} ms | pydoc -k {baseline:.2f} s "
+        f"| {baseline / warm:.0f}x faster (goal >= 10x; median of {options.runs})"
+    )
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"peak RSS: build {build_rss / 1024:.0f} MiB (largest process) | "
-          f"queries in-process {self_rss / 1024:.0f} MiB")
+    print(
+        f"peak RSS: build {build_rss / 1024:.0f} MiB (largest process) | "
+        f"queries in-process {self_rss / 1024:.0f} MiB"
+    )
     for query in CHECKS:
         top = ", ".join(hit.name for hit in index.search(query, 5))
         print(f"top 5 for {query!r}: {top}")

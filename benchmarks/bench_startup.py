@@ -101,10 +101,14 @@ def main() -> None:
             imports.append(time_import(module))
             apps.append(time_app(args.target, args.needle.encode(), data_dir))
     base, app = statistics.median(imports), statistics.median(apps)
-    print(f"python -c 'import {module}'  median {base:.3f} s  "
-          f"({', '.join(f'{t:.2f}' for t in imports)})")
-    print(f"explore {args.target} -> {args.needle!r} on screen  median {app:.3f} s  "
-          f"({', '.join(f'{t:.2f}' for t in apps)})")
+    print(
+        f"python -c 'import {module}'  median {base:.3f} s  "
+        f"({', '.join(f'{t:.2f}' for t in imports)})"
+    )
+    print(
+        f"explore {args.target} -> {args.needle!r} on screen  median {app:.3f} s  "
+        f"({', '.join(f'{t:.2f}' for t in apps)})"
+    )
     print(f"ratio {app / base:.2f}  (goal <= 1.3)")
 
 

@@ -46,8 +46,11 @@ def test_multinomial_doc_json() -> None:
     assert params["probs"]["description"] == "event probabilities"
     assert len([e for e in doc["examples"] if e["want"]]) >= 2
     assert "+SKIP" in doc["examples"][0]["directives"]
-    assert {"text": "log_prob", "target": "torch.distributions.Multinomial.log_prob",
-            "role": "meth"} in doc["links"]
+    assert {
+        "text": "log_prob",
+        "target": "torch.distributions.Multinomial.log_prob",
+        "role": "meth",
+    } in doc["links"]
 
 
 def test_tensor_backward_doc_text() -> None:
@@ -60,8 +63,13 @@ def test_tensor_backward_doc_text() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("builtins.print", "--doc"), ("json", "--list"), ("json.dumps", "--source"),
-     ("json.dumps", "--help-text"), ("json", "--list", "--json")],
+    [
+        ("builtins.print", "--doc"),
+        ("json", "--list"),
+        ("json.dumps", "--source"),
+        ("json.dumps", "--help-text"),
+        ("json", "--list", "--json"),
+    ],
 )
 def test_other_views_work(args: tuple[str, ...]) -> None:
     result = explore(*args)
@@ -74,15 +82,25 @@ def test_other_views_work(args: tuple[str, ...]) -> None:
 def test_list_json_keys() -> None:
     listing = json.loads(explore("json", "--list", "--json").stdout)
     member = listing["members"][0]
-    assert set(member) == {"name", "qualname", "kind", "summary", "defined_in",
-                           "inherited_from", "exported", "error"}
+    assert set(member) == {
+        "name",
+        "qualname",
+        "kind",
+        "summary",
+        "defined_in",
+        "inherited_from",
+        "exported",
+        "error",
+    }
 
 
 def test_help_text_matches_pydoc() -> None:
     result = explore("json.dumps", "--help-text")
     expected = subprocess.run(
         [sys.executable, "-c", "import json; help(json.dumps)"],
-        capture_output=True, text=True, env={**os.environ, "PAGER": "cat"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PAGER": "cat"},
     )
     assert result.stdout.strip() == expected.stdout.strip()
 

@@ -25,7 +25,12 @@ def explore(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str
     env = {**os.environ, "PYTHONPATH": str(FIXTURES), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "explorer", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -81,7 +86,12 @@ def test_every_example_ran_in_order_with_a_summary(whole_package: dict[str, Any]
     assert locations[-1].startswith("examples_pkg.hostile.allocates_50_gb:")
     assert len(locations) == 14
     assert whole_package["summary"] == {
-        "passed": 5, "differs": 1, "error": 3, "skipped": 1, "timeout": 2, "crashed": 2,
+        "passed": 5,
+        "differs": 1,
+        "error": 3,
+        "skipped": 1,
+        "timeout": 2,
+        "crashed": 2,
         "total": 14,
     }
 

@@ -31,9 +31,17 @@ def run_snippet(name: str) -> tuple[dict[str, Any], str]:
 
 
 EXPECTED_NAMES = {
-    "autograd_basics", "nonscalar_backward", "detach", "control_flow", "higher_derivatives",
-    "derivative_limit", "chain_rule", "gradient_identities", "multinomial_sampling",
-    "die_frequencies", "documentation",
+    "autograd_basics",
+    "nonscalar_backward",
+    "detach",
+    "control_flow",
+    "higher_derivatives",
+    "derivative_limit",
+    "chain_rule",
+    "gradient_identities",
+    "multinomial_sampling",
+    "die_frequencies",
+    "documentation",
 }
 
 
@@ -157,8 +165,7 @@ def test_every_snippet_runs_in_the_kernel() -> None:
     with SyncClient("kernel", timeout=60) as kernel:
         for name, expected in KERNEL_CHECKS.items():
             events: list[dict[str, Any]] = []
-            reply = kernel.run(snippets.get_snippet(name).code, fresh=True,
-                               on_event=events.append)
+            reply = kernel.run(snippets.get_snippet(name).code, fresh=True, on_event=events.append)
             stdout = "".join(e.get("text", "") for e in events if e["event"] == "stdout")
             assert reply["status"] == "ok", (name, reply)
             assert expected in stdout, (name, stdout)
@@ -172,9 +179,14 @@ def test_every_snippet_runs_in_the_kernel() -> None:
 
 
 def explore(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True,
-                          text=True, timeout=120, check=False,
-                          env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def test_cli_lists_snippets_with_titles() -> None:
@@ -182,8 +194,7 @@ def test_cli_lists_snippets_with_titles() -> None:
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert len(lines) == len(EXPECTED_NAMES)
-    assert any(line.startswith("autograd_basics") and "Autograd basics" in line
-               for line in lines)
+    assert any(line.startswith("autograd_basics") and "Autograd basics" in line for line in lines)
 
 
 def test_cli_snippet_prints_code_then_output() -> None:

@@ -21,8 +21,12 @@ from explorer.proc.client import WorkerClient
 
 DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
 _COUNT_WORDS = (
-    ("passed", "passed"), ("differs", "differ"), ("error", "errors"),
-    ("skipped", "skipped"), ("timeout", "timed out"), ("crashed", "crashed"),
+    ("passed", "passed"),
+    ("differs", "differ"),
+    ("error", "errors"),
+    ("skipped", "skipped"),
+    ("timeout", "timed out"),
+    ("crashed", "crashed"),
 )
 
 
@@ -60,10 +64,13 @@ def _run_examples(args: argparse.Namespace) -> int:
 
 
 def unsearched_note(names: list[str], shown: int = 5) -> str:
-    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more"
-                                        if len(names) > shown else "")
-    return (f"note: not searched, because nothing imported them: {listed} "
-            f"(run one by name: explore {names[0]} --run-examples)")
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    return (
+        f"note: not searched, because nothing imported them: {listed} "
+        f"(run one by name: explore {names[0]} --run-examples)"
+    )
 
 
 def format_result(result: BlockResult, style: Style) -> str:
@@ -98,8 +105,10 @@ def summary_line(report: BatchReport) -> str:
     counts = report.counts()
     parts = [f"{counts[key]} {word}" for key, word in _COUNT_WORDS]
     examples = "example" if len(report.results) == 1 else "examples"
-    return (f"{', '.join(parts)} — {len(report.results)} {examples} of {report.target} "
-            f"in {report.seconds:.2f} s")
+    return (
+        f"{', '.join(parts)} — {len(report.results)} {examples} of {report.target} "
+        f"in {report.seconds:.2f} s"
+    )
 
 
 # ---- --snippets / --snippet NAME ------------------------------------------------------
@@ -130,9 +139,18 @@ def _run_snippet(args: argparse.Namespace) -> int:
     recorder = _SnippetOutput(None if args.json else out)
     reply = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
     if args.json:
-        json.dump({**snippet.to_dict(), "stdout": recorder.stdout, "stderr": recorder.stderr,
-                   "plots": recorder.plots, "result": reply}, out, indent=2,
-                  ensure_ascii=False)
+        json.dump(
+            {
+                **snippet.to_dict(),
+                "stdout": recorder.stdout,
+                "stderr": recorder.stderr,
+                "plots": recorder.plots,
+                "result": reply,
+            },
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
         out.write("\n")
         return 0
     recorder.finish(reply, style)
@@ -189,12 +207,16 @@ def describe_plot(plot: dict[str, Any]) -> str:
     series = plot.get("series") or []
     title = plot.get("title") or "plot"
     points = len(series[0].get("y", [])) if series else 0
-    lines = [f"[{plot.get('kind', 'line')} plot: {title} — {len(series)} series of "
-             f"{points} points; the TUI draws it]"]
+    lines = [
+        f"[{plot.get('kind', 'line')} plot: {title} — {len(series)} series of "
+        f"{points} points; the TUI draws it]"
+    ]
     for entry in series:
         ys = entry.get("y") or []
         if ys and all(isinstance(y, int | float) for y in ys):
             label = entry.get("label") or "series"
-            lines.append(f"    {label}: first {ys[0]:.4g}, last {ys[-1]:.4g}, "
-                         f"min {min(ys):.4g}, max {max(ys):.4g}")
+            lines.append(
+                f"    {label}: first {ys[0]:.4g}, last {ys[-1]:.4g}, "
+                f"min {min(ys):.4g}, max {max(ys):.4g}"
+            )
     return "\n".join(lines)

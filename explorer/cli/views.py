@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from explorer.cli.textout import Style, indent, kind_title
-from explorer.core.model import Doc, Listing, Source
+from explorer.core.model import Doc, Listing, Param, Source
 
 
 @contextlib.contextmanager
@@ -90,7 +90,7 @@ def render_listing(listing: Listing, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _param_line(param: Any) -> str:
+def _param_line(param: Param) -> str:
     head = param.name
     typ = param.type or param.annotation
     if typ:

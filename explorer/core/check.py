@@ -25,7 +25,12 @@ from xdoctest import directive as xdirective
 from explorer.core.model import Example, Record
 
 PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
-    "passed", "differs", "error", "skipped", "timeout", "crashed",
+    "passed",
+    "differs",
+    "error",
+    "skipped",
+    "timeout",
+    "crashed",
 )
 VERDICTS = (PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED)
 # A part that ends like this leaves the namespace unusable for the parts after it.
@@ -149,8 +154,9 @@ class PartChecker:
         if output.status in ("timeout", "interrupted"):
             return PartVerdict(TIMEOUT, example.want, output.stdout, output.message or "timed out")
         if output.status == "crashed":
-            return PartVerdict(CRASHED, example.want, output.stdout,
-                               output.message or "kernel died")
+            return PartVerdict(
+                CRASHED, example.want, output.stdout, output.message or "kernel died"
+            )
         if output.status in ("error", "memory"):
             return self._check_exception(example, output, state)
         if not example.want:
@@ -194,8 +200,9 @@ def _shown(output: RunOutput) -> str:
     return output.value_repr or ""
 
 
-def _matches(want: str, stdout: str, value_repr: str | None,
-             state: xdirective.RuntimeState) -> bool:
+def _matches(
+    want: str, stdout: str, value_repr: str | None, state: xdirective.RuntimeState
+) -> bool:
     # Same precedence as xdoctest's check_got_vs_want: stdout first, the value as fallback.
     if stdout and xchecker.check_output(stdout, want, state):
         return True
@@ -227,15 +234,19 @@ def side_by_side(expected: str, got: str) -> list[DiffRow]:
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            rows.extend(DiffRow("equal", a, b) for a, b in zip(left[i1:i2], right[j1:j2],
-                                                                 strict=True))
+            rows.extend(
+                DiffRow("equal", a, b) for a, b in zip(left[i1:i2], right[j1:j2], strict=True)
+            )
             continue
         span = max(i2 - i1, j2 - j1)
         for offset in range(span):
             a = left[i1 + offset] if i1 + offset < i2 else None
             b = right[j1 + offset] if j1 + offset < j2 else None
-            row_tag = "replace" if a is not None and b is not None else (
-                "delete" if b is None else "insert")
+            row_tag = (
+                "replace"
+                if a is not None and b is not None
+                else ("delete" if b is None else "insert")
+            )
             rows.append(DiffRow(row_tag, a, b))
     return rows
 

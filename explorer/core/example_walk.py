@@ -46,8 +46,7 @@ class ExampleBlock(Record):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExampleBlock:
         examples = [Example(**e) for e in data.get("examples", [])]
-        return cls(data["qualname"], data["module"], examples, data.get("file"),
-                   data.get("lineno"))
+        return cls(data["qualname"], data["module"], examples, data.get("file"), data.get("lineno"))
 
 
 def collect_blocks(target: str) -> list[ExampleBlock]:
@@ -58,8 +57,10 @@ def collect_blocks(target: str) -> list[ExampleBlock]:
 def collect_block_dicts(target: str) -> dict[str, Any]:
     """JSON-ready: {"blocks": [...], "unsearched": [submodules nobody imported]}."""
     walker = _walk(target)
-    return {"blocks": [block.to_dict() for block in walker.blocks],
-            "unsearched": sorted(walker.unsearched)}
+    return {
+        "blocks": [block.to_dict() for block in walker.blocks],
+        "unsearched": sorted(walker.unsearched),
+    }
 
 
 def _walk(target: str) -> _Walker:
@@ -72,7 +73,8 @@ def _walk(target: str) -> _Walker:
         home = _module_name(obj, resolved.module.__name__) or resolved.module.__name__
         walker.klass(obj, home, _qualname(obj, home))
     else:
-        walker.callable(obj, _module_name(obj, resolved.module.__name__), target)
+        home = _module_name(obj, resolved.module.__name__) or resolved.module.__name__
+        walker.callable(obj, home, target)
     return walker
 
 
@@ -154,9 +156,13 @@ def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.Module
     if "__path__" not in namespace or not isinstance(namespace.get("__name__"), str):
         return []
     prefix = namespace["__name__"] + "."
-    found = [(name, sub) for name, sub in list(sys.modules.items())
-             if name.startswith(prefix) and "." not in name[len(prefix):]
-             and isinstance(sub, types.ModuleType)]
+    found = [
+        (name, sub)
+        for name, sub in list(sys.modules.items())
+        if name.startswith(prefix)
+        and "." not in name[len(prefix) :]
+        and isinstance(sub, types.ModuleType)
+    ]
     return sorted(found, key=lambda item: item[0])
 
 
@@ -195,8 +201,11 @@ def _module_name(value: Any, default: str | None) -> str | None:
 def _qualname(value: Any, module: str) -> str:
     """module.Qual.Name of a class or function, read without running __getattr__ hooks."""
     try:
-        name = type.__getattribute__(value, "__qualname__") if is_class(value) \
+        name = (
+            type.__getattribute__(value, "__qualname__")
+            if is_class(value)
             else object.__getattribute__(value, "__qualname__")
+        )
     except Exception:  # noqa: BLE001
         name = None
     return f"{module}.{name}" if isinstance(name, str) else f"{module}.<unnamed>"
@@ -225,7 +234,7 @@ def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int |
 
     Cheaper than inspect.getsourcelines, which tokenizes every block it returns.
     """
-    target = obj.fget if isinstance(obj, property) else obj
+    target: Any = obj.fget if isinstance(obj, property) else obj
     try:
         file = inspect.getsourcefile(target)
         lines = linecache.getlines(file) if file else []

@@ -10,7 +10,8 @@ class Record:
     """Mixin: a dataclass that turns into JSON-ready dicts and back."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        data: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return data
 
 
 @dataclass(slots=True)

@@ -33,7 +33,8 @@ _CLASS_DICT = type.__dict__["__dict__"]
 
 def class_dict(klass: type) -> Mapping[str, Any]:
     """A class's own namespace, read past any metaclass `__getattr__` or `__dict__` trick."""
-    return _CLASS_DICT.__get__(klass)
+    namespace: Mapping[str, Any] = _CLASS_DICT.__get__(klass)
+    return namespace
 
 
 def is_class(value: Any) -> bool:
@@ -143,7 +144,8 @@ def defined_in(value: Any) -> str | None:
     if issubclass(type(value), staticmethod | classmethod | property):
         value = getattr(value, "__func__", None) or getattr(value, "fget", None)
     if issubclass(type(value), types.ModuleType):
-        return value.__name__
+        name = value.__name__
+        return name if isinstance(name, str) else None
     if not (is_class(value) or callable(value)) or classify(value) == "data":
         return None
     try:

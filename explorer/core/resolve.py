@@ -7,6 +7,7 @@ dots, and each step is an import or a static-first attribute lookup.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import keyword
 import sys
@@ -53,7 +54,7 @@ def _import(name: str) -> ModuleType | None:
         raise TargetError(f"importing {name} called sys.exit({exc.code!r})") from exc
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # noqa: BLE001 - any import failure is the user's answer
+    except BaseException as exc:  # any import failure is the user's answer
         message = str(exc).splitlines()[0] if str(exc) else ""
         raise TargetError(f"importing {name} raised {type(exc).__name__}: {message}") from exc
 
@@ -89,7 +90,7 @@ def resolve(target: str) -> Resolved:
         parent = obj
         try:
             obj = lookup(obj, name)
-        except Exception as exc:  # noqa: BLE001 - __getattr__ may raise anything
+        except Exception as exc:  # __getattr__ may raise anything
             where = ".".join(parts[:depth])
             if isinstance(exc, AttributeError):
                 raise TargetError(f"{where} has no attribute {name!r}") from exc

@@ -61,14 +61,20 @@ class BlockResult:
     def to_dict(self) -> dict[str, Any]:
         block = self.block
         return {
-            "location": block.location, "qualname": block.qualname, "module": block.module,
-            "file": block.file, "lineno": block.lineno, "verdict": self.verdict.verdict,
-            "message": self.message, "failed_part": self.verdict.failed_part,
+            "location": block.location,
+            "qualname": block.qualname,
+            "module": block.module,
+            "file": block.file,
+            "lineno": block.lineno,
+            "verdict": self.verdict.verdict,
+            "message": self.message,
+            "failed_part": self.verdict.failed_part,
             "parts": [
                 {**part.to_dict(), "source": example.source, "lineno": _file_line(block, example)}
                 for part, example in zip(self.verdict.parts, block.examples, strict=False)
             ],
-            "seconds": round(self.seconds, 4), "notes": self.notes,
+            "seconds": round(self.seconds, 4),
+            "notes": self.notes,
         }
 
 
@@ -95,9 +101,11 @@ class BatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "target": self.target, "examples": [r.to_dict() for r in self.results],
+            "target": self.target,
+            "examples": [r.to_dict() for r in self.results],
             "summary": {**self.counts(), "total": len(self.results)},
-            "seconds": round(self.seconds, 3), "kernels": self.kernels,
+            "seconds": round(self.seconds, 3),
+            "kernels": self.kernels,
             "unsearched": self.unsearched,
         }
 
@@ -147,8 +155,7 @@ async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock]
         f"    _json.dump(_collect({target!r}), _file)\n"
     )
     try:
-        reply = await kernel.run(code, timeout=COLLECT_TIMEOUT, fresh=True,
-                                 seed_module=None)
+        reply = await kernel.run(code, timeout=COLLECT_TIMEOUT, fresh=True, seed_module=None)
         if reply.get("status") != "ok":
             raise UsageError(_collect_failure(target, reply))
         with open(path, encoding="utf-8") as file:
@@ -185,8 +192,13 @@ class _Pool:
     a small machine; slow ones (timeouts, restarts, heavy examples) overlap.
     """
 
-    def __init__(self, clients: list[WorkerClient], blocks: list[ExampleBlock],
-                 timeout: float, on_result: ResultCallback | None) -> None:
+    def __init__(
+        self,
+        clients: list[WorkerClient],
+        blocks: list[ExampleBlock],
+        timeout: float,
+        on_result: ResultCallback | None,
+    ) -> None:
         self.clients = clients
         self.blocks = blocks
         self.timeout = timeout
@@ -296,8 +308,7 @@ class BlockRunner:
             await _warm(self.client, (module,))
             self._warm_modules.add(module)
 
-    async def _run_part(self, source: str, module: str, fresh: bool,
-                        notes: list[str]) -> RunOutput:
+    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunOutput:
         stdout: list[str] = []
 
         def on_event(event: dict[str, Any]) -> None:
@@ -306,6 +317,7 @@ class BlockRunner:
             elif event.get("event") == "stderr" and event.get("truncated"):
                 notes.append(str(event.get("text", "")).strip())
 
-        reply = await self.client.run(source, timeout=self.timeout, seed_module=module,
-                                      fresh=fresh, on_event=on_event)
+        reply = await self.client.run(
+            source, timeout=self.timeout, seed_module=module, fresh=fresh, on_event=on_event
+        )
         return RunOutput.from_reply(reply, "".join(stdout))

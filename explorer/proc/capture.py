@@ -48,8 +48,9 @@ def flush_all_streams() -> None:
 def text_stream(fd: int) -> io.TextIOWrapper:
     """A write-through text stream on `fd`: Python prints and C writes stay in order."""
     raw = io.FileIO(fd, "w", closefd=False)
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace",
-                            line_buffering=True, write_through=True)
+    return io.TextIOWrapper(
+        raw, encoding="utf-8", errors="backslashreplace", line_buffering=True, write_through=True
+    )
 
 
 class OutputPump:
@@ -104,7 +105,7 @@ class OutputPump:
                 self._flush(pending)
                 pending_size = 0
                 self._synced.set()
-                data = data[at + len(self._marker):]
+                data = data[at + len(self._marker) :]
             data, held = self._split_partial_marker(data)
             if data:
                 if not pending:

@@ -48,8 +48,9 @@ class Child:
         self.stderr_reader = asyncio.create_task(self._read_stderr())
 
     @classmethod
-    async def spawn(cls, command: Sequence[str], role: str, *, cwd: str | None,
-                    env: dict[str, str]) -> Child:
+    async def spawn(
+        cls, command: Sequence[str], role: str, *, cwd: str | None, env: dict[str, str]
+    ) -> Child:
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,
@@ -129,8 +130,9 @@ class Child:
         with contextlib.suppress(TimeoutError, Exception):
             await asyncio.wait_for(asyncio.shield(self.stderr_reader), 0.5)
         if self.death is None:
-            self.death = WorkerDied(describe_exit(self.role, returncode), returncode,
-                                    "".join(self.stderr_tail))
+            self.death = WorkerDied(
+                describe_exit(self.role, returncode), returncode, "".join(self.stderr_tail)
+            )
         self.fail_pending(self.death)
 
     async def _read_stderr(self) -> None:
@@ -158,9 +160,12 @@ class Child:
         elif not entry.future.done():
             if "error" in message:
                 error = message["error"] or {}
-                entry.future.set_exception(WorkerError(
-                    str(error.get("type", "Error")), str(error.get("message", "")),
-                    str(error.get("traceback", "")),
-                ))
+                entry.future.set_exception(
+                    WorkerError(
+                        str(error.get("type", "Error")),
+                        str(error.get("message", "")),
+                        str(error.get("traceback", "")),
+                    )
+                )
             else:
                 entry.future.set_result(message.get("result"))

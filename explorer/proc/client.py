@@ -22,8 +22,15 @@ from typing import Any
 from explorer.proc.child import Child, EventHandler, Pending
 from explorer.proc.errors import ProcError, WorkerDied, WorkerError, WorkerTimeout
 
-__all__ = ["EventHandler", "ProcError", "SyncClient", "WorkerClient", "WorkerDied",
-           "WorkerError", "WorkerTimeout"]
+__all__ = [
+    "EventHandler",
+    "ProcError",
+    "SyncClient",
+    "WorkerClient",
+    "WorkerDied",
+    "WorkerError",
+    "WorkerTimeout",
+]
 
 DEFAULT_TIMEOUTS = {"worker": 30.0, "kernel": 10.0}
 SEED_ALLOWANCE = 60.0  # seconds a run may spend seeding its namespace (importing torch)
@@ -116,8 +123,9 @@ class WorkerClient:
         return env
 
     async def _spawn(self) -> None:
-        self._child = await Child.spawn(self._command(), self.role, cwd=self.cwd,
-                                        env=self._environment())
+        self._child = await Child.spawn(
+            self._command(), self.role, cwd=self.cwd, env=self._environment()
+        )
         for module in self.warm:
             task = asyncio.create_task(self._warm(module))
             self._warming.add(task)
@@ -168,8 +176,9 @@ class WorkerClient:
             finally:
                 child.pending.pop(request_id, None)
 
-    async def _reply(self, child: Child, entry: Pending, op: str, args: dict[str, Any],
-                     limit: float | None) -> Any:
+    async def _reply(
+        self, child: Child, entry: Pending, op: str, args: dict[str, Any], limit: float | None
+    ) -> Any:
         future = entry.future
         try:
             remaining = limit
@@ -177,8 +186,9 @@ class WorkerClient:
                 remaining = await self._run_clock(entry, limit)
             return await asyncio.wait_for(asyncio.shield(future), remaining)
         except _SeedingOverran:
-            return await self._overran(child, future, "seeding the namespace",
-                                       max(limit or 0.0, self.seed_timeout))
+            return await self._overran(
+                child, future, "seeding the namespace", max(limit or 0.0, self.seed_timeout)
+            )
         except TimeoutError:
             what = f"{op} {args['target']}" if "target" in args else op
             return await self._overran(child, future, what, limit)
@@ -195,8 +205,11 @@ class WorkerClient:
         fresh namespace (importing torch) gets its own, larger allowance."""
         waiter = asyncio.ensure_future(entry.started.wait())
         try:
-            await asyncio.wait({entry.future, waiter}, timeout=max(limit, self.seed_timeout),
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {entry.future, waiter},
+                timeout=max(limit, self.seed_timeout),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
         finally:
             waiter.cancel()
         if entry.future.done():
@@ -205,8 +218,9 @@ class WorkerClient:
             raise _SeedingOverran
         return max(0.0, entry.started_at + limit - asyncio.get_running_loop().time())
 
-    async def _overran(self, child: Child, future: asyncio.Future[Any], what: str,
-                       limit: float | None) -> Any:
+    async def _overran(
+        self, child: Child, future: asyncio.Future[Any], what: str, limit: float | None
+    ) -> Any:
         if self.role == "kernel":
             self.interrupt()
             try:
@@ -224,8 +238,10 @@ class WorkerClient:
                     lead = "" if what == "run" else f"{what} "
                     result["message"] = f"{lead}timed out after {limit:g} s (interrupted)"
                 return result
-            message = (f"{what} timed out after {limit:g} s and ignored the interrupt"
-                       f" — kernel killed and restarted")
+            message = (
+                f"{what} timed out after {limit:g} s and ignored the interrupt"
+                f" — kernel killed and restarted"
+            )
         else:
             message = f"{what} timed out after {limit:g} s — worker restarted"
         child.death = WorkerDied(message)
@@ -254,15 +270,20 @@ class WorkerClient:
         """
         limit = self.timeout if timeout is _UNSET else timeout
         try:
-            return await self.request(
-                "run", code=code, seed_module=seed_module, fresh=fresh,
+            reply: dict[str, Any] = await self.request(
+                "run",
+                code=code,
+                seed_module=seed_module,
+                fresh=fresh,
                 imports=None if imports is None else list(imports),
-                timeout=limit, on_event=on_event,
+                timeout=limit,
+                on_event=on_event,
             )
         except WorkerTimeout as exc:
             return {"status": "timeout", "message": str(exc), "value_repr": None}
         except WorkerDied as exc:
             return {"status": "crashed", "message": str(exc), "value_repr": None}
+        return reply
 
     async def __aenter__(self) -> WorkerClient:
         await self.start()
@@ -286,8 +307,14 @@ class SyncClient:
     def start(self) -> None:
         self._runner.run(self.client.start())
 
-    def request(self, op: str, *, timeout: float | None = _UNSET,
-                on_event: EventHandler | None = None, **args: Any) -> Any:
+    def request(
+        self,
+        op: str,
+        *,
+        timeout: float | None = _UNSET,
+        on_event: EventHandler | None = None,
+        **args: Any,
+    ) -> Any:
         return self._runner.run(self.client.request(op, timeout=timeout, on_event=on_event, **args))
 
     def run(self, code: str, **options: Any) -> dict[str, Any]:

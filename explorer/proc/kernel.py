@@ -58,8 +58,12 @@ VALUE_REPR_LIMIT = 100_000
 SNIPPET_PREFIX = "<snippet"
 SESSION_MODULE = "__session__"  # stands in for the user's namespace in inspection targets
 _REQUESTED = re.compile(r"tried to allocate (\d+) bytes")
-_MEMORY_PHRASES = ("can't allocate memory", "out of memory", "not enough memory",
-                   "cannot allocate memory")
+_MEMORY_PHRASES = (
+    "can't allocate memory",
+    "out of memory",
+    "not enough memory",
+    "cannot allocate memory",
+)
 
 
 def set_memory_limit(limit: int) -> None:
@@ -173,8 +177,10 @@ class Kernel:
         self.state_lock = threading.Lock()
         self.running = False  # SIGINT raises KeyboardInterrupt only while user code runs
         self.background = RingBuffer()
-        self.pumps = [OutputPump(self._sink("stdout"), "stdout"),
-                      OutputPump(self._sink("stderr"), "stderr")]
+        self.pumps = [
+            OutputPump(self._sink("stdout"), "stdout"),
+            OutputPump(self._sink("stderr"), "stderr"),
+        ]
         self.pumps[0].attach(1)
         self.pumps[1].attach(2)
         sys.stdout = text_stream(1)
@@ -236,14 +242,21 @@ class Kernel:
         self.runs += 1
         filename = f"{SNIPPET_PREFIX} {self.runs}>"
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        result: dict[str, Any] = {"status": "ok", "value_repr": None, "exception": "",
-                                  "exception_type": None, "traceback": "", "message": ""}
+        result: dict[str, Any] = {
+            "status": "ok",
+            "value_repr": None,
+            "exception": "",
+            "exception_type": None,
+            "traceback": "",
+            "message": "",
+        }
         with self._capturing(emit) as state:
             started = time.perf_counter()
             try:
                 self._arm_interrupt()  # seeding (a slow or hanging import) is interruptible too
-                namespace = self._namespace(args.get("seed_module"), bool(args.get("fresh")),
-                                            args.get("imports"))
+                namespace = self._namespace(
+                    args.get("seed_module"), bool(args.get("fresh")), args.get("imports")
+                )
                 emit("started")  # the client's timeout counts from here, not from the import
                 started = time.perf_counter()
                 result["value_repr"] = self._execute(code, filename, namespace.globals)
@@ -277,8 +290,7 @@ class Kernel:
         if isinstance(exc, KeyboardInterrupt):
             status, message = "interrupted", "interrupted (KeyboardInterrupt)"
         elif isinstance(exc, MemoryError) or (
-            isinstance(exc, RuntimeError)
-            and any(p in str(exc).lower() for p in _MEMORY_PHRASES)
+            isinstance(exc, RuntimeError) and any(p in str(exc).lower() for p in _MEMORY_PHRASES)
         ):
             status = "memory"
             message = f"out of memory: the kernel's memory cap is {gib(self.memory_limit)}"
@@ -287,8 +299,13 @@ class Kernel:
         exception = "".join(traceback.format_exception_only(exc)).strip()
         if isinstance(exc, UsageError):  # a bad seed_module: the kernel's own one-liner
             exception = message = f"{type(exc).__name__}: {exc}"
-        return {"status": status, "message": message, "exception": exception,
-                "exception_type": type(exc).__name__, "traceback": trimmed_traceback(exc)}
+        return {
+            "status": status,
+            "message": message,
+            "exception": exception,
+            "exception_type": type(exc).__name__,
+            "traceback": trimmed_traceback(exc),
+        }
 
     def reset(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
         self.namespace = self._new_namespace(args.get("seed_module"), args.get("imports"))
@@ -326,8 +343,9 @@ class Kernel:
             try:
                 reply = handler({**args, "target": f"{SESSION_MODULE}.{args.get('target')}"}, emit)
             except UsageError as exc:
-                message = str(exc).replace(f"{SESSION_MODULE} has no attribute",
-                                           "the kernel has no variable")
+                message = str(exc).replace(
+                    f"{SESSION_MODULE} has no attribute", "the kernel has no variable"
+                )
                 raise UsageError(_without_session_prefix(message)) from None
             finally:
                 sys.modules.pop(SESSION_MODULE, None)
@@ -336,8 +354,9 @@ class Kernel:
         return handle
 
     def handlers(self) -> dict[str, Handler]:
-        inspection = {op: self._in_session(handler)
-                      for op, handler in inspection_handlers().items()}
+        inspection = {
+            op: self._in_session(handler) for op, handler in inspection_handlers().items()
+        }
         return {
             **inspection,
             "run": self.run,
@@ -362,8 +381,9 @@ def _without_session_prefix(value: Any) -> Any:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m explorer.proc.kernel")
     default = int(os.environ.get("EXPLORER_KERNEL_MEMORY", DEFAULT_MEMORY_LIMIT))
-    parser.add_argument("--memory-limit", type=int, default=default,
-                        help="address-space cap in bytes (0: none)")
+    parser.add_argument(
+        "--memory-limit", type=int, default=default, help="address-space cap in bytes (0: none)"
+    )
     return parser.parse_args(argv)
 
 

@@ -42,8 +42,12 @@ def seed_module_of(seed: str) -> types.ModuleType:
 class Namespace:
     """A dict of globals plus what it was seeded with, to tell user names apart."""
 
-    def __init__(self, seed: str | None = None, imports: Iterable[str] = DEFAULT_IMPORTS,
-                 extras: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        seed: str | None = None,
+        imports: Iterable[str] = DEFAULT_IMPORTS,
+        extras: dict[str, Any] | None = None,
+    ) -> None:
         self.seed = seed
         if seed:
             self.globals: dict[str, Any] = dict(vars(seed_module_of(seed)))
@@ -134,7 +138,10 @@ def describe_variable(name: str, value: Any) -> dict[str, Any]:
     elif callable(value):
         kind = "function"
     description: dict[str, Any] = {
-        "name": name, "type": type_name(value), "kind": kind, "repr": short_repr(value),
+        "name": name,
+        "type": type_name(value),
+        "kind": kind,
+        "repr": short_repr(value),
         "tensor": None,
     }
     if is_tensor(value):
@@ -165,8 +172,11 @@ class GraphBuilder:
     def node(self, fn: Any) -> dict[str, Any]:
         self.count += 1
         node: dict[str, Any] = {
-            "name": type(fn).__name__, "variable": self.node_names.get(id(fn)),
-            "shape": None, "repeat": id(fn) in self.seen, "children": [],
+            "name": type(fn).__name__,
+            "variable": self.node_names.get(id(fn)),
+            "shape": None,
+            "repeat": id(fn) in self.seen,
+            "children": [],
         }
         leaf = getattr(fn, "variable", None)  # AccumulateGrad holds its leaf tensor
         if leaf is not None and is_tensor(leaf):
@@ -190,15 +200,28 @@ def grad_graph(namespace: Namespace, path: str) -> dict[str, Any]:
     if not is_tensor(value):
         raise UsageError(f"{path} is a {type_name(value)}, not a tensor")
     if value.grad_fn is None:
-        why = ("a leaf tensor: gradients accumulate in its .grad" if value.requires_grad
-               else "not tracked by autograd (requires_grad=False)")
-        return {"target": path, "root": None, "nodes": 0, "truncated": False,
-                "note": f"{path} has no grad_fn: it is {why}"}
+        why = (
+            "a leaf tensor: gradients accumulate in its .grad"
+            if value.requires_grad
+            else "not tracked by autograd (requires_grad=False)"
+        )
+        return {
+            "target": path,
+            "root": None,
+            "nodes": 0,
+            "truncated": False,
+            "note": f"{path} has no grad_fn: it is {why}",
+        }
     builder = GraphBuilder(namespace.globals)
     root = builder.node(value.grad_fn)
     root["variable"] = root["variable"] or path
-    return {"target": path, "root": root, "nodes": builder.count,
-            "truncated": builder.truncated, "note": ""}
+    return {
+        "target": path,
+        "root": root,
+        "nodes": builder.count,
+        "truncated": builder.truncated,
+        "note": "",
+    }
 
 
 def _numbers(series: Any, what: str) -> list[Any]:
@@ -207,19 +230,28 @@ def _numbers(series: Any, what: str) -> list[Any]:
     try:
         values = list(series)
     except TypeError:
-        raise TypeError(f"plot(): {what} must be a list, range or tensor, "
-                        f"not {type(series).__name__}") from None
+        raise TypeError(
+            f"plot(): {what} must be a list, range or tensor, not {type(series).__name__}"
+        ) from None
     if len(values) > PLOT_POINT_LIMIT:
-        raise ValueError(f"plot(): {what} has {len(values)} points; the limit is "
-                         f"{PLOT_POINT_LIMIT}")
+        raise ValueError(
+            f"plot(): {what} has {len(values)} points; the limit is {PLOT_POINT_LIMIT}"
+        )
     return [v if isinstance(v, str) else float(v) for v in values]
 
 
 def make_plot(emit: EventEmitter) -> Callable[..., None]:
     """The `plot` helper: the kernel has no screen, so it sends the data to the UI."""
 
-    def plot(*ys: Any, x: Any = None, kind: str = "line", title: str = "",
-             xlabel: str = "", ylabel: str = "", labels: Iterable[str] | None = None) -> None:
+    def plot(
+        *ys: Any,
+        x: Any = None,
+        kind: str = "line",
+        title: str = "",
+        xlabel: str = "",
+        ylabel: str = "",
+        labels: Iterable[str] | None = None,
+    ) -> None:
         """Plot one or more series in the explorer: plot(y), plot(y1, y2, x=xs),
         plot({"a": ya, "b": yb}), kind="line" | "bar" | "scatter"."""
         if kind not in PLOT_KINDS:
@@ -234,7 +266,14 @@ def make_plot(emit: EventEmitter) -> Callable[..., None]:
             for i, y in enumerate(ys)
         ]
         xs = _numbers(x, "x") if x is not None else list(range(len(series[0]["y"])))
-        emit("plot", kind=kind, x=xs, series=series, title=str(title),
-             xlabel=str(xlabel), ylabel=str(ylabel))
+        emit(
+            "plot",
+            kind=kind,
+            x=xs,
+            series=series,
+            title=str(title),
+            xlabel=str(xlabel),
+            ylabel=str(ylabel),
+        )
 
     return plot

@@ -25,8 +25,12 @@ class Snippet:
     source: str  # the whole file
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "title": self.title, "explanation": self.explanation,
-                "code": self.code}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "explanation": self.explanation,
+            "code": self.code,
+        }
 
 
 def _parse(name: str, source: str) -> Snippet:

@@ -22,11 +22,17 @@ print("largest distance from 1/6 at the end:", round((frequencies - 1 / 6).abs()
 
 # plot() is provided by the explorer kernel (a chart in the TUI); elsewhere skip it.
 steps = list(range(1, rolls + 1, 50))
-series = {f"P(die={face + 1})": estimates[[s - 1 for s in steps], face].tolist()
-          for face in range(6)}
+series = {
+    f"P(die={face + 1})": estimates[[s - 1 for s in steps], face].tolist() for face in range(6)
+}
 series["1/6"] = [1 / 6] * len(steps)
 try:
-    plot(series, x=steps, title="Running estimates of P(face)",  # noqa: F821
-         xlabel="rolls", ylabel="relative frequency")
+    plot(
+        series,
+        x=steps,
+        title="Running estimates of P(face)",
+        xlabel="rolls",
+        ylabel="relative frequency",
+    )
 except NameError:
     print("(plot() is available when this runs in the explorer kernel)")

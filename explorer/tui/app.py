@@ -124,9 +124,7 @@ class ExplorerApp(App[None]):
     def _open_variable(self, event: VariablesPanel.VariableOpenRequested) -> None:
         """A live object from the runner, explored through the kernel that holds it."""
         backend = SessionBackend(self.kernel, self.backend.timeout)
-        self.push_screen(
-            VariableScreen(backend, event.name, example_factory=self.example_factory)
-        )
+        self.push_screen(VariableScreen(backend, event.name, example_factory=self.example_factory))
 
     async def on_unmount(self) -> None:
         await self.backend.close()

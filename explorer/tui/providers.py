@@ -51,8 +51,9 @@ class MemberProvider(Provider):
         if source is None:
             return
         for name, kind, summary in self._members()[:50]:
-            yield DiscoveryHit(f"{name}  ({kind})", partial(source.goto_member, name),
-                               help=summary or None)
+            yield DiscoveryHit(
+                f"{name}  ({kind})", partial(source.goto_member, name), help=summary or None
+            )
 
     async def search(self, query: str) -> Hits:
         source = self._source()

@@ -35,16 +35,19 @@ def test_stdout_matching_want_passes_and_trailing_whitespace_is_ignored() -> Non
 
 
 def test_mismatch_is_differs_not_error() -> None:
-    part = PartChecker().check(Example("m.sample()", want="tensor([0.1046])"),
-                               ok(value="tensor([0.7311])"))
+    part = PartChecker().check(
+        Example("m.sample()", want="tensor([0.1046])"), ok(value="tensor([0.7311])")
+    )
     assert part.verdict == "differs"
     assert part.expected == "tensor([0.1046])"
     assert part.got == "tensor([0.7311])"
 
 
 def test_ellipsis_and_whitespace_are_lenient_by_default_like_xdoctest() -> None:
-    assert verdict(Example("x", want="tensor([1., ...])"), ok(value="tensor([1., 2., 3.])")) \
+    assert (
+        verdict(Example("x", want="tensor([1., ...])"), ok(value="tensor([1., 2., 3.])"))
         == "passed"
+    )
     assert verdict(Example("x", want="a   b\nc"), ok(stdout="a b c\n")) == "passed"
 
 
@@ -83,8 +86,10 @@ def test_unexpected_exception_is_error_with_its_line() -> None:
 
 def test_expected_traceback_is_checked_like_doctest() -> None:
     want = "Traceback (most recent call last):\n    ...\nZeroDivisionError: division by zero"
-    assert verdict(Example("1/0", want=want), raised(ZeroDivisionError("division by zero"))) \
+    assert (
+        verdict(Example("1/0", want=want), raised(ZeroDivisionError("division by zero")))
         == "passed"
+    )
     assert verdict(Example("1/0", want=want), raised(ValueError("nope"))) == "differs"
 
 
@@ -113,12 +118,12 @@ def test_combine_takes_the_worst_part_and_all_skipped_is_skipped() -> None:
 
 
 def test_directives_from_a_real_docstring_flow_into_the_check() -> None:
-    doc = '''
+    doc = """
     >>> # xdoctest: +IGNORE_WANT("non-deterministic")
     >>> m = 3
     >>> m
     tensor([ 2.])
-    '''
+    """
     setup, shown = xdoctest_parts(doc)
     checker = PartChecker()
     assert checker.check(setup, ok()).verdict == "passed"
@@ -126,8 +131,10 @@ def test_directives_from_a_real_docstring_flow_into_the_check() -> None:
 
 
 def test_exception_from_traceback_keeps_multiline_messages() -> None:
-    text = ("Traceback (most recent call last):\n  File \"<x>\", line 1, in <module>\n"
-            "ValueError: first\nsecond\n")
+    text = (
+        'Traceback (most recent call last):\n  File "<x>", line 1, in <module>\n'
+        "ValueError: first\nsecond\n"
+    )
     assert check.exception_from_traceback(text) == "ValueError: first\nsecond\n"
     assert check.exception_from_traceback("") == ""
 
@@ -135,6 +142,9 @@ def test_exception_from_traceback_keeps_multiline_messages() -> None:
 def test_side_by_side_rows_line_up_expected_and_got() -> None:
     rows = check.side_by_side("a\nb\nc", "a\nB\nc\nd")
     assert [(r.tag, r.expected, r.got) for r in rows] == [
-        ("equal", "a", "a"), ("replace", "b", "B"), ("equal", "c", "c"), ("insert", None, "d"),
+        ("equal", "a", "a"),
+        ("replace", "b", "B"),
+        ("equal", "c", "c"),
+        ("insert", None, "d"),
     ]
     assert "-b" in check.unified_diff("a\nb", "a\nB") and "+B" in check.unified_diff("a\nb", "a\nB")

@@ -56,11 +56,27 @@ def test_builtin_print_doc_and_builtin_without_signature() -> None:
 
 def test_doc_serializes_to_the_documented_json_keys() -> None:
     data = json.loads(json.dumps(get_doc("json.dumps").to_dict()))
-    for key in ("name", "kind", "signature", "summary", "description", "params", "returns",
-                "raises", "examples", "links"):
+    for key in (
+        "name",
+        "kind",
+        "signature",
+        "summary",
+        "description",
+        "params",
+        "returns",
+        "raises",
+        "examples",
+        "links",
+    ):
         assert key in data
-    assert set(data["params"][0]) >= {"name", "kind", "annotation", "default", "type",
-                                       "description"}
+    assert set(data["params"][0]) >= {
+        "name",
+        "kind",
+        "annotation",
+        "default",
+        "type",
+        "description",
+    }
 
 
 def test_google_returns_and_raises() -> None:

@@ -14,7 +14,7 @@ from explorer.core.examples import xdoctest_parts
 def test_a_directive_line_covers_only_what_follows_it() -> None:
     # The shape of torch.distributions.Uniform's example: xdoctest runs the first
     # two statements and skips only the check of the sampled value.
-    doc = inspect.cleandoc('''
+    doc = inspect.cleandoc("""
         >>> m = Uniform(0, 5)
         >>> m.sample()  # random
         >>> # xdoctest: +SKIP
@@ -23,7 +23,7 @@ def test_a_directive_line_covers_only_what_follows_it() -> None:
         0
         >>> m.high  # xdoctest: -SKIP
         5
-    ''')
+    """)
     parts = xdoctest_parts(doc)
     assert [check.skip_reason(p) for p in parts] == [None, "+SKIP", "+SKIP", None]
     assert parts[0].source == "m = Uniform(0, 5)\nm.sample()  # random"
@@ -64,10 +64,12 @@ def test_torch_distributions_blocks_match_xdoctest_docstrings(target: str) -> No
     pytest.importorskip("torch")
     blocks = collect_blocks(target)
     names = {b.qualname for b in blocks}
-    assert {"torch.distributions.normal.Normal", "torch.distributions.utils.clamp_probs",
-            "torch.distributions.constraints.is_dependent"} <= names
-    runnable = [b for b in blocks
-                if not all(check.skip_reason(p) for p in b.examples)]
+    assert {
+        "torch.distributions.normal.Normal",
+        "torch.distributions.utils.clamp_probs",
+        "torch.distributions.constraints.is_dependent",
+    } <= names
+    runnable = [b for b in blocks if not all(check.skip_reason(p) for p in b.examples)]
     assert len(runnable) >= 34  # xdoctest passes 34 of these
 
 

@@ -64,11 +64,15 @@ def test_strip_examples_keeps_the_surrounding_prose() -> None:
 
 
 def test_members_tab_groups_inherited_members_in_mro_order() -> None:
-    listing = Listing("pkg.C", "class", [
-        Member("own", "pkg.C.own", "method"),
-        Member("from_a", "pkg.C.from_a", "method", inherited_from="pkg.A"),
-        Member("from_b", "pkg.C.from_b", "method", inherited_from="pkg.B"),
-    ])
+    listing = Listing(
+        "pkg.C",
+        "class",
+        [
+            Member("own", "pkg.C.own", "method"),
+            Member("from_a", "pkg.C.from_a", "method", inherited_from="pkg.A"),
+            Member("from_b", "pkg.C.from_b", "method", inherited_from="pkg.B"),
+        ],
+    )
     listing.mro = ["pkg.C", "pkg.B", "pkg.A", "builtins.object"]
     text = members_markdown(listing)
     assert text.index("Own members (1)") < text.index("`pkg.B`") < text.index("`pkg.A`")

@@ -27,7 +27,3 @@ async def kernel() -> AsyncIterator[WorkerClient]:
     await client.start()
     yield client
     await client.close()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: imports torch in a subprocess (a few seconds)")

@@ -47,7 +47,9 @@ def test_raw_protocol_over_pipes() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "explorer.proc.worker"],
         input="".join(json.dumps(r) + "\n" for r in requests),
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
         env={"PYTHONPATH": str(FIXTURES), "PATH": ""},
     )
     replies = [json.loads(line) for line in completed.stdout.splitlines()]

@@ -75,7 +75,7 @@ async def test_error_has_a_traceback_of_the_users_frames_only(kernel: WorkerClie
     result = await kernel.run("def f():\n    return 1 / 0\n\nf()", **NO_TORCH)
     assert result["status"] == "error"
     assert result["exception"] == "ZeroDivisionError: division by zero"
-    assert result["traceback"].startswith("Traceback (most recent call last):\n  File \"<snippet")
+    assert result["traceback"].startswith('Traceback (most recent call last):\n  File "<snippet')
     assert "line 2, in f\n    return 1 / 0" in result["traceback"]
     assert "explorer" not in result["traceback"]
 
@@ -123,8 +123,10 @@ async def test_loop_that_ignores_sigint_is_killed_and_replaced(kernel: WorkerCli
     ("code", "message"),
     [
         ("import os\nos._exit(3)", "kernel exited (exit code 3) — restarted"),
-        ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)",
-         "kernel died (signal 11 SIGSEGV) — restarted"),
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)",
+            "kernel died (signal 11 SIGSEGV) — restarted",
+        ),
         ("import ctypes\nctypes.string_at(0)", "kernel died (signal 11 SIGSEGV) — restarted"),
     ],
 )
@@ -139,8 +141,9 @@ async def test_crash_is_reported_and_the_next_run_works(
 async def test_20_mb_of_output_is_truncated_with_a_note(kernel: WorkerClient) -> None:
     events = Events()
     started = time.monotonic()
-    result = await kernel.run("print('x' * (20 * 2**20))\n'done'", timeout=5.0,
-                              on_event=events, **NO_TORCH)
+    result = await kernel.run(
+        "print('x' * (20 * 2**20))\n'done'", timeout=5.0, on_event=events, **NO_TORCH
+    )
     assert time.monotonic() - started < 5.0 + 2
     assert result["status"] == "ok" and result["truncated"] is True
     assert result["value_repr"] == "'done'"
@@ -180,8 +183,7 @@ async def test_cancelled_run_is_interrupted_and_the_stream_stays_in_step(
 
 
 async def test_seed_module_globals_like_doctest(kernel: WorkerClient) -> None:
-    result = await kernel.run("dumps({'a': 1}), __name__", seed_module="json.dumps",
-                              **NO_TORCH)
+    result = await kernel.run("dumps({'a': 1}), __name__", seed_module="json.dumps", **NO_TORCH)
     assert result["value_repr"] == "('{\"a\": 1}', 'json')"
     names = [v["name"] for v in await kernel.request("variables")]
     assert names == []  # the seed's own globals are not the user's variables
@@ -197,16 +199,19 @@ async def test_bad_seed_is_an_error_result(kernel: WorkerClient) -> None:
 
 
 async def test_output_from_background_threads_is_kept_for_later(kernel: WorkerClient) -> None:
-    code = ("import threading, time\n"
-            "threading.Thread(target=lambda: (time.sleep(0.3), print('late'))).start()")
+    code = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('late'))).start()"
+    )
     await kernel.run(code, **NO_TORCH)
     await asyncio.sleep(0.6)
     assert "late" in await kernel.request("output")
 
 
 async def test_session_variables_can_be_inspected(kernel: WorkerClient) -> None:
-    await kernel.run("class Foo:\n    '''A foo.'''\n    def bar(self):\n        'Bar it.'\n",
-                     **NO_TORCH)
+    await kernel.run(
+        "class Foo:\n    '''A foo.'''\n    def bar(self):\n        'Bar it.'\n", **NO_TORCH
+    )
     listing = await kernel.request("list", target="Foo", scope="session")
     assert [(m["name"], m["qualname"]) for m in listing["members"]] == [("bar", "Foo.bar")]
     doc = await kernel.request("doc", target="Foo.bar", scope="session")
@@ -236,16 +241,18 @@ async def test_memory_cap_is_configurable() -> None:
 
 async def test_the_run_clock_starts_after_seeding(kernel: WorkerClient) -> None:
     """A slow seed import (torch on a busy machine) does not eat the run's timeout."""
-    result = await kernel.run("VALUE", timeout=0.5, fresh=True, seed_module="hostile.slow_import",
-                              **NO_TORCH)
+    result = await kernel.run(
+        "VALUE", timeout=0.5, fresh=True, seed_module="hostile.slow_import", **NO_TORCH
+    )
     assert result["status"] == "ok" and result["value_repr"] == "42"
 
 
 async def test_a_hanging_seed_import_times_out_and_the_kernel_recovers() -> None:
     async with WorkerClient("kernel", seed_timeout=1.0) as kernel:
         started = time.monotonic()
-        result = await kernel.run("1", timeout=0.5, seed_module="hostile.hang_on_import",
-                                  **NO_TORCH)
+        result = await kernel.run(
+            "1", timeout=0.5, seed_module="hostile.hang_on_import", **NO_TORCH
+        )
         assert time.monotonic() - started < 1.0 + 2
         assert result["status"] == "timeout"
         assert result["message"] == "seeding the namespace timed out after 1 s (interrupted)"

@@ -29,26 +29,40 @@ def test_torch_is_imported_in_the_namespace(kernel: SyncClient) -> None:
 
 
 def test_autograd_lesson_runs(kernel: SyncClient) -> None:
-    code = ("x = torch.arange(4.0, requires_grad=True)\n"
-            "y = 2 * torch.dot(x, x)\n"
-            "y.backward()\n"
-            "x.grad == 4 * x")
+    code = (
+        "x = torch.arange(4.0, requires_grad=True)\n"
+        "y = 2 * torch.dot(x, x)\n"
+        "y.backward()\n"
+        "x.grad == 4 * x"
+    )
     assert kernel.run(code)["value_repr"] == "tensor([True, True, True, True])"
 
 
 def test_tensor_variables_are_described(kernel: SyncClient) -> None:
-    kernel.run("x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\n"
-               "y.backward()\nsquares = x * x\nlabel = 'hi'")
+    kernel.run(
+        "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\n"
+        "y.backward()\nsquares = x * x\nlabel = 'hi'"
+    )
     found = {v["name"]: v for v in kernel.request("variables")}
     assert found["x"]["tensor"] == {
-        "shape": [4], "dtype": "float32", "device": "cpu", "requires_grad": True,
-        "is_leaf": True, "grad_shape": [4], "grad_fn": None,
+        "shape": [4],
+        "dtype": "float32",
+        "device": "cpu",
+        "requires_grad": True,
+        "is_leaf": True,
+        "grad_shape": [4],
+        "grad_fn": None,
     }
     assert found["y"]["tensor"]["grad_fn"] == "MulBackward0"
     assert found["y"]["tensor"]["shape"] == []
     assert found["squares"]["tensor"]["grad_shape"] is None
-    assert found["label"] == {"name": "label", "type": "str", "kind": "data", "repr": "'hi'",
-                              "tensor": None}
+    assert found["label"] == {
+        "name": "label",
+        "type": "str",
+        "kind": "data",
+        "repr": "'hi'",
+        "tensor": None,
+    }
     assert "torch" not in found
 
 
@@ -60,8 +74,10 @@ def _names(node: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 def test_grad_graph_is_a_tree_down_to_the_leaves(kernel: SyncClient) -> None:
-    kernel.run("a = torch.ones(3, requires_grad=True)\nb = torch.ones(3, requires_grad=True)\n"
-               "c = a * b\nloss = (c + a).sum()")
+    kernel.run(
+        "a = torch.ones(3, requires_grad=True)\nb = torch.ones(3, requires_grad=True)\n"
+        "c = a * b\nloss = (c + a).sum()"
+    )
     graph = kernel.request("grad_graph", name="loss")
     assert graph["root"]["name"] == "SumBackward0" and graph["root"]["variable"] == "loss"
     names = _names(graph["root"])
@@ -75,8 +91,11 @@ def test_grad_graph_is_a_tree_down_to_the_leaves(kernel: SyncClient) -> None:
 
 def test_plot_helper_sends_the_data_as_an_event(kernel: SyncClient) -> None:
     events: list[dict[str, Any]] = []
-    result = kernel.run("plot(torch.tensor([1.0, 4.0, 9.0]), x=[1, 2, 3], kind='bar', "
-                        "title='squares', labels=['y'])", on_event=events.append)
+    result = kernel.run(
+        "plot(torch.tensor([1.0, 4.0, 9.0]), x=[1, 2, 3], kind='bar', "
+        "title='squares', labels=['y'])",
+        on_event=events.append,
+    )
     assert result["status"] == "ok"
     (plot,) = [e for e in events if e["event"] == "plot"]
     assert plot["kind"] == "bar" and plot["title"] == "squares"
@@ -89,12 +108,16 @@ def test_plot_helper_sends_the_data_as_an_event(kernel: SyncClient) -> None:
 def test_50_gb_tensor_is_a_memory_status(kernel: SyncClient) -> None:
     result = kernel.run("big = torch.empty(50 * 2**30 // 4)")
     assert result["status"] == "memory"
-    assert result["message"] == ("out of memory: the kernel's memory cap is 4 GiB; "
-                                 "the code asked for 50 GiB at once")
+    assert result["message"] == (
+        "out of memory: the kernel's memory cap is 4 GiB; the code asked for 50 GiB at once"
+    )
     assert kernel.run("torch.ones(2).sum()")["value_repr"] == "tensor(2.)"
 
 
 def test_fresh_namespace_seeded_from_the_defining_module(kernel: SyncClient) -> None:
-    result = kernel.run("Multinomial.__name__, constraints.__name__", fresh=True,
-                        seed_module="torch.distributions.multinomial.Multinomial")
+    result = kernel.run(
+        "Multinomial.__name__, constraints.__name__",
+        fresh=True,
+        seed_module="torch.distributions.multinomial.Multinomial",
+    )
     assert result["value_repr"] == "('Multinomial', 'torch.distributions.constraints')"

@@ -119,7 +119,9 @@ async def test_following_a_meth_link_with_the_link_picker_and_back(make_app) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
         assert [link.text for link in explorer(app).query_one(DocView).doc.links] == [
-            "area", "describe"]
+            "area",
+            "describe",
+        ]
         await pilot.press("l")
         await pilot.pause()
         await pilot.press("down", "enter")  # "describe"

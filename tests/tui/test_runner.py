@@ -30,8 +30,7 @@ async def run_code(pilot: Pilot, code: str | None = None) -> RunCard:
     before = len(screen.query_one(RunOutput).cards)
     await pilot.press("ctrl+r")
     output = screen.query_one(RunOutput)
-    await wait_for(pilot, lambda: len(output.cards) > before and output.cards[-1].result,
-                   RUN_WAIT)
+    await wait_for(pilot, lambda: len(output.cards) > before and output.cards[-1].result, RUN_WAIT)
     return output.cards[-1]
 
 
@@ -86,8 +85,10 @@ async def test_reset_kernel_forgets_variables(session: KernelSession) -> None:
 async def test_autograd_snippet_shows_grad_and_graph_tree(session: KernelSession) -> None:
     app = RunnerApp(session)
     async with app.run_test(size=(100, 30)) as pilot:
-        await run_code(pilot, "x = torch.arange(4.0, requires_grad=True)\n"
-                              "y = 2 * torch.dot(x, x)\ny.backward()\n")
+        await run_code(
+            pilot,
+            "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\n",
+        )
         await wait_for(pilot, lambda: {"x", "y"} <= set(variable_names(app)))
         panel = runner(app).query_one(VariablesPanel)
         x = panel.variables["x"]["tensor"]
@@ -123,8 +124,11 @@ async def test_selecting_a_variable_asks_to_open_it(session: KernelSession) -> N
 async def test_plot_events_draw_a_chart(session: KernelSession) -> None:
     app = RunnerApp(session)
     async with app.run_test(size=(100, 40)) as pilot:
-        card = await run_code(pilot, "plot([1, 4, 9, 16], title='squares')\n"
-                                     "plot({'a': [3, 1]}, x=['p', 'q'], kind='bar', title='bars')")
+        card = await run_code(
+            pilot,
+            "plot([1, 4, 9, 16], title='squares')\n"
+            "plot({'a': [3, 1]}, x=['p', 'q'], kind='bar', title='bars')",
+        )
         plots = list(card.query(PlotView))
         assert [p.title for p in plots] == ["squares", "bars"]
         assert plots[0].event is not None and plots[0].event["series"][0]["y"] == [1, 4, 9, 16]

@@ -29,16 +29,18 @@ WAIT = 60.0
 def calm(name: str) -> str | None:
     """A docstring of the calm fixture, read from its source (the UI never imports it)."""
     tree = ast.parse(CALM.read_text(encoding="utf-8"))
-    function = next(node for node in tree.body
-                    if isinstance(node, ast.FunctionDef) and node.name == name)
+    function = next(
+        node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name
+    )
     return ast.get_docstring(function, clean=False)
 
 
 class ExamplesApp(App[None]):
     """Runners for every example of some docstrings, as the Doc tab would mount them."""
 
-    def __init__(self, docstrings: list[str | None], session: KernelSession,
-                 seed: str = SEED) -> None:
+    def __init__(
+        self, docstrings: list[str | None], session: KernelSession, seed: str = SEED
+    ) -> None:
         super().__init__()
         self.docstrings = docstrings
         self.seed = seed
@@ -50,9 +52,14 @@ class ExamplesApp(App[None]):
             for block, docstring in enumerate(self.docstrings):
                 examples = extract_examples(docstring)
                 for index, example in enumerate(examples):
-                    yield ExampleRunner(example, self.session, seed_module=self.seed,
-                                        setup=examples[:index], title=f"Example {index + 1}",
-                                        id=f"ex-{block}-{index}")
+                    yield ExampleRunner(
+                        example,
+                        self.session,
+                        seed_module=self.seed,
+                        setup=examples[:index],
+                        title=f"Example {index + 1}",
+                        id=f"ex-{block}-{index}",
+                    )
 
     def on_example_runner_edit_requested(self, message: ExampleEditRequested) -> None:
         self.edits.append(message)
@@ -68,8 +75,11 @@ def runner(app: App[None], block: int, index: int) -> ExampleRunner:
 async def test_verdicts_and_expected_vs_got() -> None:
     # Seeded with a function's qualname (what Doc.qualname gives): the kernel seeds
     # from the module that defines it.
-    app = ExamplesApp([calm("passes"), calm("differs"), calm("raises")],
-                      KernelSession(timeout=20.0), seed=f"{SEED}.passes")
+    app = ExamplesApp(
+        [calm("passes"), calm("differs"), calm("raises")],
+        KernelSession(timeout=20.0),
+        seed=f"{SEED}.passes",
+    )
     async with app.run_test(size=(100, 60)) as pilot:
         passes, differs, raises = runner(app, 0, 1), runner(app, 1, 0), runner(app, 2, 0)
         for widget in (passes, differs, raises):
@@ -122,8 +132,7 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
         """Wired as the app should be: one installed runner, code loaded, then shown."""
 
         def on_mount(self) -> None:
-            open_runner(self, session, code="SCALE * 7", title="calm example",
-                        seed_module=SEED)
+            open_runner(self, session, code="SCALE * 7", title="calm example", seed_module=SEED)
 
         async def on_unmount(self) -> None:
             await session.close()

@@ -23,8 +23,7 @@ HOSTILE = [
     ("import os\nos._exit(3)\n", "crashed", "exit code 3"),
     ("print('x' * 20_000_000)\n", "ok", "more characters"),
     ("input('name? ')\n", "error", "EOFError"),
-    ("import torch\nbig = torch.empty(50 * 2**30, dtype=torch.uint8)\n", "memory",
-     "out of memory"),
+    ("import torch\nbig = torch.empty(50 * 2**30, dtype=torch.uint8)\n", "memory", "out of memory"),
 ]
 
 
@@ -47,8 +46,7 @@ async def start(pilot: Pilot, code: str) -> RunOutput:
 
 
 async def finished(pilot: Pilot, output: RunOutput, count: int, within: float) -> RunCard:
-    await wait_for(pilot, lambda: len(output.cards) >= count and output.cards[-1].result,
-                   within)
+    await wait_for(pilot, lambda: len(output.cards) >= count and output.cards[-1].result, within)
     return output.cards[-1]
 
 

@@ -79,4 +79,5 @@ def is_loaded(app: App, target: str) -> Callable[[], bool]:
             return False
         doc = screen.query_one(DocView).doc
         return screen.listing.target == target and doc is not None and not screen.workers
+
     return check

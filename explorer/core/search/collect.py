@@ -26,7 +26,7 @@ SUMMARY_LIMIT = 160
 _TYPE_MODULE = type.__dict__["__module__"]
 _TYPE_QUALNAME = type.__dict__["__qualname__"]
 _TYPE_MRO = type.__dict__["__mro__"]
-_MODULE_DICT = types.ModuleType.__dict__["__dict__"]
+_MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
 # Kinds whose `__doc__` is a C-level slot: reading it runs no user code.
 _SAFE_DOC_TYPES = (
     types.FunctionType,
@@ -272,8 +272,8 @@ def _origin_of(value: Any) -> str | None:
     objclass = getattr(value, "__objclass__", None)
     name = getattr(value, "__name__", None)
     if isinstance(objclass, type) and isinstance(name, str):
-        module = _home_module(objclass)
-        return f"{module}.{_TYPE_QUALNAME.__get__(objclass)}.{name}"
+        home = _home_module(objclass)
+        return f"{home}.{_TYPE_QUALNAME.__get__(objclass)}.{name}"
     return None
 
 
@@ -301,7 +301,7 @@ def _signature_of(value: Any, kind: str, doc: str) -> str:
     if kind in ("data", "property", "descriptor"):
         return ""
     func = value.__func__ if isinstance(value, staticmethod | classmethod) else value
-    if kind in ("class", "exception"):
+    if kind in ("class", "exception") and isinstance(func, type):
         return _init_signature(func)
     text = getattr(func, "__text_signature__", None) if type(func) in _SAFE_DOC_TYPES else None
     if isinstance(text, str) and text:

@@ -150,7 +150,8 @@ def _name_candidates(
     ).fetchall()
     if len(last) >= 3:  # substrings, through the trigram index
         found += connection.execute(
-            select + f"id IN (SELECT rowid FROM grams WHERE grams MATCH ? LIMIT {_CANDIDATE_CAP})"
+            select
+            + f"id IN (SELECT rowid FROM grams WHERE grams MATCH ? LIMIT {_CANDIDATE_CAP})"
             + where,
             [_quote(last), *params],
         ).fetchall()
@@ -245,7 +246,7 @@ def score_name(segments: list[str], name: str) -> tuple[float, tuple[Span, ...]]
     score, tail_spans = _score_tail(last, tail)
     if score <= 0:
         return 0.0, ()
-    if typed != last and tail_spans and tail[tail_spans[0][0]:].startswith(typed):
+    if typed != last and tail_spans and tail[tail_spans[0][0] :].startswith(typed):
         score += 10  # smart case: "Multi" asks for the capitalized name
     spans = [(tail_start + start, tail_start + end) for start, end in tail_spans]
     if len(segments) > 1:

@@ -50,6 +50,8 @@ def default_timeout() -> float:
         return float(os.environ.get("EXPLORER_INDEX_TIMEOUT", DEFAULT_TIMEOUT))
     except ValueError:
         return DEFAULT_TIMEOUT
+
+
 JOBS = 2
 
 
@@ -252,7 +254,7 @@ def ensure_index(
                                        progress=progress)  # fmt: skip
             index = store_index(key, files.fingerprint, merge_entries(entries), skipped,
                                 private=private)  # fmt: skip
-    return Outcome(index, built=True, notes=notes + index.notes[len(skipped):])
+    return Outcome(index, built=True, notes=notes + index.notes[len(skipped) :])
 
 
 def stored_index(package: str) -> Outcome | None:

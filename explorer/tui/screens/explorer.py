@@ -213,8 +213,11 @@ class ExplorerScreen(Screen[None]):
 
     def _relist(self) -> None:
         detail = self.detail
-        self.notify(f"private {'on' if detail.private else 'off'}, "
-                    f"dunder {'on' if detail.dunder else 'off'}", timeout=2)
+        self.notify(
+            f"private {'on' if detail.private else 'off'}, "
+            f"dunder {'on' if detail.dunder else 'off'}",
+            timeout=2,
+        )
         location = self.snapshot()
         self.listing = None
         self.load_listing(location)
@@ -301,8 +304,9 @@ class ExplorerScreen(Screen[None]):
         """Palette jump: select `name` in the current listing (clearing the filter)."""
         members = self.member_list
         if not members.select(name):
-            members.show(self.listing or Listing(self.target, "module"), select=name,
-                         keep_filter=False)
+            members.show(
+                self.listing or Listing(self.target, "module"), select=name, keep_filter=False
+            )
         members.options.focus()
 
     def action_open_editor(self) -> None:
@@ -333,4 +337,3 @@ class ExplorerScreen(Screen[None]):
             self.detail.show_error(group, message)
         else:
             self.status.error(message)
-

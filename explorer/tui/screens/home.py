@@ -50,8 +50,7 @@ class HomeScreen(Screen[None]):
         if self.recent:
             options.append(Option(Content.styled("Recent", "bold $text-secondary"), disabled=True))
             options += [Option(target, id=f"recent:{target}") for target in self.recent]
-        options.append(Option(Content.styled("Suggestions", "bold $text-secondary"),
-                              disabled=True))
+        options.append(Option(Content.styled("Suggestions", "bold $text-secondary"), disabled=True))
         options += [Option(target, id=f"suggest:{target}") for target in SUGGESTIONS]
         return options
 

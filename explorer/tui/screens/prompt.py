@@ -21,8 +21,11 @@ class TargetPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
-            field = Input(value=self.current, placeholder="dotted name, e.g. torch.autograd",
-                          id="prompt-input")
+            field = Input(
+                value=self.current,
+                placeholder="dotted name, e.g. torch.autograd",
+                id="prompt-input",
+            )
             field.border_title = "Open target"
             yield field
 

@@ -8,6 +8,8 @@ Switching snippets keeps each buffer's edits, so nothing typed is lost.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -25,8 +27,10 @@ from explorer.tui.widgets.variables import VariablesPanel
 RUNNER_SCREEN = "runner"  # the name the app installs the runner under
 SCRATCH = "scratch"
 SCRATCH_TITLE = "Scratch"
-SCRATCH_HELP = ("Write Python here and press Ctrl+R to run it in the kernel. Names you "
-                "define stay for the next run; Ctrl+N starts a fresh namespace.")
+SCRATCH_HELP = (
+    "Write Python here and press Ctrl+R to run it in the kernel. Names you "
+    "define stay for the next run; Ctrl+N starts a fresh namespace."
+)
 
 
 class RunnerScreen(Screen[None]):
@@ -42,12 +46,16 @@ class RunnerScreen(Screen[None]):
         Binding("escape", "close", "Close", show=False),
     ]
 
-    def __init__(self, session: KernelSession, *, snippet: str | None = None,
-                 snippets: list[Snippet] | None = None) -> None:
+    def __init__(
+        self,
+        session: KernelSession,
+        *,
+        snippet: str | None = None,
+        snippets: list[Snippet] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
-        self.snippets = {s.name: s for s in (snippets if snippets is not None
-                                             else list_snippets())}
+        self.snippets = {s.name: s for s in (snippets if snippets is not None else list_snippets())}
         self.current = snippet if snippet in self.snippets else SCRATCH
         self.buffers: dict[str, str] = {}  # edits per snippet, kept while switching
         self.runs = 0
@@ -57,7 +65,8 @@ class RunnerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="runner-body"):
             options = [Option(SCRATCH_TITLE, id=SCRATCH)] + [
-                Option(snippet.title, id=name) for name, snippet in self.snippets.items()]
+                Option(snippet.title, id=name) for name, snippet in self.snippets.items()
+            ]
             snippet_list = OptionList(*options, id="snippet-list")
             snippet_list.border_title = "Snippets"
             yield snippet_list
@@ -67,8 +76,9 @@ class RunnerScreen(Screen[None]):
                 editor = TextArea.code_editor("", language="python", id="editor")
                 editor.border_title = "Editor  (Ctrl+R runs)"
                 yield editor
-                yield RunOutput(id="run-output",
-                                placeholder="Output of each run appears here, newest last.")
+                yield RunOutput(
+                    id="run-output", placeholder="Output of each run appears here, newest last."
+                )
             panel = VariablesPanel(self.session, id="variables")
             panel.border_title = "Variables"
             yield panel
@@ -107,18 +117,32 @@ class RunnerScreen(Screen[None]):
             title, explanation = SCRATCH_TITLE, SCRATCH_HELP
         self.query_one("#snippet-title", Static).update(Content(title))
         self.query_one("#snippet-explanation", Static).update(
-            Content(" ".join(explanation.split())))
+            Content(" ".join(explanation.split()))
+        )
         default = snippet.code if snippet is not None else ""
         self.editor.load_text(self.buffers.get(name, default))
 
-    def load_code(self, code: str, *, title: str = "Example", explanation: str = "",
-                  seed_module: str | None = None) -> None:
+    def load_code(
+        self,
+        code: str,
+        *,
+        title: str = "Example",
+        explanation: str = "",
+        seed_module: str | None = None,
+    ) -> None:
         """Put code in the scratch buffer (an example's Edit); the next run is seeded
         from `seed_module` in a fresh namespace, as the docstring's examples expect.
         Works before the screen is shown too: it then opens on that code."""
-        self._titles[SCRATCH] = (title, explanation or (
-            f"Seeded from {seed_module}: the next run starts a fresh namespace with its "
-            f"globals." if seed_module else SCRATCH_HELP))
+        self._titles[SCRATCH] = (
+            title,
+            explanation
+            or (
+                f"Seeded from {seed_module}: the next run starts a fresh namespace with its "
+                f"globals."
+                if seed_module
+                else SCRATCH_HELP
+            ),
+        )
         self.pending_seed = seed_module
         if not self.is_mounted:
             self.buffers[SCRATCH] = code
@@ -136,8 +160,7 @@ class RunnerScreen(Screen[None]):
     @property
     def busy(self) -> bool:
         """A run of this screen is in flight."""
-        return any(w.node is self and w.group == "run" and not w.is_finished
-                   for w in self.workers)
+        return any(w.node is self and w.group == "run" and not w.is_finished for w in self.workers)
 
     def action_run(self) -> None:
         code = self.editor.text
@@ -157,8 +180,9 @@ class RunnerScreen(Screen[None]):
 
     @work(group="run", exclusive=True)
     async def run_code(self, code: str, card: RunCard, seed: str | None = None) -> RunResult:
-        result = await self.session.run(code, on_event=card.feed_event, seed_module=seed,
-                                        fresh=seed is not None)
+        result = await self.session.run(
+            code, on_event=card.feed_event, seed_module=seed, fresh=seed is not None
+        )
         card.finish(result)
         if result.status == "crashed":
             self.notify(result.message or "kernel died — restarted", severity="error")
@@ -201,14 +225,19 @@ class RunnerScreen(Screen[None]):
             self.app.pop_screen()
 
 
-def open_runner(app: App[object], session: KernelSession, *, code: str | None = None,
-                title: str = "Example", seed_module: str | None = None) -> RunnerScreen:
+def open_runner(
+    app: App[Any],
+    session: KernelSession,
+    *,
+    code: str | None = None,
+    title: str = "Example",
+    seed_module: str | None = None,
+) -> RunnerScreen:
     """Show the app's one runner (installed on first use, so history and buffers last);
     with `code`, load it first (an example's Edit)."""
     if not app.is_screen_installed(RUNNER_SCREEN):
         app.install_screen(RunnerScreen(session), RUNNER_SCREEN)
-    screen = app.get_screen(RUNNER_SCREEN)
-    assert isinstance(screen, RunnerScreen)
+    screen = app.get_screen(RUNNER_SCREEN, RunnerScreen)
     if code is not None:
         screen.load_code(code, title=title, seed_module=seed_module)
     if screen not in app.screen_stack:
@@ -220,16 +249,20 @@ class RunnerApp(App[None]):
     CSS_PATH = "../app.tcss"
     """The runner on its own: used by tests and snapshots (and handy for trying it)."""
 
-    def __init__(self, session: KernelSession | None = None, *, snippet: str | None = None,
-                 snippets: list[Snippet] | None = None) -> None:
+    def __init__(
+        self,
+        session: KernelSession | None = None,
+        *,
+        snippet: str | None = None,
+        snippets: list[Snippet] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session or KernelSession()
         self._snippet = snippet
         self._snippets = snippets
 
     def on_mount(self) -> None:
-        self.push_screen(RunnerScreen(self.session, snippet=self._snippet,
-                                      snippets=self._snippets))
+        self.push_screen(RunnerScreen(self.session, snippet=self._snippet, snippets=self._snippets))
 
     async def on_unmount(self) -> None:
         await self.session.close()

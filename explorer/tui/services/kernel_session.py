@@ -27,11 +27,23 @@ class KernelClient(Protocol):
     timeout: float
 
     async def start(self) -> None: ...
-    async def request(self, op: str, *, timeout: float | None = None,
-                      on_event: EventCallback | None = None, **args: Any) -> Any: ...
-    async def run(self, code: str, *, timeout: float | None = None,
-                  seed_module: str | None = None, fresh: bool = False,
-                  on_event: EventCallback | None = None) -> dict[str, Any]: ...
+    async def request(
+        self,
+        op: str,
+        *,
+        timeout: float | None = None,
+        on_event: EventCallback | None = None,
+        **args: Any,
+    ) -> Any: ...
+    async def run(
+        self,
+        code: str,
+        *,
+        timeout: float | None = None,
+        seed_module: str | None = None,
+        fresh: bool = False,
+        on_event: EventCallback | None = None,
+    ) -> dict[str, Any]: ...
     def interrupt(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -66,9 +78,13 @@ class RunResult:
 
     def reply(self) -> dict[str, Any]:
         """The kernel-reply shape explorer.core.check.RunOutput.from_reply reads."""
-        return {"status": self.status, "value_repr": self.value_repr,
-                "exception": self.exception, "traceback": self.traceback,
-                "message": self.message}
+        return {
+            "status": self.status,
+            "value_repr": self.value_repr,
+            "exception": self.exception,
+            "traceback": self.traceback,
+            "message": self.message,
+        }
 
     def summary(self) -> str:
         """One line: what happened, for a status badge or a history entry."""
@@ -92,8 +108,9 @@ def format_duration(seconds: float | None) -> str:
 class KernelSession:
     """One lazily started kernel, shared by whoever runs code in the app."""
 
-    def __init__(self, *, timeout: float = DEFAULT_RUN_TIMEOUT,
-                 client_factory: ClientFactory | None = None) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_RUN_TIMEOUT, client_factory: ClientFactory | None = None
+    ) -> None:
         self.timeout = timeout
         factory = client_factory or kernel_client_factory
         self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(self.timeout))
@@ -102,17 +119,26 @@ class KernelSession:
     async def client(self) -> KernelClient:
         return await self._lazy.get()
 
-    async def run(self, code: str, *, on_event: EventCallback | None = None,
-                  seed_module: str | None = None, fresh: bool = False,
-                  timeout: float | None = None) -> RunResult:
+    async def run(
+        self,
+        code: str,
+        *,
+        on_event: EventCallback | None = None,
+        seed_module: str | None = None,
+        fresh: bool = False,
+        timeout: float | None = None,
+    ) -> RunResult:
         """Run `code`; every outcome (timeout, crash, MemoryError) is a status."""
         collected = _Collector(on_event)
         self.running += 1
         try:
             client = await self.client()
             reply = await client.run(
-                code, timeout=self.timeout if timeout is None else timeout,
-                seed_module=seed_module, fresh=fresh, on_event=collected,
+                code,
+                timeout=self.timeout if timeout is None else timeout,
+                seed_module=seed_module,
+                fresh=fresh,
+                on_event=collected,
             )
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a status too
             reply = {"status": "crashed", "message": f"kernel unavailable: {exc}"}

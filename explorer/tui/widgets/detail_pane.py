@@ -48,9 +48,7 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail", initial="doc"):
             with TabPane("Doc", id="doc"):
-                yield DocView(
-                    id="doc-view", example_factory=self.example_factory
-                )
+                yield DocView(id="doc-view", example_factory=self.example_factory)
             with TabPane("help()", id="help"):
                 yield HelpView(id="help-view")
             with TabPane("Source", id="source"):
@@ -131,9 +129,7 @@ class DetailPane(Vertical):
         elif tab == "source":
             self.query_one(SourceView).show(await self.backend.source(qualname))
         elif tab == "members-tab":
-            listing = await self.backend.listing(
-                qualname, private=self.private, dunder=self.dunder
-            )
+            listing = await self.backend.listing(qualname, private=self.private, dunder=self.dunder)
             await self.query_one("#class-members", Markdown).update(members_markdown(listing))
         self._shown[tab] = qualname
 

@@ -68,8 +68,9 @@ class ExampleRunner(Vertical, can_focus=True):
         so it never collides with other widgets' edit messages.
         """
 
-        def __init__(self, source: str, *, setup: str = "", seed_module: str | None = None,
-                     title: str = "") -> None:
+        def __init__(
+            self, source: str, *, setup: str = "", seed_module: str | None = None, title: str = ""
+        ) -> None:
             super().__init__()
             self.source = source
             self.setup = setup  # the earlier examples of the docstring, which it may rely on
@@ -79,7 +80,6 @@ class ExampleRunner(Vertical, can_focus=True):
         @property
         def code(self) -> str:
             return f"{self.setup.rstrip()}\n{self.source}" if self.setup.strip() else self.source
-
 
     class Finished(Message):
         """A run of this example ended (any verdict)."""
@@ -111,8 +111,9 @@ class ExampleRunner(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         directives = " ".join(self.example.directives)
         self.border_title = " ".join(p for p in (self.title or "Example", directives) if p)
-        yield Static(highlight(doctest_text(self.example.source), language="python"),
-                     classes="example-code")
+        yield Static(
+            highlight(doctest_text(self.example.source), language="python"), classes="example-code"
+        )
         if self.example.want:
             yield Static(Content(self.example.want.rstrip("\n")), classes="example-want")
         with Horizontal(classes="example-actions"):
@@ -120,8 +121,10 @@ class ExampleRunner(Vertical, can_focus=True):
             yield Button("Edit", id="example-edit", compact=True)
             reason = check.skip_reason(self.example)
             yield StatusBadge(check.SKIPPED if reason else "", id="example-status")
-            yield Static(Content(f"{reason}: runs only when you press Run" if reason else ""),
-                         classes="example-message")
+            yield Static(
+                Content(f"{reason}: runs only when you press Run" if reason else ""),
+                classes="example-message",
+            )
         yield Vertical(classes="example-result")
 
     @property
@@ -146,8 +149,11 @@ class ExampleRunner(Vertical, can_focus=True):
 
     def action_edit(self) -> None:
         setup = "\n".join(e.source.rstrip("\n") for e in self.setup)
-        self.post_message(self.EditRequested(
-            self.example.source, setup=setup, seed_module=self.seed_module, title=self.title))
+        self.post_message(
+            self.EditRequested(
+                self.example.source, setup=setup, seed_module=self.seed_module, title=self.title
+            )
+        )
 
     def run_example(self, *, explicit: bool = False) -> None:
         """Run and judge; a "run all" passes explicit=False so +SKIP is honoured."""
@@ -169,9 +175,14 @@ class ExampleRunner(Vertical, can_focus=True):
             part = checker.check(earlier, await self._run_part(earlier, fresh))
             fresh = False
             if part.verdict in check.FATAL:
-                self._show(PartVerdict(part.verdict, part.expected, part.got,
-                                       f"an earlier example of this docstring failed: "
-                                       f"{part.message}"))
+                self._show(
+                    PartVerdict(
+                        part.verdict,
+                        part.expected,
+                        part.got,
+                        f"an earlier example of this docstring failed: {part.message}",
+                    )
+                )
                 return
         result = await self._run_capture(self.example.source, fresh)
         self.result = result
@@ -210,8 +221,11 @@ class ExampleRunner(Vertical, can_focus=True):
             shown = "" if self.example.want else verdict.got.rstrip("\n")
             return [Static(Content(shown), classes="example-got")] if shown.strip() else []
         # error, timeout, crashed: what it printed, then why it stopped
-        return [Static(Content(verdict.got.rstrip("\n")), classes="example-problem")] if (
-            verdict.got.strip()) else []
+        return (
+            [Static(Content(verdict.got.rstrip("\n")), classes="example-problem")]
+            if (verdict.got.strip())
+            else []
+        )
 
     def _message(self, text: str) -> None:
         self.query_one(".example-message", Static).update(Content(text))
@@ -226,7 +240,12 @@ def example_runner_factory(session: KernelSession) -> Callable[[Doc, int], Examp
     examples."""
 
     def make(doc: Doc, index: int) -> ExampleRunner:
-        return ExampleRunner(doc.examples[index], session, seed_module=doc.qualname,
-                             setup=doc.examples[:index], title=f"Example {index + 1}")
+        return ExampleRunner(
+            doc.examples[index],
+            session,
+            seed_module=doc.qualname,
+            setup=doc.examples[:index],
+            title=f"Example {index + 1}",
+        )
 
     return make

@@ -47,13 +47,16 @@ class PlotView(PlotextPlot):
         self.refresh()
 
     def _bars(self, x: list[Any], series: list[dict[str, Any]]) -> None:
-        labels = [str(v) for v in x] if len(x) == len(series[0]["y"]) else [
-            str(i) for i in range(len(series[0]["y"]))]
+        labels = (
+            [str(v) for v in x]
+            if len(x) == len(series[0]["y"])
+            else [str(i) for i in range(len(series[0]["y"]))]
+        )
         if len(series) == 1:
             self.plt.bar(labels, list(series[0]["y"]))
         else:
             names = [str(s.get("label") or f"series {i + 1}") for i, s in enumerate(series)]
-            self.plt.multiple_bar(labels, [list(s["y"]) for s in series], labels=names)
+            self.plt.multiple_bar(labels, [list(s["y"]) for s in series], labels=names)  # type: ignore[call-arg]
 
     @property
     def title(self) -> str:

@@ -107,7 +107,8 @@ class OutputLog(Log):
         room = DISPLAY_CAP - self._shown
         if len(shown) > room:
             shown = shown[:room] + (
-                f"\n[display stops here: more than {DISPLAY_CAP:,} characters of output]\n")
+                f"\n[display stops here: more than {DISPLAY_CAP:,} characters of output]\n"
+            )
             self._capped = True
         self._shown += len(shown)
         self.write(self._tail(shown))
@@ -147,8 +148,9 @@ class RunCard(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="run-header"):
             yield StatusBadge("running", id="run-status")
-            yield Static(Content(f"In [{self.number}]  {_first_line(self.code)}"),
-                         classes="run-title")
+            yield Static(
+                Content(f"In [{self.number}]  {_first_line(self.code)}"), classes="run-title"
+            )
         log = OutputLog(classes="run-log")
         log.display = False
         yield log
@@ -178,16 +180,24 @@ class RunCard(Vertical):
         self.query_one(StatusBadge).set_status(result.status, label)
         value = self.query_one(".run-value", Static)
         if result.value_repr is not None:
-            value.update(Content(f"Out[{self.number}]: ") + highlight(result.value_repr,
-                                                                        language="python"))
+            value.update(
+                Content(f"Out[{self.number}]: ") + highlight(result.value_repr, language="python")
+            )
             value.display = True
         problem = result.traceback or result.exception
         if result.message:
             problem = f"{problem.rstrip()}\n{result.message}" if problem else result.message
         if self._plots > MAX_PLOTS:
-            self.mount(Static(Content(f"({self._plots - MAX_PLOTS} more plots not shown: a "
-                                      f"run shows its first {MAX_PLOTS})"), classes="run-note"),
-                       before=value)
+            self.mount(
+                Static(
+                    Content(
+                        f"({self._plots - MAX_PLOTS} more plots not shown: a "
+                        f"run shows its first {MAX_PLOTS})"
+                    ),
+                    classes="run-note",
+                ),
+                before=value,
+            )
         trace = self.query_one(".run-traceback", Static)
         trace.update(Content(problem.rstrip()))
         trace.display = bool(problem)
@@ -263,8 +273,9 @@ class ExpectedGot(Horizontal):
             yield Static(self._side("got"), classes="side-text")
 
     def _side(self, which: str) -> Content:
-        marked = "$text-error on $error-muted" if which == "got" else (
-            "$text-success on $success-muted")
+        marked = (
+            "$text-error on $error-muted" if which == "got" else ("$text-success on $success-muted")
+        )
         lines: list[Content] = []
         for row in self.rows[:DIFF_ROW_CAP]:
             text = row.expected if which == "expected" else row.got
@@ -282,6 +293,7 @@ class ExpectedGot(Horizontal):
     @property
     def text(self) -> tuple[str, str]:
         """(expected, got) as plain text, for tests and copying."""
+
         def side(which: str) -> str:
             values = [(r.expected if which == "expected" else r.got) for r in self.rows]
             return "\n".join(v for v in values if v is not None)

@@ -96,8 +96,9 @@ class VariablesPanel(Vertical):
         self.graph: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(id="variables-table", cursor_type="row",
-                                          zebra_stripes=True)
+        table: DataTable[str] = DataTable(
+            id="variables-table", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns("name", "type", "details")
         yield table
         yield Static(NO_VARIABLES, id="graph-note")
@@ -166,8 +167,11 @@ class VariablesPanel(Vertical):
             return
         self._show_tree(None)
         if tensor:
-            why = ("a leaf: gradients accumulate in its .grad" if tensor.get("requires_grad")
-                   else "not tracked by autograd")
+            why = (
+                "a leaf: gradients accumulate in its .grad"
+                if tensor.get("requires_grad")
+                else "not tracked by autograd"
+            )
             self._note(f"{summary}\nno grad_fn: {why}")
         else:
             self._note(f"{summary}\nEnter opens it in the explorer")
@@ -193,8 +197,10 @@ class VariablesPanel(Vertical):
         more = " (truncated)" if graph.get("truncated") else ""
         name = str(graph.get("target"))
         variable = self.variables.get(name, {})
-        self._note(f"{name}: {variable_details(variable)}\n"
-                   f"autograd graph: {graph.get('nodes')} nodes{more}")
+        self._note(
+            f"{name}: {variable_details(variable)}\n"
+            f"autograd graph: {graph.get('nodes')} nodes{more}"
+        )
         self._show_tree(root)
 
     def _show_tree(self, root: dict[str, Any] | None) -> None:
