@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from explorer import settings
 from explorer.core.errors import UsageError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
@@ -41,7 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     views.add_argument("--json", action="store_true", help="one JSON document on stdout")
     views.add_argument("--private", action="store_true", help="include _private names")
     views.add_argument("--dunder", action="store_true", help="include __dunder__ names")
-    views.add_argument("--timeout", type=float, default=10.0, metavar="S", help="per-run timeout")
+    views.add_argument(
+        "--timeout",
+        type=float,
+        default=settings.RUN_EXAMPLES_TIMEOUT,
+        metavar="S",
+        help="per-run timeout",
+    )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")

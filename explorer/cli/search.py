@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
+from explorer import settings
 from explorer.cli.textout import Style
 from explorer.core.errors import UsageError
 from explorer.core.search.query import Hit, Span, parse_query
@@ -26,7 +27,7 @@ from explorer.proc.search.build import (
     stored_index,
 )
 
-DEFAULT_PACKAGE = "torch"
+DEFAULT_PACKAGE = settings.DEFAULT_PACKAGE
 
 
 def run(args: argparse.Namespace) -> int:

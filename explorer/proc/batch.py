@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer import settings
 from explorer.core import check
 from explorer.core.check import ExampleVerdict, PartChecker, RunOutput
 from explorer.core.errors import UsageError
@@ -31,11 +32,11 @@ from explorer.core.model import Example
 from explorer.core.resolve import validate
 from explorer.proc.client import ProcError, WorkerClient
 
-COLLECT_TIMEOUT = 120.0  # importing and walking a big package can take a while
-WARM_TIMEOUT = 120.0
+COLLECT_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE  # importing and walking a big package
+WARM_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
 DEFAULT_KERNELS = 2
 SPARE_AFTER = 1.0  # seconds one block may hold a kernel before a spare kernel starts
-SEED_IMPORTS = ("torch",)  # what every example namespace gets, like xdoctest --global-exec
+SEED_IMPORTS = settings.SEED_IMPORTS  # like xdoctest --global-exec
 
 
 @dataclass(slots=True)
@@ -116,7 +117,7 @@ ResultCallback = Callable[[int, BlockResult], None]
 async def run_examples(
     target: str,
     *,
-    timeout: float = 10.0,
+    timeout: float = settings.RUN_EXAMPLES_TIMEOUT,
     kernels: int = DEFAULT_KERNELS,
     on_result: ResultCallback | None = None,
 ) -> BatchReport:

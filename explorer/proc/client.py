@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from explorer import settings
 from explorer.proc.child import Child, EventHandler, Pending
 from explorer.proc.errors import ProcError, WorkerDied, WorkerError, WorkerTimeout
 
@@ -32,9 +33,9 @@ __all__ = [
     "WorkerTimeout",
 ]
 
-DEFAULT_TIMEOUTS = {"worker": 30.0, "kernel": 10.0}
+DEFAULT_TIMEOUTS = {"worker": settings.WORKER_TIMEOUT, "kernel": settings.KERNEL_TIMEOUT}
 SEED_ALLOWANCE = 60.0  # seconds a run may spend seeding its namespace (importing torch)
-INTERRUPT_GRACE = 1.0  # seconds a kernel gets to honour SIGINT before it is killed
+INTERRUPT_GRACE = settings.INTERRUPT_GRACE
 _UNSET: Any = object()
 
 
@@ -133,7 +134,9 @@ class WorkerClient:
 
     async def _warm(self, module: str) -> None:
         with contextlib.suppress(ProcError):
-            await self.request("warm", module=module, timeout=max(self.timeout, 120.0))
+            await self.request(
+                "warm", module=module, timeout=max(self.timeout, settings.COLD_IMPORT_ALLOWANCE)
+            )
 
     async def _kill(self) -> None:
         child, self._child = self._child, None

@@ -43,18 +43,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.namespace import DEFAULT_IMPORTS, Namespace, grad_graph, make_plot, short_repr
 from explorer.proc.protocol import Emit, Handler, serve
 from explorer.proc.worker import inspection_handlers, keep_crash_reports, start_child
 
-# `import torch` (2.x, CPU) leaves the process at ~0.52 GB of address space and a
-# first matmul peaks near 0.66 GB (measured: VmSize in /proc/self/status).
-# 4 GiB leaves ~3.3 GiB for the user's tensors and refuses a 50 GB request.
-DEFAULT_MEMORY_LIMIT = 4 << 30
-OUTPUT_LIMIT = 1_000_000  # characters of stdout+stderr streamed per run
-VALUE_REPR_LIMIT = 100_000
+DEFAULT_MEMORY_LIMIT = settings.KERNEL_MEMORY_LIMIT
+OUTPUT_LIMIT = settings.RUN_OUTPUT_LIMIT
+VALUE_REPR_LIMIT = settings.VALUE_REPR_LIMIT
 SNIPPET_PREFIX = "<snippet"
 SESSION_MODULE = "__session__"  # stands in for the user's namespace in inspection targets
 _REQUESTED = re.compile(r"tried to allocate (\d+) bytes")

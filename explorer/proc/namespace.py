@@ -16,10 +16,11 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.resolve import resolve, validate
 
-DEFAULT_IMPORTS = ("torch",)
+DEFAULT_IMPORTS = settings.SEED_IMPORTS
 REPR_LIMIT = 200
 GRAPH_NODE_LIMIT = 400
 PLOT_POINT_LIMIT = 100_000

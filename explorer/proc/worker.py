@@ -21,11 +21,12 @@ import sys
 import time
 from typing import Any
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.protocol import Channel, Emit, Handler, claim_protocol_fds, serve
 
-OUTPUT_LIMIT = 1 << 20  # characters of module output kept for the "output" op
+OUTPUT_LIMIT = settings.MODULE_OUTPUT_LIMIT
 
 
 class Capture:

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
+from explorer import settings
 from explorer.tui.providers import IndexSearchProvider
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
@@ -31,8 +32,6 @@ from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
 from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
 from explorer.tui.widgets.variables import VariablesPanel
-
-WARM_PACKAGES = ("torch",)  # slow to import: start it before the first request
 
 
 class ExplorerApp(App[None]):
@@ -143,7 +142,7 @@ def create_app(
 ) -> ExplorerApp:
     """The app as the CLI runs it; tests pass a shorter timeout or their own recent store."""
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
-    warm = [top for top in WARM_PACKAGES if target and target.split(".", 1)[0] == top]
+    warm = [top for top in settings.WARM_PACKAGES if target and target.split(".", 1)[0] == top]
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
     return ExplorerApp(
         target,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.merge import merge_entries
 from explorer.core.search.store import (
@@ -41,7 +42,7 @@ from explorer.core.search.walk import package_files
 from explorer.proc.search.importers import Child, ChildFailed, start_children
 
 Progress = Callable[[int, int, str], None]  # (modules done, total, module being finished)
-DEFAULT_TIMEOUT = 30.0  # seconds one submodule may take to import and describe
+DEFAULT_TIMEOUT = settings.INDEX_MODULE_TIMEOUT
 
 
 def default_timeout() -> float:
@@ -140,7 +141,7 @@ class _Collector:
 
 def _root_timeout(timeout: float) -> float:
     # Importing the root package (torch: seconds) is not any one submodule's fault.
-    return max(timeout * 4, 120.0)
+    return max(timeout * 4, settings.COLD_IMPORT_ALLOWANCE)
 
 
 def _error_note(module: str, reply: dict[str, Any]) -> str | None:

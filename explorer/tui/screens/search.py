@@ -24,12 +24,13 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.query import Hit, Span
 from explorer.core.search.store import IndexCorrupt, SearchIndex
 from explorer.proc.search.build import Outcome, ensure_index, stored_index
 
-DEFAULT_PACKAGE = "torch"
+DEFAULT_PACKAGE = settings.DEFAULT_PACKAGE
 HIT_LIMIT = 50
 HIGHLIGHT = "bold $accent"
 PLACEHOLDER = "a name, dist.Multi, words from the docs, kind:class, in:torch.nn"

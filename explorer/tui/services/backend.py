@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from explorer import settings
 from explorer.core.model import Doc, Listing, Source
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
-DEFAULT_TIMEOUT = 120.0  # seconds; a cold `import torch` on a slow disk stays under this
+DEFAULT_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
 
 
 class Client(Protocol):

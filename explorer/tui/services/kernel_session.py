@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from explorer import settings
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
-DEFAULT_RUN_TIMEOUT = 10.0
-START_TIMEOUT = 120.0  # a cold `import torch` on a slow disk
+DEFAULT_RUN_TIMEOUT = settings.KERNEL_TIMEOUT
 STATUSES = ("ok", "error", "timeout", "interrupted", "memory", "crashed")
 
 EventCallback = Callable[[dict[str, Any]], None]
@@ -54,7 +54,7 @@ ClientFactory = Callable[[float], KernelClient]
 def kernel_client_factory(timeout: float) -> KernelClient:
     from explorer.proc.client import WorkerClient
 
-    return WorkerClient(role="kernel", timeout=timeout, warm=("torch",))
+    return WorkerClient(role="kernel", timeout=timeout, warm=settings.WARM_PACKAGES)
 
 
 @dataclass(slots=True)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import platformdirs
 
+from explorer import settings
+
 DATA_DIR_ENV = "EXPLORER_DATA_DIR"  # tests and sandboxes point this at a temp dir
-SUGGESTIONS = ("torch.distributions", "torch.autograd", "torch", "builtins")
+SUGGESTIONS = settings.HOME_SUGGESTIONS
 
 
 def data_dir() -> Path:

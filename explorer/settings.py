@@ -1,0 +1,37 @@
+"""Defaults in one place: what to open, what to import ahead, how long to wait, how much to keep.
+
+Plain values only (no imports of ours), so every layer may read them. Where an
+environment variable can override a value, the reader of that variable says so.
+"""
+
+from __future__ import annotations
+
+# ---- what the tool is about ------------------------------------------------------------
+
+DEFAULT_PACKAGE = "torch"  # searched when a query names no package; the first users' package
+HOME_SUGGESTIONS = ("torch.distributions", "torch.autograd", "torch", "builtins")
+# Slow to import: a worker or kernel for a target under one of these starts importing it
+# while the UI paints, and every example namespace of the package gets it.
+WARM_PACKAGES = ("torch",)
+SEED_IMPORTS = ("torch",)  # what an example or snippet namespace imports by default
+
+# ---- time (seconds) -----------------------------------------------------------------------
+
+# A cold `import torch` on a slow disk stays under this: every request that may import a
+# package (open a target, warm a kernel, collect examples, start an index importer) gets it.
+COLD_IMPORT_ALLOWANCE = 120.0
+WORKER_TIMEOUT = 30.0  # one list/doc/help/source request once the target is imported
+KERNEL_TIMEOUT = 10.0  # one run, when the caller sets no limit of its own
+RUN_EXAMPLES_TIMEOUT = 10.0  # `--run-examples --timeout` default, per example part
+INTERRUPT_GRACE = 1.0  # a kernel gets this long to honour SIGINT before it is killed
+INDEX_MODULE_TIMEOUT = 30.0  # one submodule's import and description in an index build
+
+# ---- caps --------------------------------------------------------------------------------
+
+# `import torch` (2.x, CPU) leaves a process at ~0.52 GB of address space and a first
+# matmul peaks near 0.66 GB (VmSize in /proc/self/status): 4 GiB leaves ~3.3 GiB for the
+# user's tensors and refuses a 50 GB request.
+KERNEL_MEMORY_LIMIT = 4 << 30  # bytes of address space; EXPLORER_KERNEL_MEMORY overrides
+RUN_OUTPUT_LIMIT = 1_000_000  # characters of stdout+stderr streamed per run
+VALUE_REPR_LIMIT = 100_000  # characters of a run's last value shown
+MODULE_OUTPUT_LIMIT = 1 << 20  # characters of what imported modules printed, kept by a worker
