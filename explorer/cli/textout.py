@@ -7,17 +7,6 @@ import textwrap
 from dataclasses import dataclass
 from typing import TextIO
 
-_KIND_TITLES = {
-    "class": "Classes", "exception": "Exceptions", "function": "Functions",
-    "builtin": "Built-in functions", "method": "Methods", "classmethod": "Class methods",
-    "staticmethod": "Static methods", "property": "Properties", "descriptor": "Descriptors",
-    "data": "Data", "module": "Modules",
-}  # fmt: skip
-
-
-def kind_title(kind: str) -> str:
-    return _KIND_TITLES.get(kind, kind.title())
-
 
 def indent(text: str, spaces: int) -> str:
     return textwrap.indent(text, " " * spaces)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from explorer.cli.textout import Style, indent, kind_title
+from explorer.cli.textout import Style, indent
 from explorer.core.model import Doc, Listing, Param, Source
 
 
@@ -80,7 +80,7 @@ def render_listing(listing: Listing, style: Style) -> str:
         if member.kind != kind:
             kind = member.kind
             count = sum(1 for m in listing.members if m.kind == kind)
-            lines += ["", style.heading(f"{kind_title(kind)} ({count})")]
+            lines += ["", style.heading(f"{kind.heading} ({count})")]
         mark = "*" if member.exported else " "
         text = f"error: {member.error}" if member.error else member.summary
         if member.inherited_from:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import inspect
 import pydoc
 import re
+from dataclasses import replace
 from typing import Any
 
 import docstring_parser
 
 from explorer.core import links as link_roles
 from explorer.core.examples import extract_examples
-from explorer.core.model import Doc, Link, Param, Raises, Returns, Section, Source
+from explorer.core.model import Doc, Kind, Link, Param, Raises, Returns, Section, Source
 from explorer.core.objects import (
     classify,
     defined_in,
@@ -148,28 +149,32 @@ def doc_of(resolved: Resolved) -> Doc:
         return converted
 
     sig = signature_of(obj)
-    doc = Doc(name=name, qualname=resolved.target, kind=kind, raw=raw, defined_in=home)
-    doc.signature = str(sig) if sig else line_signature
-    doc.parse_error = doc_error or parse_error
-    doc.examples = extract_examples(raw)
+    doc = Doc(
+        name=name, qualname=resolved.target, kind=kind, raw=raw, defined_in=home,
+        signature=str(sig) if sig else line_signature, parse_error=doc_error or parse_error,
+        examples=tuple(extract_examples(raw)),
+    )  # fmt: skip
     if parsed is None:
-        doc.summary = text(first_sentence(body))
-        doc.description = text(body)
+        doc = replace(doc, summary=text(first_sentence(body)), description=text(body))
     else:
         gap = "\n\n" if parsed.blank_after_short_description else "\n"
         prose = gap.join(p for p in (parsed.short_description, parsed.long_description) if p)
-        doc.summary = text(first_sentence(prose))
-        doc.description, nested_notes = split_notes(text(prose))
-        doc.notes = [Section(n.title, text(n.text)) for n in top_notes] + nested_notes
-        drop_self = kind in ("method", "classmethod", "property") or is_class(obj)
-        doc.params = _merge_params(sig, parsed, drop_self)
-        for param in doc.params:
-            param.description = text(param.description)
-        doc.returns = None if is_class(obj) else _returns(parsed, sig, text)
-        doc.raises = [Raises(r.type_name, text(r.description)) for r in parsed.raises]
-        doc.notes += _meta_sections(parsed, text)
-    doc.links = link_roles.unique(found)
-    return doc
+        summary = text(first_sentence(prose))
+        description, nested_notes = split_notes(text(prose))
+        notes = [Section(n.title, text(n.text)) for n in top_notes] + nested_notes
+        drop_self = kind in (Kind.METHOD, Kind.CLASSMETHOD, Kind.PROPERTY) or is_class(obj)
+        params = [
+            replace(param, description=text(param.description))
+            for param in _merge_params(sig, parsed, drop_self)
+        ]
+        returns = None if is_class(obj) else _returns(parsed, sig, text)
+        raises = [Raises(r.type_name, text(r.description)) for r in parsed.raises]
+        notes += _meta_sections(parsed, text)
+        doc = replace(
+            doc, summary=summary, description=description, notes=tuple(notes),
+            params=tuple(params), returns=returns, raises=tuple(raises),
+        )  # fmt: skip
+    return replace(doc, links=tuple(link_roles.unique(found)))
 
 
 def _returns(
@@ -222,8 +227,8 @@ def get_source(target: str) -> Source:
 
 def _why_no_source(obj: Any, exc: Exception) -> str:
     kind = classify(obj)
-    if kind in ("builtin", "method") or inspect.isbuiltin(obj):
+    if kind in (Kind.BUILTIN, Kind.METHOD) or inspect.isbuiltin(obj):
         return "it is built in (implemented in C)"
-    if kind == "data":
+    if kind == Kind.DATA:
         return f"it is a value of type {type(obj).__qualname__}, not code"
     return str(exc) or type(exc).__name__

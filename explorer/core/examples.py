@@ -11,6 +11,7 @@ All examples of one docstring are meant to share one namespace, in order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from xdoctest import parser as xparser
 
@@ -56,7 +57,7 @@ def xdoctest_parts(docstring: str | None) -> list[Example]:
             if not directive.inline:
                 block_state = _apply(block_state, text)
             own = _apply(own, text)
-        examples.append(Example(part.source, part.want or "", own, part.line_offset))
+        examples.append(Example(part.source, part.want or "", tuple(own), part.line_offset))
     return examples
 
 
@@ -95,11 +96,11 @@ def _follows(first: Example, second: Example) -> bool:
     return first.lineno + len(first.source.splitlines()) == second.lineno
 
 
-def _merge_directives(first: list[str], second: list[str]) -> list[str]:
+def _merge_directives(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
     merged = list(first)
     for directive in second:
         merged = _apply(merged, directive)
-    return merged
+    return tuple(merged)
 
 
 def is_skipped(example: Example) -> bool:

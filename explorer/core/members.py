@@ -5,12 +5,12 @@ import __future__
 
 import contextlib
 import inspect
+from dataclasses import replace
 from typing import Any
 
 from explorer.core.links import plain_text
-from explorer.core.model import Listing, Member
+from explorer.core.model import KIND_ORDER, Kind, Listing, Member
 from explorer.core.objects import (
-    KINDS,
     class_dict,
     classify,
     defined_in,
@@ -64,7 +64,7 @@ def _qualified(klass: type) -> str:
 
 
 def _exports(obj: Any) -> set[str]:
-    if classify(obj) != "module":
+    if classify(obj) != Kind.MODULE:
         return set()
     exported = vars(obj).get("__all__")
     try:
@@ -75,34 +75,30 @@ def _exports(obj: Any) -> set[str]:
 
 def describe_member(obj: Any, name: str, qualname: str, exports: set[str]) -> Member:
     """One Member; whatever raises while looking becomes its `error`."""
-    member = Member(name=name, qualname=qualname, kind="data", exported=name in exports)
+    member = Member(name=name, qualname=qualname, kind=Kind.DATA, exported=name in exports)
     try:
         value = inspect.getattr_static(obj, name)
     except AttributeError:
-        member.error = "not in any __dict__ (provided by __getattr__; not evaluated)"
-        return member
+        return replace(member, error="not in any __dict__ (provided by __getattr__; not evaluated)")
     except Exception as exc:  # noqa: BLE001
-        member.error = describe_error(exc)
-        return member
-    holder = obj if is_class(obj) else (None if classify(obj) == "module" else type(obj))
+        return replace(member, error=describe_error(exc))
+    holder = obj if is_class(obj) else (None if classify(obj) == Kind.MODULE else type(obj))
     owner = _owner(holder, name) if holder is not None else None
-    try:
-        member.kind = classify(value, in_class=holder is not None)
-        doc = get_doc(value, owner=owner, name=name)
-        member.summary = plain_text(first_sentence(doc)) if doc else ""
-        if member.kind == "data":
-            member.summary = short_value(value)
-        member.defined_in = defined_in(value)
-    except Exception as exc:  # noqa: BLE001
-        member.error = describe_error(exc)
     if owner is not None and holder is not None and owner is not holder:
-        member.inherited_from = _qualified(owner)
-    return member
+        member = replace(member, inherited_from=_qualified(owner))
+    kind = Kind.DATA
+    try:
+        kind = classify(value, in_class=holder is not None)
+        doc = get_doc(value, owner=owner, name=name)
+        summary = short_value(value) if kind == Kind.DATA else plain_text(first_sentence(doc))
+        return replace(member, kind=kind, summary=summary, defined_in=defined_in(value))
+    except Exception as exc:  # noqa: BLE001
+        return replace(member, kind=kind, error=describe_error(exc))
 
 
 def _is_future_flag(obj: Any, name: str) -> bool:
     """`from __future__ import annotations` leaves a compiler flag, not an API member."""
-    if classify(obj) != "module":
+    if classify(obj) != Kind.MODULE:
         return False
     return isinstance(vars(obj).get(name), __future__._Feature)
 
@@ -115,9 +111,9 @@ def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool =
         for name in _names(obj, notes)
         if is_visible(name, private=private, dunder=dunder) and not _is_future_flag(obj, name)
     ]
-    members.sort(key=lambda m: (KINDS.index(m.kind), m.name.lower()))
-    mro = [_qualified(klass) for klass in obj.__mro__] if is_class(obj) else []
-    return Listing(target=qualname, kind=classify(obj), members=members, notes=notes, mro=mro)
+    members.sort(key=lambda m: (KIND_ORDER.index(m.kind), m.name.lower()))
+    mro = tuple(_qualified(klass) for klass in obj.__mro__) if is_class(obj) else ()
+    return Listing(qualname, classify(obj), tuple(members), tuple(notes), mro)
 
 
 def list_members(target: str, *, private: bool = False, dunder: bool = False) -> Listing:

@@ -1,55 +1,126 @@
-"""Plain records the core produces; each serializes to JSON with `to_dict`."""
+"""Frozen records the core produces; each serializes to JSON with `to_dict` and back.
+
+Records are never changed in place: a changed copy is `dataclasses.replace(record, ...)`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 
+class Kind(StrEnum):
+    """What a name is, in the order listings group them: what a reader looks for first."""
+
+    CLASS = "class"
+    EXCEPTION = "exception"
+    FUNCTION = "function"
+    BUILTIN = "builtin"
+    METHOD = "method"
+    CLASSMETHOD = "classmethod"
+    STATICMETHOD = "staticmethod"
+    PROPERTY = "property"
+    DESCRIPTOR = "descriptor"
+    DATA = "data"
+    MODULE = "module"
+
+    @property
+    def heading(self) -> str:
+        """The heading of this kind's group, in the CLI and the TUI alike."""
+        return _KIND_TITLES[self]
+
+    @property
+    def is_class(self) -> bool:
+        return self in CLASS_KINDS
+
+    @property
+    def opens(self) -> bool:
+        """A module or class opens as a target of its own; the rest is shown in place."""
+        return self in OPENABLE_KINDS
+
+
+_KIND_TITLES = {
+    Kind.CLASS: "Classes", Kind.EXCEPTION: "Exceptions", Kind.FUNCTION: "Functions",
+    Kind.BUILTIN: "Built-in functions", Kind.METHOD: "Methods",
+    Kind.CLASSMETHOD: "Class methods", Kind.STATICMETHOD: "Static methods",
+    Kind.PROPERTY: "Properties", Kind.DESCRIPTOR: "Descriptors", Kind.DATA: "Data",
+    Kind.MODULE: "Modules",
+}  # fmt: skip
+KIND_ORDER = tuple(Kind)
+CLASS_KINDS = frozenset({Kind.CLASS, Kind.EXCEPTION})
+CALLABLE_KINDS = frozenset({Kind.FUNCTION, Kind.BUILTIN, Kind.METHOD, Kind.CLASSMETHOD,
+                            Kind.STATICMETHOD})  # fmt: skip
+OPENABLE_KINDS = frozenset({Kind.MODULE, Kind.CLASS, Kind.EXCEPTION})
+
+
+class RunStatus(StrEnum):
+    """How a run of code in the kernel ended."""
+
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    INTERRUPTED = "interrupted"
+    MEMORY = "memory"
+    CRASHED = "crashed"
+
+
 class Record:
-    """Mixin: a dataclass that turns into JSON-ready dicts and back."""
+    """Mixin: a dataclass that turns into JSON-ready dicts (enums are str, so they dump)."""
+
+    def _coerce_kind(self) -> None:
+        """A kind given as a plain string (JSON, a test) becomes the Kind it names."""
+        kind = getattr(self, "kind", None)
+        if isinstance(kind, str) and not isinstance(kind, Kind):
+            object.__setattr__(self, "kind", Kind(kind))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
         return data
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Member(Record):
     """One name found on a target by `dir()`."""
 
     name: str
     qualname: str  # full dotted path through the target, e.g. torch.distributions.Normal
-    kind: str  # one of KINDS
+    kind: Kind
     summary: str = ""
     defined_in: str | None = None  # module that defines the value
     inherited_from: str | None = None  # for class members: the MRO class that owns it
     exported: bool = False  # named in the module's __all__
     error: str | None = None  # what raised while looking, if anything
 
+    def __post_init__(self) -> None:
+        self._coerce_kind()
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Member:
-        return cls(**data)
+        return cls(**{**data, "kind": Kind(data["kind"])})
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Listing(Record):
     """The members of one target, as `--list` shows them."""
 
     target: str
-    kind: str
-    members: list[Member] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    mro: list[str] = field(default_factory=list)  # for classes: dotted names, the class first
+    kind: Kind
+    members: tuple[Member, ...] = ()
+    notes: tuple[str, ...] = ()
+    mro: tuple[str, ...] = ()  # for classes: dotted names, the class first
+
+    def __post_init__(self) -> None:
+        self._coerce_kind()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Listing:
-        members = [Member.from_dict(m) for m in data.get("members", [])]
-        notes, mro = list(data.get("notes", [])), list(data.get("mro", []))
-        return cls(data["target"], data["kind"], members, notes, mro)
+        members = tuple(Member.from_dict(m) for m in data.get("members", []))
+        notes, mro = tuple(data.get("notes", [])), tuple(data.get("mro", []))
+        return cls(data["target"], Kind(data["kind"]), members, notes, mro)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Param(Record):
     name: str
     kind: str = ""  # POSITIONAL_OR_KEYWORD, KEYWORD_ONLY, ... ("" when only documented)
@@ -59,30 +130,34 @@ class Param(Record):
     description: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Returns(Record):
     type: str | None = None
     description: str = ""
     name: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Raises(Record):
     type: str | None = None
     description: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Example(Record):
     """One `>>>` example: code, expected output and doctest directives."""
 
     source: str
     want: str = ""
-    directives: list[str] = field(default_factory=list)  # e.g. ["+SKIP", "+ELLIPSIS"]
+    directives: tuple[str, ...] = ()  # e.g. ("+SKIP", "+ELLIPSIS")
     lineno: int = 0  # line within the docstring (0-based)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Example:
+        return cls(**{**data, "directives": tuple(data.get("directives", ()))})
 
-@dataclass(slots=True)
+
+@dataclass(frozen=True, slots=True)
 class Link(Record):
     """A Sphinx cross-reference: the text shown and the dotted name it means."""
 
@@ -91,7 +166,7 @@ class Link(Record):
     role: str = "obj"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Section(Record):
     """A free-form docstring section (Note, Warning, See Also, ...)."""
 
@@ -99,39 +174,44 @@ class Section(Record):
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Doc(Record):
     """Everything `--doc` shows about one object."""
 
     name: str
     qualname: str
-    kind: str
+    kind: Kind
     signature: str | None = None  # "(x, y=1) -> int", or None when there is none
     summary: str = ""
     description: str = ""
-    params: list[Param] = field(default_factory=list)
+    params: tuple[Param, ...] = ()
     returns: Returns | None = None
-    raises: list[Raises] = field(default_factory=list)
-    notes: list[Section] = field(default_factory=list)
-    examples: list[Example] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    raises: tuple[Raises, ...] = ()
+    notes: tuple[Section, ...] = ()
+    examples: tuple[Example, ...] = ()
+    links: tuple[Link, ...] = ()
     defined_in: str | None = None
     raw: str = ""  # the docstring as written
     parse_error: str | None = None  # set when docstring-parser failed and raw is all we have
 
+    def __post_init__(self) -> None:
+        self._coerce_kind()
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Doc:
-        data = dict(data)
-        data["params"] = [Param(**p) for p in data.get("params", [])]
-        data["returns"] = Returns(**data["returns"]) if data.get("returns") else None
-        data["raises"] = [Raises(**r) for r in data.get("raises", [])]
-        data["notes"] = [Section(**s) for s in data.get("notes", [])]
-        data["examples"] = [Example(**e) for e in data.get("examples", [])]
-        data["links"] = [Link(**link) for link in data.get("links", [])]
-        return cls(**data)
+        return cls(**{
+            **data,
+            "kind": Kind(data["kind"]),
+            "params": tuple(Param(**p) for p in data.get("params", [])),
+            "returns": Returns(**data["returns"]) if data.get("returns") else None,
+            "raises": tuple(Raises(**r) for r in data.get("raises", [])),
+            "notes": tuple(Section(**s) for s in data.get("notes", [])),
+            "examples": tuple(Example.from_dict(e) for e in data.get("examples", [])),
+            "links": tuple(Link(**link) for link in data.get("links", [])),
+        })  # fmt: skip
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Source(Record):
     """Source text of an object, or why there is none."""
 

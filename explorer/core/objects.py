@@ -13,11 +13,7 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
-# In the order listings group them: what a reader looks for first comes first.
-KINDS = (
-    "class", "exception", "function", "builtin", "method", "classmethod",
-    "staticmethod", "property", "descriptor", "data", "module",
-)  # fmt: skip
+from explorer.core.model import Kind
 
 _BUILTIN_METHOD_TYPES = (
     types.MethodDescriptorType,
@@ -41,39 +37,39 @@ def is_class(value: Any) -> bool:
     return issubclass(type(value), type)
 
 
-def classify(value: Any, *, in_class: bool = False) -> str:
+def classify(value: Any, *, in_class: bool = False) -> Kind:
     """The kind of a raw (unbound, static) value; `in_class` when it sits in a class body."""
     kind_of_type = type(value)
     if issubclass(kind_of_type, types.ModuleType):
-        return "module"
+        return Kind.MODULE
     if issubclass(kind_of_type, type):
         try:
-            return "exception" if issubclass(value, BaseException) else "class"
+            return Kind.EXCEPTION if issubclass(value, BaseException) else Kind.CLASS
         except Exception:  # noqa: BLE001 - a hostile metaclass
-            return "class"
+            return Kind.CLASS
     if issubclass(kind_of_type, staticmethod):
-        return "staticmethod"
+        return Kind.STATICMETHOD
     if issubclass(kind_of_type, classmethod | types.ClassMethodDescriptorType):
-        return "classmethod"
+        return Kind.CLASSMETHOD
     if issubclass(kind_of_type, property):
-        return "property"
+        return Kind.PROPERTY
     if issubclass(kind_of_type, types.FunctionType):
-        return "method" if in_class else "function"
+        return Kind.METHOD if in_class else Kind.FUNCTION
     if issubclass(kind_of_type, types.MethodType):
-        return "method"
+        return Kind.METHOD
     if issubclass(kind_of_type, types.BuiltinFunctionType):
-        return "method" if in_class else "builtin"
+        return Kind.METHOD if in_class else Kind.BUILTIN
     if issubclass(kind_of_type, _BUILTIN_METHOD_TYPES):
-        return "method"
+        return Kind.METHOD
     if issubclass(kind_of_type, types.GetSetDescriptorType | types.MemberDescriptorType):
-        return "descriptor"
+        return Kind.DESCRIPTOR
     if _is_data_descriptor(kind_of_type):
-        return "descriptor"
+        return Kind.DESCRIPTOR
     if in_class and _has(kind_of_type, "__get__") and callable(value):
-        return "method"
+        return Kind.METHOD
     if callable(value) and not in_class:
-        return "function"
-    return "data"
+        return Kind.FUNCTION
+    return Kind.DATA
 
 
 def _has(cls: type, name: str) -> bool:

@@ -369,7 +369,7 @@ class Kernel:
 def _without_session_prefix(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _without_session_prefix(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_without_session_prefix(item) for item in value]
     if isinstance(value, str):
         return value.replace(SESSION_MODULE + ".", "")

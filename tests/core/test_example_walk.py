@@ -33,7 +33,7 @@ def test_a_directive_line_covers_only_what_follows_it() -> None:
 def test_inline_directives_cover_their_own_part_only() -> None:
     doc = ">>> print('a')  # doctest: +SKIP\na\n>>> print('b')\nb\n"
     first, second = xdoctest_parts(doc)
-    assert first.directives == ["+SKIP"] and second.directives == []
+    assert first.directives == ("+SKIP",) and second.directives == ()
 
 
 def test_text_without_prompts_has_no_parts() -> None:

@@ -35,8 +35,8 @@ def test_directives_inline_and_block() -> None:
         """
     )
     first, second = extract_examples(text)
-    assert first.directives == ["+ELLIPSIS"]
-    assert second.directives == ["+SKIP"] and second.want == "1"
+    assert first.directives == ("+ELLIPSIS",)
+    assert second.directives == ("+SKIP",) and second.want == "1"
 
 
 def test_no_examples() -> None:
@@ -63,5 +63,5 @@ def test_roles_become_text_and_resolved_links() -> None:
 def test_a_directive_line_never_covers_the_statements_before_it() -> None:
     text = ">>> m = 1\n>>> m + 1\n>>> # xdoctest: +SKIP\n3\n"
     first, second = extract_examples(text)
-    assert first.source == "m = 1\nm + 1" and first.directives == []
-    assert second.directives == ["+SKIP"]
+    assert first.source == "m = 1\nm + 1" and first.directives == ()
+    assert second.directives == ("+SKIP",)

@@ -67,13 +67,13 @@ def test_members_tab_groups_inherited_members_in_mro_order() -> None:
     listing = Listing(
         "pkg.C",
         "class",
-        [
+        (
             Member("own", "pkg.C.own", "method"),
             Member("from_a", "pkg.C.from_a", "method", inherited_from="pkg.A"),
             Member("from_b", "pkg.C.from_b", "method", inherited_from="pkg.B"),
-        ],
+        ),
+        mro=("pkg.C", "pkg.B", "pkg.A", "builtins.object"),
     )
-    listing.mro = ["pkg.C", "pkg.B", "pkg.A", "builtins.object"]
     text = members_markdown(listing)
     assert text.index("Own members (1)") < text.index("`pkg.B`") < text.index("`pkg.A`")
     assert "- [own](pkg.C.own) *method*" in text

@@ -100,11 +100,11 @@ def test_future_import_flags_are_not_members() -> None:
 
 def test_class_listing_carries_its_mro() -> None:
     mro = list_members("torch.distributions.Multinomial").mro
-    assert mro[:2] == [
+    assert mro[:2] == (
         "torch.distributions.multinomial.Multinomial",
         "torch.distributions.distribution.Distribution",
-    ]
-    assert list_members("json").mro == []
+    )
+    assert list_members("json").mro == ()
 
 
 def test_summaries_skip_torch_signature_lines_and_roles() -> None:

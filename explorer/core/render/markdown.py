@@ -8,7 +8,7 @@ the Markdown: the Doc view shows each one as its own widget (with Run/Edit).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from explorer.core.model import Doc, Link, Listing, Member, Param
 
@@ -95,7 +95,7 @@ def param_type(param: Param) -> str:
     return param.annotation or param.type or ""
 
 
-def params_table(params: list[Param], links: dict[str, str]) -> list[str]:
+def params_table(params: Sequence[Param], links: dict[str, str]) -> list[str]:
     rows = ["| Parameter | Type | Default | Description |", "|---|---|---|---|"]
     for param in params:
         star = {"VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(param.kind, "")
@@ -110,7 +110,7 @@ def params_table(params: list[Param], links: dict[str, str]) -> list[str]:
 def signature_block(doc: Doc) -> list[str]:
     if doc.signature is None:
         return []
-    prefix = "class " if doc.kind in ("class", "exception") else ""
+    prefix = "class " if doc.kind.is_class else ""
     return ["```python", f"{prefix}{doc.name}{doc.signature}", "```", ""]
 
 
@@ -159,7 +159,7 @@ def members_markdown(listing: Listing) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _member_rows(members: list[Member]) -> list[str]:
+def _member_rows(members: Sequence[Member]) -> list[str]:
     # A bullet list, not a table: dense enough for classes with a hundred members.
     return [
         f"- [{m.name}]({m.qualname}) *{m.kind}*"

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from explorer.core.links import plain_text
+from explorer.core.model import Kind
 from explorer.core.objects import class_dict, classify, first_sentence, split_signature_line
 
 DOC_LIMIT = 6000  # characters of docstring kept for full-text search; the rest is rarely useful
@@ -149,7 +150,7 @@ def _describe(name: str, value: Any, module_name: str, seen: Seen) -> list[dict[
     doc = "" if kind == "data" else _doc_of(value)
     home = _home_module(value) if kind != "data" else module_name
     entry = _entry(name, kind, key, _signature_of(value, kind, doc), doc, home)
-    if kind not in ("class", "exception"):
+    if not kind.is_class:
         return [entry]
     return [entry, *_class_members(name, key, value, seen)]
 
@@ -235,7 +236,7 @@ def _member_entry(
 ) -> dict[str, Any] | None:
     try:
         kind = classify(value, in_class=True)
-        if kind in ("class", "exception", "module"):
+        if kind.opens:
             return None  # nested classes are rare in APIs and would need their own walk
         origin = _origin_of(value) or inherited
         if origin is not None and origin in seen:
@@ -297,11 +298,11 @@ def summary_of(doc: str) -> str:
     return summary if len(summary) <= SUMMARY_LIMIT else summary[: SUMMARY_LIMIT - 1] + "…"
 
 
-def _signature_of(value: Any, kind: str, doc: str) -> str:
+def _signature_of(value: Any, kind: Kind, doc: str) -> str:
     if kind in ("data", "property", "descriptor"):
         return ""
     func = value.__func__ if isinstance(value, staticmethod | classmethod) else value
-    if kind in ("class", "exception") and isinstance(func, type):
+    if kind.is_class and isinstance(func, type):
         return _init_signature(func)
     text = getattr(func, "__text_signature__", None) if type(func) in _SAFE_DOC_TYPES else None
     if isinstance(text, str) and text:

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, TabbedContent
 from textual.worker import Worker, WorkerState
 
-from explorer.core.model import Listing
+from explorer.core.model import Kind, Listing
 from explorer.tui.providers import MemberProvider
 from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
@@ -29,7 +29,7 @@ from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
-from explorer.tui.widgets.member_list import OPENABLE_KINDS, MemberList
+from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.status import StatusLine
 from explorer.tui.widgets.text_views import SourceView
 
@@ -253,7 +253,7 @@ class ExplorerScreen(Screen[None]):
 
     @on(MemberList.Activated)
     def _member_activated(self, event: MemberList.Activated) -> None:
-        if event.member.kind in OPENABLE_KINDS and not event.member.error:
+        if event.member.kind.opens and not event.member.error:
             self.open_target(event.member.qualname)
         else:
             self.detail.doc_view.focus()
@@ -305,7 +305,7 @@ class ExplorerScreen(Screen[None]):
         members = self.member_list
         if not members.select(name):
             members.show(
-                self.listing or Listing(self.target, "module"), select=name, keep_filter=False
+                self.listing or Listing(self.target, Kind.MODULE), select=name, keep_filter=False
             )
         members.options.focus()
 

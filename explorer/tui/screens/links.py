@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +21,7 @@ class LinkPicker(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
-    def __init__(self, links: list[Link]) -> None:
+    def __init__(self, links: Sequence[Link]) -> None:
         super().__init__()
         self.links = links
 

@@ -8,19 +8,19 @@ shown by the screen's single Worker.StateChanged handler via `show_error`.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, TabbedContent, TabPane
 
-from explorer.core.model import Doc, Member
+from explorer.core.model import CLASS_KINDS, Doc, Kind, Member
 from explorer.core.render.markdown import members_markdown
 from explorer.tui.services.backend import Backend
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.text_views import HelpView, SourceView
 
-CLASS_KINDS = ("class", "exception")
 TAB_IDS = {"doc": "doc", "help": "help", "source": "source", "members": "members-tab"}
 
 
@@ -72,7 +72,7 @@ class DetailPane(Vertical):
         return bool(self.member and self.member.kind in CLASS_KINDS)
 
     def show(self, qualname: str, member: Member | None = None, doc_scroll: float = 0.0) -> None:
-        self.member = member or Member(qualname.rsplit(".", 1)[-1], qualname, "data")
+        self.member = member or Member(qualname.rsplit(".", 1)[-1], qualname, Kind.DATA)
         self._doc_scroll = doc_scroll
         if self.is_class:
             self.tabs.show_tab("members-tab")
@@ -103,8 +103,8 @@ class DetailPane(Vertical):
         self._docs[qualname] = doc
         value = None
         if self.member is not None and self.member.qualname == qualname:
-            self.member.kind = doc.kind
-            if doc.kind == "data":
+            self.member = replace(self.member, kind=doc.kind)
+            if doc.kind == Kind.DATA:
                 value = self.member.error or self.member.summary or None
         await self.doc_view.show(doc, value)
         scroll, self._doc_scroll = self._doc_scroll, 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,28 +13,13 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from explorer.core.model import Listing, Member
-
-KIND_TITLES = {
-    "module": "Modules",
-    "class": "Classes",
-    "exception": "Exceptions",
-    "function": "Functions",
-    "builtin": "Built-ins",
-    "method": "Methods",
-    "classmethod": "Class methods",
-    "staticmethod": "Static methods",
-    "property": "Properties",
-    "descriptor": "Descriptors",
-    "data": "Data",
-}
-OPENABLE_KINDS = ("module", "class", "exception")
+from explorer.core.model import Kind, Listing, Member
 
 
-def group_members(members: list[Member], query: str) -> list[tuple[str, list[Member]]]:
+def group_members(members: Sequence[Member], query: str) -> list[tuple[Kind, list[Member]]]:
     """Members that match `query` (fuzzy), grouped by kind in the listing's order."""
     matcher = Matcher(query) if query else None
-    groups: dict[str, list[tuple[float, Member]]] = {}
+    groups: dict[Kind, list[tuple[float, Member]]] = {}
     for member in members:
         score = matcher.match(member.name) if matcher else 1.0
         if score > 0:
@@ -114,7 +101,7 @@ class MemberList(Vertical):
         grouped = group_members(self.listing.members, query)
         options: list[Option] = []
         for kind, members in grouped:
-            title = f"{KIND_TITLES.get(kind, kind)} ({len(members)})"
+            title = f"{kind.heading} ({len(members)})"
             options.append(Option(Content.styled(title, "bold $text-secondary"), disabled=True))
             options += [Option(self._prompt(m, matcher), id=m.name) for m in members]
         self.options.set_options(options)
@@ -132,7 +119,7 @@ class MemberList(Vertical):
         name = matcher.highlight(member.name) if matcher else Content(member.name)
         if member.error:
             return Content.assemble(name, Content.styled(" !", "$text-error"))
-        if member.kind in OPENABLE_KINDS:
+        if member.kind.opens:
             return Content.assemble(name, Content.styled(" ›", "$text-muted"))
         return name
 
