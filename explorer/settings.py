@@ -35,3 +35,14 @@ KERNEL_MEMORY_LIMIT = 4 << 30  # bytes of address space; EXPLORER_KERNEL_MEMORY 
 RUN_OUTPUT_LIMIT = 1_000_000  # characters of stdout+stderr streamed per run
 VALUE_REPR_LIMIT = 100_000  # characters of a run's last value shown
 MODULE_OUTPUT_LIMIT = 1 << 20  # characters of what imported modules printed, kept by a worker
+
+# ---- the search index ------------------------------------------------------------------
+
+# Standard-library modules `explore --index --all` leaves out: they open a browser or print
+# on import (antigravity, this), need a display (tkinter, turtle), or are tests and tools.
+STDLIB_SKIP = frozenset({
+    "antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "test", "lib2to3",
+    "ensurepip", "pydoc_data", "xxsubtype", "xxlimited", "xxlimited_35", "msilib", "winreg",
+    "winsound", "msvcrt", "nt",
+})  # fmt: skip
+INDEX_BUILD_WAIT = 120.0  # seconds a search waits for another process's build of an index

@@ -210,6 +210,8 @@ def _class_members(
             if entry is not None:
                 entry["parent"] = class_key
                 entry["defined_in"] = home
+                if base is not klass:
+                    entry["inherited_from"] = _defining_path(base, "class")
                 yield entry
 
 

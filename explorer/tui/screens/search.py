@@ -26,7 +26,8 @@ from textual.worker import get_current_worker
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.core.search.query import Hit, Span
+from explorer.core.search.query import Hit
+from explorer.core.search.scoring import Span
 from explorer.core.search.store import IndexCorrupt, SearchIndex
 from explorer.proc.search.build import Outcome, ensure_index, stored_index
 

@@ -1,0 +1,81 @@
+"""The final order: candidates from any number of indexes scored together, then folded.
+
+A candidate's score is its name match (when the query is a name), its text
+match (BM25 relative to the best candidate of this query, plus coverage of the
+query's words, a bonus for covering all of them and for adjacent words), and
+its prior. Then duplicates fold: one function inherited by fifty classes is one
+hit, and an alias stub ("See `torch.matmul`") folds into the hit it points to,
+which lists it under `also`.
+"""
+
+from __future__ import annotations
+
+from explorer.core.search.records import Candidate, Hit, Query
+from explorer.core.search.text import word_spans
+from explorer.core.search.vocab import namespace_weights
+
+RELEVANCE_WEIGHT = 45.0
+COVERAGE_WEIGHT = 35.0
+ALL_WORDS_BONUS = 10.0
+PHRASE_WEIGHT = 10.0
+TEXT_IN_NAME_QUERY = 0.2  # a name query is about names first; its words only break ties
+TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
+
+
+def score(candidate: Candidate, best_relevance: float, many_words: bool, name_query: bool) -> float:
+    text_score = 0.0
+    if candidate.relevance > 0:
+        text_score = (
+            RELEVANCE_WEIGHT * candidate.relevance / best_relevance
+            + COVERAGE_WEIGHT * candidate.coverage
+            + PHRASE_WEIGHT * candidate.phrase
+        )
+        if many_words and candidate.coverage >= 0.999:
+            text_score += ALL_WORDS_BONUS
+    if candidate.name_score > 0:
+        base = candidate.name_score + TEXT_IN_NAME_QUERY * text_score
+    else:
+        base = text_score * (TEXT_ONLY_IN_NAME_QUERY if name_query else 1.0)
+    top = candidate.name.split(".", 1)[0]
+    return base + candidate.prior + namespace_weights()[0].get(top, 0.0)
+
+
+def rank(found: list[Candidate], limit: int, query: Query) -> list[Hit]:
+    if not found:
+        return []
+    best = max(candidate.relevance for candidate in found) or 1.0
+    many_words = len(query.terms) > 1 and not query.name
+    scores = {id(c): score(c, best, many_words, bool(query.name)) for c in found}
+    named = {(c.package, c.name): c for c in found}
+    for candidate in found:  # what a stub points to ranks at least as high as the stub
+        target = named.get((candidate.package, candidate.alias_of or ""))
+        if target is not None and not candidate.exact_path:
+            scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
+    ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
+    by_name = {(c.package, c.name): c for c in ordered}
+    chosen: list[Candidate] = []
+    also: dict[int, list[str]] = {}
+    groups: set[tuple[str, str]] = set()
+    for candidate in ordered:
+        group = (candidate.package, candidate.group)
+        if group in groups:
+            continue  # one function inherited by fifty classes is one hit
+        target = by_name.get((candidate.package, candidate.alias_of or ""))
+        if target is not None and not candidate.exact_path and target is not candidate:
+            also.setdefault(id(target), []).append(candidate.name)
+            groups.add(group)
+            continue  # "See torch.matmul" is torch.matmul under another name
+        groups.add(group)
+        chosen.append(candidate)
+        if len(chosen) >= limit:
+            break
+    words = query.words
+    return [
+        Hit(
+            name=c.name, kind=c.kind, summary=c.summary, signature=c.signature,
+            defined_in=c.defined_in, score=round(scores[id(c)], 3), name_spans=c.name_spans,
+            summary_spans=word_spans(c.summary, words), also=tuple(also.get(id(c), ())),
+            package=c.package, guess=c.guess,
+        )
+        for c in chosen
+    ]  # fmt: skip
