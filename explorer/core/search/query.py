@@ -79,6 +79,8 @@ def candidates(
     if query.terms:
         text.add_text_matches(connection, query.terms, bool(query.name), where, params,
                               package, found)  # fmt: skip
+        if len(query.terms) > 1 and not query.name:
+            text.add_name_word_matches(connection, query.terms, where, params, package, found)
     if not query.name and not query.terms:
         sql = (f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE primary_entry = 1{where} "
                f"ORDER BY prior DESC, name LIMIT {_CANDIDATE_CAP}")  # fmt: skip

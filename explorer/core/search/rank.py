@@ -11,24 +11,26 @@ which lists it under `also`.
 from __future__ import annotations
 
 from explorer.core.search.records import Candidate, Hit, Query
-from explorer.core.search.text import word_spans
+from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
 from explorer.core.search.vocab import namespace_weights
 
 RELEVANCE_WEIGHT = 45.0
 COVERAGE_WEIGHT = 35.0
 ALL_WORDS_BONUS = 10.0
 PHRASE_WEIGHT = 10.0
+NAME_WORDS_WEIGHT = 15.0  # the query's words are the name's words ("unique values")
 TEXT_IN_NAME_QUERY = 0.2  # a name query is about names first; its words only break ties
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
 
 
 def score(candidate: Candidate, best_relevance: float, many_words: bool, name_query: bool) -> float:
     text_score = 0.0
-    if candidate.relevance > 0:
+    if candidate.relevance > 0 or candidate.coverage > 0:
         text_score = (
             RELEVANCE_WEIGHT * candidate.relevance / best_relevance
             + COVERAGE_WEIGHT * candidate.coverage
             + PHRASE_WEIGHT * candidate.phrase
+            + NAME_WORDS_WEIGHT * candidate.name_words
         )
         if many_words and candidate.coverage >= 0.999:
             text_score += ALL_WORDS_BONUS
@@ -40,10 +42,18 @@ def score(candidate: Candidate, best_relevance: float, many_words: bool, name_qu
     return base + candidate.prior + namespace_weights()[0].get(top, 0.0)
 
 
+def _promise(candidate: Candidate, best: float) -> float:
+    top = candidate.name.split(".", 1)[0]
+    return (RELEVANCE_WEIGHT * candidate.relevance / best + candidate.prior
+            + namespace_weights()[0].get(top, 0.0))  # fmt: skip
+
+
 def rank(found: list[Candidate], limit: int, query: Query) -> list[Hit]:
     if not found:
         return []
     best = max(candidate.relevance for candidate in found) or 1.0
+    if len(query.terms) > 1:
+        measure_coverage(found, query.terms, COVERAGE_CAP, lambda c: _promise(c, best))
     many_words = len(query.terms) > 1 and not query.name
     scores = {id(c): score(c, best, many_words, bool(query.name)) for c in found}
     named = {(c.package, c.name): c for c in found}

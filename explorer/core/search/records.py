@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from explorer.core.errors import UsageError
@@ -93,8 +93,9 @@ class Candidate:
     relevance: float = 0.0  # raw BM25 (larger is better)
     coverage: float = 0.0  # share of the query's words found, synonyms at a discount
     phrase: float = 0.0  # share of adjacent query word pairs found together
+    name_words: float = 0.0  # share of the query's words that are words of the name
     guess: bool = False
-    words: list[str] = field(default_factory=list)
+    source: sqlite3.Connection | None = None  # where its text lives, for the coverage pass
 
     @classmethod
     def from_row(cls, row: sqlite3.Row | tuple[Any, ...], package: str) -> Candidate:

@@ -10,19 +10,28 @@ triangular", "vector-Jacobian product").
 
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from explorer.core.search.records import CANDIDATE_COLUMNS, Candidate
 from explorer.core.search.vocab import Term
 
-FTS_CAP = 200
+FTS_CAP = 80
+COVERAGE_CAP = 150  # text matches of all indexes together whose words are checked
 SYNONYM_CREDIT = 0.8  # a word found only through a synonym covers this much of it
-_DOC_PREFIX = 3000  # characters of a docstring read for coverage and phrases
+DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or summary
+_DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
 # bm25 column weights: (last segment, path, summary, docstring)
 SINGLE_WORD_WEIGHTS = (10.0, 1.0, 4.0, 1.0)
 MANY_WORD_WEIGHTS = (3.0, 0.5, 4.0, 1.0)  # names weigh less in multi-word queries
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_GAP = re.compile(r"\w*[\W_]+")  # the rest of a word, then what separates it from the next
+_WORD_GAP = re.compile(r"\w+[\W_]+")
 
 
 def quote(word: str) -> str:
@@ -39,6 +48,8 @@ def add_text_matches(
     connection: sqlite3.Connection, terms: tuple[Term, ...], name_query: bool, where: str,
     params: list[Any], package: str, found: dict[int, Candidate],
 ) -> None:  # fmt: skip
+    """The best FTS_CAP entries by BM25, with `relevance` set (coverage comes later, for the
+    best of every index together: see `measure_coverage`)."""
     forms = list(dict.fromkeys(form for term in terms for form in term.forms))
     weights = SINGLE_WORD_WEIGHTS if len(terms) == 1 or name_query else MANY_WORD_WEIGHTS
     bm25 = f"bm25(docs, {', '.join(map(str, weights))})"
@@ -53,55 +64,132 @@ def add_text_matches(
     relevance = {row[0]: float(row[1]) for row in rows}
     marks = ",".join("?" * len(relevance))
     details = connection.execute(
-        f"SELECT {CANDIDATE_COLUMNS}, entries.tailw, entries.pathw, "
-        f"substr(entries.doc, 1, {_DOC_PREFIX}) FROM entries WHERE entries.id IN ({marks})",
-        list(relevance),
+        f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE entries.id IN ({marks})", list(relevance)
     ).fetchall()
-    patterns = [_term_patterns(term) for term in terms]
     for row in details:
-        candidate = found.get(row[0]) or Candidate.from_row(tuple(row[:10]), package)
+        candidate = found.get(row[0]) or Candidate.from_row(row, package)
         found[row[0]] = candidate
         candidate.relevance = relevance[row[0]]
-        body = f"{row[10]} {row[8]} {row[12]}"  # name words, summary, docstring
-        candidate.coverage, candidate.phrase = _coverage(patterns, body, f"{row[10]} {row[8]}")
+        candidate.source = connection
+        if len(terms) == 1:  # a one-word query: any full-text match covers it
+            candidate.coverage = 1.0
 
 
-def _term_patterns(term: Term) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    typed = re.compile(rf"\b{re.escape(stem(term.word))}", re.IGNORECASE)
-    others = [re.escape(stem(form)) for form in term.alternatives if len(form) > 1]
-    alternative = re.compile(rf"\b(?:{'|'.join(others)})", re.IGNORECASE) if others else None
-    return typed, alternative
+def add_name_word_matches(
+    connection: sqlite3.Connection, terms: tuple[Term, ...], where: str, params: list[Any],
+    package: str, found: dict[int, Candidate],
+) -> None:  # fmt: skip
+    """Entries whose last segment is one of the query's words or synonyms ("unique values"
+    -> torch.unique, "fully connected" -> Linear): BM25 may rank a short docstring below
+    the cap, so they are asked for by name."""
+    forms = list(dict.fromkeys(form.replace("-", "_") for term in terms for form in term.forms
+                               if len(form) > 2))  # fmt: skip
+    if not forms:
+        return
+    marks = ",".join("?" * len(forms))
+    sql = (f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE (entries.tail IN ({marks}) OR "
+           f"entries.ntail IN ({marks})) AND entries.primary_entry = 1{where} "
+           f"LIMIT {FTS_CAP}")  # fmt: skip
+    for row in connection.execute(sql, [*forms, *forms, *params]):
+        candidate = found.get(row[0]) or Candidate.from_row(row, package)
+        found[row[0]] = candidate
+        candidate.source = connection
+
+
+def measure_coverage(
+    found: list[Candidate],
+    terms: tuple[Term, ...],
+    best: int,
+    promise: Callable[[Candidate], float],
+) -> None:
+    """Coverage and phrase checks for the `best` text matches of all indexes, by what they
+    promise before coverage is known (`promise`: BM25 and prior)."""
+    ranked = sorted((c for c in found if c.source is not None), key=lambda c: -promise(c))
+    chosen = ranked[:best]
+    by_source: dict[int, list[Candidate]] = {}
+    for candidate in chosen:
+        by_source.setdefault(id(candidate.source), []).append(candidate)
+    patterns = [_term_patterns(term) for term in terms]
+    for group in by_source.values():
+        connection = group[0].source
+        assert connection is not None
+        marks = ",".join("?" * len(group))
+        texts = {
+            row[0]: (f"{row[1]} {row[2]}".lower(), row[3].lower(), row[1].lower().split())
+            for row in connection.execute(
+                f"SELECT id, tailw, summary, substr(doc, 1, {_DOC_PREFIX}) FROM entries "
+                f"WHERE id IN ({marks})",
+                [candidate.id for candidate in group],
+            )
+        }  # fmt: skip
+        for candidate in group:
+            head, doc, name_words = texts.get(candidate.id, ("", "", []))
+            candidate.coverage, candidate.phrase = _coverage(patterns, head, doc)
+            candidate.name_words = _name_hits(terms, name_words)
+
+
+def _name_hits(terms: tuple[Term, ...], name_words: list[str]) -> float:
+    """Share of the query's words that are a word of the entry's name (synonyms discounted)."""
+    if not name_words:
+        return 0.0
+    words = set(name_words)
+    credit = 0.0
+    for term in terms:
+        if term.word in words:
+            credit += 1.0
+        elif any(form in words for form in term.alternatives):
+            credit += SYNONYM_CREDIT
+    return credit / len(terms)
+
+
+def _term_patterns(term: Term) -> tuple[str, tuple[str, ...], re.Pattern[str]]:
+    """(stem typed, stems of its synonyms, a pattern for the typed stem at a word start)."""
+    typed = stem(term.word)
+    others = tuple(stem(form) for form in term.alternatives if len(form) > 2)
+    return typed, others, re.compile(rf"\b{re.escape(typed)}")
 
 
 def _coverage(
-    patterns: list[tuple[re.Pattern[str], re.Pattern[str] | None]], body: str, head: str
+    patterns: list[tuple[str, tuple[str, ...], re.Pattern[str]]], head: str, doc: str
 ) -> tuple[float, float]:
-    """(share of terms found, share of adjacent term pairs found next to each other)."""
+    """(share of terms found, share of adjacent term pairs found next to each other in the
+    name words and summary), both texts lower-cased."""
+    heading = sorted(set(_TOKEN.findall(head)))
+    words = sorted(set(_TOKEN.findall(doc)))
     credit = 0.0
-    positions: list[int | None] = []
-    for typed, alternative in patterns:
-        match = typed.search(body)
-        if match is not None:
-            credit += 1.0
-        elif alternative is not None and (match := alternative.search(body)) is not None:
-            credit += SYNONYM_CREDIT
-        positions.append(None)
+    for typed, others, _ in patterns:
+        forms = ((typed, 1.0), *((other, SYNONYM_CREDIT) for other in others))
+        credit += max(
+            (weight * (1.0 if _has_prefix(heading, form) else DOC_ONLY_CREDIT)
+             for form, weight in forms if _has_prefix(heading, form) or _has_prefix(words, form)),
+            default=0.0,
+        )  # fmt: skip
     coverage = credit / len(patterns)
     if len(patterns) < 2:
         return coverage, 0.0
-    pairs = 0
-    for (first, _), (second, _) in zip(patterns, patterns[1:], strict=False):
-        if _adjacent(first, second, body):
-            pairs += 1
+    pairs = sum(
+        1 for first, second in zip(patterns, patterns[1:], strict=False)
+        if _adjacent(first[2], second[2], head)
+    )  # fmt: skip
     return coverage, pairs / (len(patterns) - 1)
 
 
-def _adjacent(first: re.Pattern[str], second: re.Pattern[str], body: str) -> bool:
+def _has_prefix(words: list[str], prefix: str) -> bool:
+    position = bisect.bisect_left(words, prefix)
+    return position < len(words) and words[position].startswith(prefix)
+
+
+def _adjacent(first: re.Pattern[str], second: re.Pattern[str], text: str) -> bool:
     """The two words occur with at most one word between them, in this order."""
-    for match in first.finditer(body):
-        rest = body[match.end() : match.end() + 40]
-        after = re.match(r"\w*[\W_]+(?:\w+[\W_]+)?", rest)
-        if after is not None and second.match(rest, after.end()):
+    for match in first.finditer(text):
+        rest = text[match.end() : match.end() + 40]
+        gap = _GAP.match(rest)
+        if gap is None:
+            continue
+        if second.match(rest, gap.end()):
+            return True
+        skipped = _WORD_GAP.match(rest, gap.end())  # one word between: "lower (left) triangle"
+        if skipped is not None and second.match(rest, skipped.end()):
             return True
     return False
 
