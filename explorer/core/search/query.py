@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from explorer.core.search import text
 from explorer.core.search.records import CANDIDATE_COLUMNS, Candidate, Hit, Query, QueryError
-from explorer.core.search.scoring import max_edits, score_name
+from explorer.core.search.scoring import EXACT, PATH_BONUS, max_edits, score_name
 from explorer.core.search.vocab import query_terms
 
 __all__ = ["Candidate", "Hit", "Query", "QueryError", "candidates", "parse_query"]
@@ -116,8 +116,10 @@ def _name_matches(
             break  # "F.relu" found torch.nn.functional.relu: F is not FloatTensor here
         rows = _name_rows(connection, segments, bool(query.within), where, params)
         best = _score_rows(rows, segments, package, found)
-        if best < _STRONG and max_edits(segments[-1]):
-            typos = _typo_tails(segments[-1].lower(), tails())
+        best = max(best, _alias_rows(connection, segments, package, found))
+        if best < _STRONG and len(segments[-1]) >= 3:
+            typos = _typo_tails(segments[-1].lower(), tails()) if max_edits(segments[-1]) else []
+            typos = typos or _scattered_tails(segments[-1].lower(), tails())
             if typos:
                 marks = ",".join("?" * len(typos))
                 sql = f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE tail IN ({marks}){where}"
@@ -137,10 +139,6 @@ def _name_rows(
     select = f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE "
     joined = ".".join(segments).lower()
     rows = connection.execute(select + "lname = ?" + where, [joined, *params]).fetchall()
-    rows += connection.execute(
-        _SELECT + "id IN (SELECT entry FROM aliases WHERE name = ?)",
-        [".".join(segments)],
-    ).fetchall()
     rows += connection.execute(select + "tail = ?" + where, [last, *params]).fetchall()
     rows += connection.execute(
         select + "ntail = ?" + where, [last.replace("_", ""), *params]
@@ -156,6 +154,24 @@ def _name_rows(
             [text.quote(last), *params],
         ).fetchall()
     return rows
+
+
+def _alias_rows(
+    connection: sqlite3.Connection, segments: list[str], package: str,
+    found: dict[int, Candidate],
+) -> float:  # fmt: skip
+    """The object the full dotted name is another name of (a module's re-export)."""
+    typed = ".".join(segments)
+    rows = connection.execute(
+        _SELECT + "id IN (SELECT entry FROM aliases WHERE name = ? OR lower(name) = ?)",
+        [typed, typed.lower()],
+    ).fetchall()
+    for row in rows:
+        candidate = found.get(row[0]) or Candidate.from_row(row, package)
+        found[row[0]] = candidate
+        candidate.name_score = max(candidate.name_score, EXACT + PATH_BONUS + 8.0)
+        candidate.exact_path = True
+    return EXACT if rows else 0.0
 
 
 def _score_rows(
@@ -181,6 +197,12 @@ def _typo_tails(last: str, tails: list[str]) -> list[str]:
     matches = process.extract(last, tails, scorer=OSA.distance, score_cutoff=allowed,
                               limit=60)  # fmt: skip
     return [choice for choice, _, _ in matches]
+
+
+def _scattered_tails(last: str, tails: list[str]) -> list[str]:
+    """Last segments holding the typed letters in order ("mltnml"), shortest first."""
+    pattern = re.compile(".*?".join(map(re.escape, last)))
+    return sorted((tail for tail in tails if pattern.search(tail)), key=len)[:60]
 
 
 def _guesses(

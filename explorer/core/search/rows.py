@@ -63,6 +63,7 @@ _COLUMNS = (
     "defined_in", "inherited_from", "grp", "primary_entry", "prior", "alias_of", "tailw",
     "pathw", "doc",
 )  # fmt: skip
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z]{2})(?=[0-9])")
 # "See `torch.matmul`", "Alias for `torch.abs`.", "Alias of :func:`torch.ge`": a stub that
 # forwards to another name (the text is already plain: roles became backticks).
@@ -120,7 +121,7 @@ def safe_text(value: Any) -> Any:
     """A string SQLite can store: lone surrogates (from a hostile docstring or name) become
     U+FFFD; anything else passes through."""
     if isinstance(value, str) and not value.isascii():
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return _SURROGATE.sub("\ufffd", value)
     return value
 
 

@@ -205,7 +205,6 @@ def _in_memory(
     aliases: list[tuple[str, str]], notes: list[str], exc: OSError,
 ) -> SearchIndex:  # fmt: skip
     note = f"cannot write {key.path} ({exc.strerror or exc}); index kept in memory"
-    meta["notes"] = json.dumps([*notes, note])
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     _fill(connection, meta, rows, aliases)
     connection.row_factory = sqlite3.Row
