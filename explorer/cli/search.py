@@ -184,7 +184,7 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _index_all(args: argparse.Namespace) -> int:
-    if args.index:
+    if args.index or args.target:
         raise UsageError("give either --index PACKAGE or --index --all, not both")
     started = time.monotonic()
     progress = _ProgressLine("everything installed", sys.stderr)
@@ -193,8 +193,9 @@ def _index_all(args: argparse.Namespace) -> int:
     entries = sum(report.entries.values())
     progress.end(entries, seconds)
     if args.json:
-        print(json.dumps({"packages": report.entries, "entries": entries,
-                          "seconds": round(seconds, 3), "notes": report.notes}, indent=2))  # fmt: skip
+        document = {"packages": report.entries, "entries": entries,
+                    "seconds": round(seconds, 3), "notes": report.notes}  # fmt: skip
+        print(json.dumps(document, indent=2))
     else:
         for note in report.notes:
             print(f"  {_printable(note)}")

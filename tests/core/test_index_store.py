@@ -168,8 +168,10 @@ def test_lone_surrogates_in_names_and_docs_are_stored_replaced() -> None:
 def test_only_real_corruption_counts_as_corruption() -> None:
     assert is_corruption(sqlite3.DatabaseError("file is not a database"))
     assert is_corruption(sqlite3.DatabaseError("database disk image is malformed"))
-    assert not is_corruption(sqlite3.OperationalError("Expression tree is too large (maximum depth 1000)"))
-    assert not is_corruption(sqlite3.OperationalError("fts5: syntax error near \"\""))
+    assert not is_corruption(
+        sqlite3.OperationalError("Expression tree is too large (maximum depth 1000)")
+    )
+    assert not is_corruption(sqlite3.OperationalError('fts5: syntax error near ""'))
 
 
 def test_the_index_holds_what_a_listing_and_a_doc_view_need() -> None:
@@ -193,7 +195,11 @@ def test_the_index_holds_what_a_listing_and_a_doc_view_need() -> None:
     assert doc is not None and doc.docstring == "Compute the enclosed area of the shape."
     assert doc.signature == "(self) -> float"
     circle = indexed_doc(index, "searchpkg.Circle")
-    assert circle is not None and circle.kind == "class" and circle.signature == "(radius: float = 1.0)"
+    assert (
+        circle is not None
+        and circle.kind == "class"
+        and circle.signature == "(radius: float = 1.0)"
+    )
     assert circle.docstring == "A round shape given by its radius."
     # Under the name it was defined with, a class lists the same members.
     other = indexed_members(index, "searchpkg.distributions.multinomial.Multinomial")

@@ -55,13 +55,32 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
+def writable(folder: Path) -> bool:
+    """Whether files can be made in `folder` (tried: permission bits do not bind root)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(prefix=".probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(descriptor)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    return True
+
+
+def wait_limit() -> float:
+    """How long a build waits for another process's build; EXPLORER_INDEX_WAIT overrides."""
+    try:
+        return float(os.environ.get("EXPLORER_INDEX_WAIT", settings.INDEX_BUILD_WAIT))
+    except ValueError:
+        return settings.INDEX_BUILD_WAIT
+
+
 def lock_path(key: IndexKey) -> Path:
     """The package's build lock: in the cache dir, or in the temp dir when that is read-only."""
     path = key.lock_path
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if os.access(path.parent, os.W_OK):
-            return path
+    if writable(path.parent):
+        return path
     fallback = Path(tempfile.gettempdir()) / f"explorer-locks-{os.getuid()}"
     fallback.mkdir(mode=0o700, exist_ok=True)
     return fallback / path.name
@@ -69,10 +88,11 @@ def lock_path(key: IndexKey) -> Path:
 
 @contextlib.contextmanager
 def build_lock(
-    key: IndexKey, waiting: Waiting | None = None, wait: float = settings.INDEX_BUILD_WAIT
+    key: IndexKey, waiting: Waiting | None = None, wait: float | None = None
 ) -> Iterator[None]:
     """One builder per package at a time; a second one says what it waits for and gives up
     (UsageError) after `wait` seconds."""
+    wait = wait_limit() if wait is None else wait
     handle = open(lock_path(key), "a")  # noqa: SIM115 - held for the build
     with handle:
         deadline = time.monotonic() + wait
@@ -175,10 +195,7 @@ def stored_index(package: str, notes: list[str] | None = None) -> Outcome | None
 
 
 def cache_writable(package: str) -> bool:
-    folder = IndexKey.for_package(package).path.parent
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-    return os.access(folder, os.W_OK)
+    return writable(IndexKey.for_package(package).path.parent)
 
 
 def rebuild_in_background(
