@@ -149,8 +149,8 @@ def _name_rows(
     ).fetchall()
     if len(last) >= 3:  # substrings, through the trigram index
         rows += connection.execute(
-            select + f"id IN (SELECT rowid FROM grams WHERE grams MATCH ? "
-            f"LIMIT {_CANDIDATE_CAP}){where}",
+            select + "tail IN (SELECT tail FROM tails WHERE id IN (SELECT rowid FROM grams "
+            f"WHERE grams MATCH ? LIMIT {_CANDIDATE_CAP})){where} LIMIT {_CANDIDATE_CAP}",
             [text.quote(last), *params],
         ).fetchall()
     return rows

@@ -49,8 +49,9 @@ CREATE VIRTUAL TABLE grams USING fts5(tail, tokenize='trigram', content='');
 _FINISH = """
 INSERT INTO docs(rowid, tailw, pathw, summary, doc)
     SELECT id, tailw, pathw, summary, doc FROM entries WHERE primary_entry = 1;
-INSERT INTO grams(rowid, tail) SELECT id, tail FROM entries;
-CREATE TABLE tails AS SELECT DISTINCT tail FROM entries;
+CREATE TABLE tails(id INTEGER PRIMARY KEY, tail TEXT NOT NULL UNIQUE);
+INSERT INTO tails(tail) SELECT DISTINCT tail FROM entries;
+INSERT INTO grams(rowid, tail) SELECT id, tail FROM tails;
 CREATE INDEX entries_tail ON entries(tail);
 CREATE INDEX entries_ntail ON entries(ntail);
 CREATE INDEX entries_lname ON entries(lname);
@@ -140,8 +141,8 @@ def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
         "defined_in": row.get("defined_in"), "inherited_from": row.get("inherited_from"),
         "grp": row.get("group") or name, "primary_entry": int(primary),
         "prior": prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of),
-        "alias_of": alias_of, "tailw": name_words(tail), "pathw": name_words(parent),
-        "doc": doc,
+        "alias_of": alias_of, "tailw": name_words(tail) if primary else "",
+        "pathw": name_words(parent) if primary else "", "doc": doc,
     }  # fmt: skip
     return tuple(safe_text(values[column]) for column in _COLUMNS)
 
