@@ -1,6 +1,7 @@
 """How often search puts the right answer first, per kind of query, against grep on the same data.
 
 Usage: .venv/bin/python benchmarks/search_eval.py [--queries FILE] [--build] [--cli N] [-v]
+       [--without-synonyms] [--embeddings]
 
 Reads queries with their expected answers (benchmarks/search_queries.tsv: category,
 query, answers separated by |) and asks every index present in the cache dir
@@ -11,6 +12,12 @@ expected answer. Prints recall@1, recall@5 and MRR per category for explorer and
 for a grep-style baseline built from the same index rows (every query word must
 occur in the name or the first line; shorter names first), queries with no hit,
 in-process latency p50/p95, and with `--cli N` the warm CLI wall time of N queries.
+
+Vocabulary, measured: `--without-synonyms` empties the synonym table (what it adds);
+`--embeddings` also ranks with static embeddings from the `tokenlearn-static-model`
+wheel (a Model2Vec-style 10k x 64 int8 model shipped inside the wheel; `pip install
+tokenlearn-static-model`), alone and fused with search (reciprocal rank fusion), and
+prints their cost: time to embed every documented entry, size, query time.
 """
 
 from __future__ import annotations
@@ -92,7 +99,13 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="index everything into a temp cache")
     parser.add_argument("--cli", type=int, default=0, metavar="N", help="time N warm CLI calls")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every miss")
+    parser.add_argument("--without-synonyms", action="store_true", help="empty synonym table")
+    parser.add_argument("--embeddings", action="store_true", help="compare static embeddings")
     options = parser.parse_args()
+    if options.without_synonyms:
+        from explorer.core.search import vocab
+
+        vocab.synonyms = lambda: {}  # type: ignore[assignment]
     if options.build:
         os.environ["EXPLORER_CACHE_DIR"] = tempfile.mkdtemp(prefix="search-eval-")
         print(f"explore --index --all: {build_all(os.environ['EXPLORER_CACHE_DIR']):.1f} s")
@@ -142,7 +155,53 @@ def main() -> None:
             wall.append((time.perf_counter() - started) * 1000)
         print(f"warm CLI over {len(wall)} queries: p50 {percentile(wall, 0.5):.0f} ms | "
               f"p95 {percentile(wall, 0.95):.0f} ms")  # fmt: skip
+    if options.embeddings:
+        compare_embeddings(library, queries)
     library.close()
+
+
+def compare_embeddings(library: object, queries: list[tuple[str, str, set[str]]]) -> None:
+    import numpy as np
+    from static_model import get_embeddings  # the tokenlearn-static-model wheel
+
+    names, texts = [], []
+    started = time.perf_counter()
+    for index in library.indexes.values():  # type: ignore[attr-defined]
+        sql = "SELECT name, tailw, summary FROM entries WHERE primary_entry = 1 AND summary != ''"
+        for name, words, summary in index.connection.execute(sql):
+            names.append(name)
+            texts.append(f"{words} {summary}")
+    vectors = np.array(get_embeddings(texts), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    print(
+        f"embeddings: {len(names)} documented entries in {time.perf_counter() - started:.1f} s"
+        f", {vectors.shape[1]} dims, {len(names) * vectors.shape[1] / 1e6:.1f} MB as int8"
+    )
+    for label, fused in (("embeddings only", False), ("search + embeddings (RRF)", True)):
+        results: dict[str, list[int | None]] = defaultdict(list)
+        timings = []
+        for category, query, answers in queries:
+            hits = library.search(query, 30)  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            vector = np.array(get_embeddings([query])[0], dtype=np.float32)
+            similarity = vectors @ (vector / (np.linalg.norm(vector) + 1e-9))
+            top = np.argpartition(-similarity, 30)[:30]
+            semantic = [names[i] for i in top[np.argsort(-similarity[top])]]
+            timings.append((time.perf_counter() - started) * 1000)
+            ranked = semantic
+            if fused:
+                fusion: dict[str, float] = defaultdict(float)
+                for position, name in enumerate(hit.name for hit in hits):
+                    fusion[name] += 1 / (60 + position)
+                for position, name in enumerate(semantic):
+                    fusion[name] += 0.6 / (60 + position)
+                ranked = sorted(fusion, key=lambda name: -fusion[name])
+            others = {hit.name: (hit.name, *hit.also) for hit in hits}
+            position = first_right([others.get(n, (n,)) for n in ranked[:10]], answers)
+            results[category].append(position)
+            results["all"].append(position)
+        line = "  ".join(f"{c} {a1:.2f}/{a5:.2f}" for c, (a1, a5, _, _) in score(results).items())
+        print(f"{label}: R@1/R@5 {line} | query p95 {percentile(timings, 0.95):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -45,4 +45,5 @@ STDLIB_SKIP = frozenset({
     "ensurepip", "pydoc_data", "xxsubtype", "xxlimited", "xxlimited_35", "msilib", "winreg",
     "winsound", "msvcrt", "nt",
 })  # fmt: skip
+INDEX_ALL_SKIP = frozenset({"explorer"})  # distributions `--index --all` leaves out: this tool
 INDEX_BUILD_WAIT = 120.0  # seconds a search waits for another process's build of an index

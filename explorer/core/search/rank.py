@@ -19,6 +19,7 @@ COVERAGE_WEIGHT = 35.0
 ALL_WORDS_BONUS = 10.0
 PHRASE_WEIGHT = 10.0
 NAME_WORDS_WEIGHT = 15.0  # the query's words are the name's words ("unique values")
+IN_PLACE_PENALTY = 2.0
 TEXT_IN_NAME_QUERY = 0.2  # a name query is about names first; its words only break ties
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
 
@@ -57,6 +58,10 @@ def rank(found: list[Candidate], limit: int, query: Query) -> list[Hit]:
     many_words = len(query.terms) > 1 and not query.name
     scores = {id(c): score(c, best, many_words, bool(query.name)) for c in found}
     named = {(c.package, c.name): c for c in found}
+    for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
+        if candidate.name.endswith("_") and not candidate.name.endswith("__"):
+            if (candidate.package, candidate.name[:-1]) in named:
+                scores[id(candidate)] -= IN_PLACE_PENALTY
     for candidate in found:  # what a stub points to ranks at least as high as the stub
         target = named.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path:

@@ -140,15 +140,27 @@ def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
         "signature": row.get("signature") or "", "summary": summary,
         "defined_in": row.get("defined_in"), "inherited_from": row.get("inherited_from"),
         "grp": row.get("group") or name, "primary_entry": int(primary),
-        "prior": prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of),
+        "prior": prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
+                       is_deprecated(summary, row.get("doc") or "")),
         "alias_of": alias_of, "tailw": name_words(tail) if primary else "",
         "pathw": name_words(parent) if primary else "", "doc": doc,
     }  # fmt: skip
     return tuple(safe_text(values[column]) for column in _COLUMNS)
 
 
+def is_deprecated(summary: str, doc: str) -> bool:
+    """The docstring says early on that this is deprecated (users want what replaced it)."""
+    return "deprecated" in summary.lower() or "deprecated" in doc[:400].lower()
+
+
 def prior(
-    name: str, kind: str, summary: str, primary: bool, shared: int, alias_of: str | None = None
+    name: str,
+    kind: str,
+    summary: str,
+    primary: bool,
+    shared: int,
+    alias_of: str | None = None,
+    deprecated: bool = False,
 ) -> float:
     segments = name.split(".")
     depth_penalty = 1.0 * max(len(segments) - 2, 0)
@@ -159,6 +171,7 @@ def prior(
     sharing = min(8.0, math.log2(shared)) if shared > 1 else 0.0
     inherited_copy = 0.0 if primary else 2.0
     stub = 2.5 if alias_of else 0.0
+    stub += 3.0 if deprecated else 0.0
     return (
         _KIND_PRIOR.get(kind, 0.0) - depth_penalty + namespace - 2.0 * private + documented
         + sharing - inherited_copy - stub

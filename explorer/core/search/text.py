@@ -105,7 +105,8 @@ def measure_coverage(
     """Coverage and phrase checks for the `best` text matches of all indexes, by what they
     promise before coverage is known (`promise`: BM25 and prior)."""
     ranked = sorted((c for c in found if c.source is not None), key=lambda c: -promise(c))
-    chosen = ranked[:best]
+    named = [c for c in ranked[best:] if c.relevance == 0][:FTS_CAP]  # asked for by name
+    chosen = ranked[:best] + named
     by_source: dict[int, list[Candidate]] = {}
     for candidate in chosen:
         by_source.setdefault(id(candidate.source), []).append(candidate)

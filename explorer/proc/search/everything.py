@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from importlib.machinery import PathFinder
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
@@ -29,7 +30,7 @@ def installed_packages() -> list[str]:
     """Top-level importable packages of the installed distributions, found on sys.path."""
     names: set[str] = set()
     for top in metadata.packages_distributions():
-        if top.isidentifier() and not top.startswith("_"):
+        if top.isidentifier() and not top.startswith("_") and top not in settings.INDEX_ALL_SKIP:
             names.add(top)
     found = []
     for name in sorted(names):
