@@ -59,9 +59,9 @@ def rank(found: list[Candidate], limit: int, query: Query) -> list[Hit]:
     scores = {id(c): score(c, best, many_words, bool(query.name)) for c in found}
     named = {(c.package, c.name): c for c in found}
     for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
-        if candidate.name.endswith("_") and not candidate.name.endswith("__"):
-            if (candidate.package, candidate.name[:-1]) in named:
-                scores[id(candidate)] -= IN_PLACE_PENALTY
+        twin = (candidate.package, candidate.name[:-1])
+        if candidate.name.endswith("_") and not candidate.name.endswith("__") and twin in named:
+            scores[id(candidate)] -= IN_PLACE_PENALTY
     for candidate in found:  # what a stub points to ranks at least as high as the stub
         target = named.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path:
