@@ -17,7 +17,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from explorer import settings
 from explorer.cli.textout import Style
@@ -27,13 +27,9 @@ from explorer.core.search.names import check_package
 from explorer.core.search.query import Hit, parse_query
 from explorer.core.search.scoring import Span
 from explorer.core.search.store import IndexCorrupt, IndexKey
-from explorer.proc.search.build import (
-    Outcome,
-    ensure_index,
-    rebuild_in_background,
-    stored_index,
-)
-from explorer.proc.search.everything import index_everything
+
+if TYPE_CHECKING:
+    from explorer.proc.search.build import Outcome
 
 DEFAULT_PACKAGE = settings.DEFAULT_PACKAGE
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -123,6 +119,8 @@ def _installed(package: str) -> bool:
 
 
 def _open_or_build(package: str) -> Outcome:
+    from explorer.proc.search.build import rebuild_in_background, stored_index
+
     notes: list[str] = []
     stored = stored_index(package, notes)
     if stored is None:
@@ -141,6 +139,8 @@ def _build(
     package: str, *, private: bool | None = None, rebuild: bool = False,
     notes: list[str] | None = None,
 ) -> Outcome:  # fmt: skip
+    from explorer.proc.search.build import ensure_index  # only a build needs the builder
+
     started = time.monotonic()
     progress = _ProgressLine(package, sys.stderr)
     outcome = ensure_index(package, private=private, rebuild=rebuild, progress=progress,
@@ -186,6 +186,8 @@ def _index(args: argparse.Namespace) -> int:
 def _index_all(args: argparse.Namespace) -> int:
     if args.index or args.target:
         raise UsageError("give either --index PACKAGE or --index --all, not both")
+    from explorer.proc.search.everything import index_everything
+
     started = time.monotonic()
     progress = _ProgressLine("everything installed", sys.stderr)
     report = index_everything(progress=progress)

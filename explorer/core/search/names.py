@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from explorer.core.errors import UsageError
@@ -83,16 +84,23 @@ def _dist_info_version(package: str) -> str | None:
     if spec is None or not (locations or spec.origin):
         return None
     folder = Path(locations[0] if locations else str(spec.origin)).parent
-    wanted = package.lower().replace("-", "_")
+    return _dist_infos(str(folder)).get(package.lower().replace("-", "_"))
+
+
+@cache
+def _dist_infos(folder: str) -> dict[str, str]:
+    """{normalised project name: version} of the .dist-info folders in `folder` (one scandir
+    per process, however many packages are looked up there)."""
+    found: dict[str, str] = {}
     try:
         names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".dist-info")]
     except OSError:
-        return None
+        return found
     for name in names:
         project, _, version = name[: -len(".dist-info")].partition("-")
-        if project.lower().replace("-", "_").replace(".", "_") == wanted and version:
-            return version
-    return None
+        if version:
+            found.setdefault(project.lower().replace("-", "_").replace(".", "_"), version)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,9 +114,12 @@ def _name_matches(
     for segments in readings:
         if segments is not readings[0] and any(c.exact_path for c in found.values()):
             break  # "F.relu" found torch.nn.functional.relu: F is not FloatTensor here
-        rows = _name_rows(connection, segments, bool(query.within), where, params)
+        rows = _name_rows(connection, segments, bool(query.within), where, params, strict=True)
         best = _score_rows(rows, segments, package, found)
         best = max(best, _alias_rows(connection, segments, package, found))
+        if best < _STRONG and len(segments) > 1:  # "torch.optm.Adam": a typo in a prefix
+            rows = _name_rows(connection, segments, bool(query.within), where, params)
+            best = max(best, _score_rows(rows, segments, package, found))
         if best < _STRONG and len(segments[-1]) >= 3:
             typos = _typo_tails(segments[-1].lower(), tails()) if max_edits(segments[-1]) else []
             typos = typos or _scattered_tails(segments[-1].lower(), tails())
@@ -129,13 +132,19 @@ def _name_matches(
 
 def _name_rows(
     connection: sqlite3.Connection, segments: list[str], within: bool, where: str,
-    params: list[Any],
+    params: list[Any], *, strict: bool = False,
 ) -> list[Any]:  # fmt: skip
+    """Rows whose name may match; `strict`: each earlier segment must start a segment of the
+    name (checked in C, so hundreds of inherited `*.state_dict` never reach Python)."""
     last = segments[-1].lower()
     if len(segments) == 1 and not within:
         # An inherited copy (Square.area) would lose to its owner (Shape.area) anyway;
         # a dotted query or an in: filter may ask for it by its own name.
         where = " AND entries.primary_entry = 1" + where
+    if strict:
+        for segment in reversed(segments[:-1]):
+            where = " AND instr('.' || entries.lname, ?) > 0" + where
+            params = ["." + segment.lower(), *params]
     select = f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE "
     joined = ".".join(segments).lower()
     rows = connection.execute(select + "lname = ?" + where, [joined, *params]).fetchall()
@@ -200,9 +209,12 @@ def _typo_tails(last: str, tails: list[str]) -> list[str]:
 
 
 def _scattered_tails(last: str, tails: list[str]) -> list[str]:
-    """Last segments holding the typed letters in order ("mltnml"), shortest first."""
+    """Last segments that start with the typed first letter and hold the rest in order
+    ("mltnml"), shortest first."""
+    if len(last) < 4:
+        return []
     pattern = re.compile(".*?".join(map(re.escape, last)))
-    return sorted((tail for tail in tails if pattern.search(tail)), key=len)[:60]
+    return sorted((t for t in tails if t[:1] == last[0] and pattern.match(t)), key=len)[:60]
 
 
 def _guesses(

@@ -20,7 +20,7 @@ from explorer.core.search.records import CANDIDATE_COLUMNS, Candidate
 from explorer.core.search.vocab import Term
 
 FTS_CAP = 80
-COVERAGE_CAP = 150  # text matches of all indexes together whose words are checked
+COVERAGE_CAP = 100  # text matches of all indexes together whose words are checked
 SYNONYM_CREDIT = 0.8  # a word found only through a synonym covers this much of it
 DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or summary
 _DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
@@ -105,7 +105,7 @@ def measure_coverage(
     """Coverage and phrase checks for the `best` text matches of all indexes, by what they
     promise before coverage is known (`promise`: BM25 and prior)."""
     ranked = sorted((c for c in found if c.source is not None), key=lambda c: -promise(c))
-    named = [c for c in ranked[best:] if c.relevance == 0][:FTS_CAP]  # asked for by name
+    named = [c for c in ranked[best:] if c.relevance == 0][: best // 2]  # asked for by name
     chosen = ranked[:best] + named
     by_source: dict[int, list[Candidate]] = {}
     for candidate in chosen:
