@@ -19,6 +19,7 @@ from explorer.core.search.rank import rank
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.scoring import PREFIX
 from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
+from explorer.core.search.vocab import shorthands
 
 STDLIB_NAMES = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
 
@@ -79,7 +80,14 @@ class Library:
         found = self._candidates(routed, query)
         if len(routed) < len(self.indexes) and not query.within and not _good(found):
             found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
-        return rank(found, limit, query)
+        return rank(found, limit, query, self._named_packages(query))
+
+    def _named_packages(self, query: Query) -> frozenset[str]:
+        """Packages a plain-words query names ("numpy matrix inverse", "np argmax")."""
+        if query.name:
+            return frozenset()
+        named = {shorthands().get(word, word).split(".")[0] for word in query.words}
+        return frozenset(index_home(name) for name in named if index_home(name) in self.indexes)
 
     def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
         found: list[Candidate] = []
