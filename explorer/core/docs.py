@@ -11,6 +11,7 @@ import docstring_parser
 from docstring_parser import epydoc, google, numpydoc, rest
 
 from explorer.core import links as link_roles
+from explorer.core.errors import exception_text
 from explorer.core.examples import extract_examples
 from explorer.core.model import Doc, Kind, Link, Param, Raises, Returns, Section, Source
 from explorer.core.objects import (
@@ -30,6 +31,7 @@ from explorer.core.render.prepare import (
 )
 from explorer.core.render.rst import surrogate_safe
 from explorer.core.resolve import Resolved, resolve
+from explorer.core.static import safe_signature, shown_signature
 
 
 def _underlying_function(obj: Any) -> Any:
@@ -41,33 +43,11 @@ def _underlying_function(obj: Any) -> Any:
     return obj
 
 
-class _Bare(str):
-    """A string annotation (`from __future__ import annotations`) shown without quotes."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _bare(annotation: Any) -> Any:
-    return _Bare(annotation) if isinstance(annotation, str) else annotation
-
-
 def signature_of(obj: Any) -> inspect.Signature | None:
-    """inspect.signature (string annotations unquoted), else one built from
-    `__text_signature__`, else None."""
-    target = _underlying_function(obj)
-    if target is None or not callable(target):
-        return None
-    try:
-        sig = inspect.signature(target)
-    except (TypeError, ValueError):
-        return None
-    except Exception:  # noqa: BLE001 - signature machinery can trip over hostile objects
-        return None
-    parameters = [p.replace(annotation=_bare(p.annotation)) for p in sig.parameters.values()]
-    return sig.replace(parameters=parameters, return_annotation=_bare(sig.return_annotation))
+    """The signature a reader means, found without running the object's code; its
+    defaults and annotations already turned into (guarded) text."""
+    signature = safe_signature(obj)
+    return shown_signature(signature) if signature is not None else None
 
 
 def _annotation(value: Any) -> str | None:
@@ -143,7 +123,7 @@ def _read_docstring(obj: Any, owner: type | None, name: str) -> tuple[str, str |
     try:
         return surrogate_safe(docstring_of(obj, owner=owner, name=name)), None
     except Exception as exc:  # noqa: BLE001 - a non-string or hostile __doc__
-        return "", str(exc) or type(exc).__name__
+        return "", exception_text(exc) or type(exc).__name__
 
 
 def _signature_text(obj: Any, lines: list[str]) -> str | None:
@@ -294,4 +274,4 @@ def _why_no_source(obj: Any, exc: Exception) -> str:
         return "it is built in (implemented in C)"
     if kind == Kind.DATA:
         return f"it is a value of type {type(obj).__qualname__}, not code"
-    return str(exc) or type(exc).__name__
+    return exception_text(exc) or type(exc).__name__

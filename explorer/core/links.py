@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import sys
+import types
 from collections.abc import Sequence
 
 from explorer.core.model import Link
 from explorer.core.render.math import to_unicode
+from explorer.core.static import is_a
 
 LINK_ROLES = frozenset({"class", "meth", "attr", "func", "mod", "data", "obj", "exc", "const",
                         "type", "property", "method", "function", "attribute",
@@ -48,8 +50,7 @@ def _exists(dotted: str) -> bool:
             continue
         obj: object = module
         for name in parts[cut:]:
-            namespace = getattr(obj, "__dict__", None)
-            if not isinstance(namespace, dict) and not hasattr(namespace, "get"):
+            if not is_a(obj, (type, types.ModuleType)):  # only these hold names to follow
                 return False
             found = _lookup_static(obj, name)
             if found is _MISSING:
