@@ -36,7 +36,8 @@ from explorer.core.render.signature import signature_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#~|&])")
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
-_TABLE_SLACK = 30 + 13  # a description column worth reading, plus borders and padding
+_DESCRIPTION_ROOM = 30  # the narrowest description column worth reading
+_TABLE_FRAME = 13  # borders and cell padding of a four-column table
 
 
 def escape(text: str) -> str:
@@ -237,14 +238,16 @@ def params_list(params: Sequence[Param], writer: MarkdownWriter) -> list[str]:
 
 
 def _table_fits(params: Sequence[Param], width: int | None) -> bool:
+    """Whether names, types and defaults fit whole, with room for descriptions to wrap."""
     if width is None:
         return True
     columns = (
-        max(len(_star(p) + p.name) for p in params),
-        max(len(param_type(p)) for p in params),
-        max(len(p.default or "") for p in params),
+        max(len("Parameter"), *(len(_star(p) + p.name) for p in params)),
+        max(len("Type"), *(len(param_type(p)) for p in params)),
+        max(len("Default"), *(len(p.default or "") for p in params)),
+        min(max(len("Description"), *(len(p.description) for p in params)), _DESCRIPTION_ROOM),
     )
-    return sum(columns) + _TABLE_SLACK <= width
+    return sum(columns) + _TABLE_FRAME <= width
 
 
 def signature_block(doc: Doc, width: int | None = None) -> list[str]:
