@@ -27,6 +27,7 @@ from explorer.core.render.prepare import (
     normalize_numpy_headings,
     plain_parameter_list,
     remove_examples,
+    see_also_entries,
     split_notes,
 )
 from explorer.core.render.rst import surrogate_safe
@@ -165,6 +166,7 @@ def doc_of(resolved: Resolved) -> Doc:
         doc = replace(doc, summary=link_roles.plain_text(first_sentence(body)), description=body)
     else:
         doc = _with_sections(doc, obj, parsed, top_notes)
+        doc = replace(doc, notes=tuple(_see_also_links(note, scopes, found) for note in doc.notes))
     if trailing:
         doc = replace(doc, description=f"{doc.description}\n\n{trailing}".strip())
     return replace(doc, links=tuple(link_roles.unique(found)))
@@ -194,6 +196,24 @@ def _with_sections(
         doc, summary=summary, description=description, notes=tuple(notes),
         params=tuple(params), returns=returns, raises=tuple(raises),
     )  # fmt: skip
+
+
+def _see_also_links(note: Section, scopes: list[str], found: list[Link]) -> Section:
+    """NumPy's `See Also` entries (`name : what it does`) as a list of linked names."""
+    if note.title != "See also":
+        return note
+    entries = see_also_entries(note.text)
+    if not entries:
+        return note
+    items = []
+    for names, description in entries:
+        for name in names:
+            target = link_roles.resolve_reference(name, scopes)
+            if "." in target or link_roles.exists(target):
+                found.append(Link(text=name, target=target, role="obj"))
+        shown = ", ".join(f"`{name}`" for name in names)
+        items.append(f"- {shown} — {description}" if description else f"- {shown}")
+    return replace(note, text="\n".join(items))
 
 
 def _plain_type(type_name: str | None) -> str | None:

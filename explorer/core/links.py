@@ -23,7 +23,10 @@ LINK_ROLES = frozenset({"class", "meth", "attr", "func", "mod", "data", "obj", "
 _CODE_ROLES = frozenset({"code", "literal", "samp", "file", "envvar", "kbd", "program", "option",
                          "command", "makevar", "mailheader", "regexp", "keyword"})  # fmt: skip
 # `:role:`body`` and Sphinx's domain forms `:py:class:`, `:c:func:`, `:std:ref:`.
-ROLE = re.compile(r"(?<![\w`]):(?:[a-z]+:)?(?P<role>[a-z][\w-]*):`(?P<body>[^`]+)`(?!`)")
+# An intersphinx prefix (`:external+python:mod:`) is one more domain-like part.
+ROLE = re.compile(r"(?<![\w`]):(?:[\w+.-]+:)?(?P<role>[a-z][\w-]*):`(?P<body>[^`]+)`")
+# `:attr:\`x\`` (backquotes escaped by mistake) means the role all the same.
+_ESCAPED_ROLE = re.compile(r"(?<![\w`])(:(?:[\w+.-]+:)?[a-z][\w-]*:)\\`([^`\\]+)\\`")
 _INLINE_MATH = re.compile(r"\\\((?P<latex>.{1,2000}?)\\\)", re.DOTALL)
 _EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _RST_SPECIAL = re.compile(r"([\\`*|<>\[\]]|_(?!\w))")
@@ -41,7 +44,7 @@ def _split_body(body: str) -> tuple[str, str]:
     return target.lstrip("."), target.lstrip(".")
 
 
-def _exists(dotted: str) -> bool:
+def exists(dotted: str) -> bool:
     """Whether `dotted` names something, using only modules already imported."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
@@ -80,11 +83,11 @@ def resolve_reference(target: str, scopes: Sequence[str]) -> str:
     A dotted target is tried as an absolute name first (`torch.Tensor` must not
     become `torch.torch.Tensor` just because torch has an attribute `torch`).
     """
-    if "." in target and _exists(target):
+    if "." in target and exists(target):
         return target
     for scope in scopes:
         candidate = f"{scope}.{target}" if scope else target
-        if _exists(candidate):
+        if exists(candidate):
             return candidate
     return target
 
@@ -142,7 +145,7 @@ def convert_roles(text: str, scopes: Sequence[str] | None = None) -> tuple[str, 
         if role in LINK_ROLES:
             if scopes is not None:
                 target = resolve_reference(_split_body(body)[1], scopes)
-                if "." in target or _exists(target):
+                if "." in target or exists(target):
                     links.append(Link(text=shown, target=target, role=role))
             return f"`{shown}`"
         if role in _CODE_ROLES:
@@ -153,8 +156,8 @@ def convert_roles(text: str, scopes: Sequence[str] | None = None) -> tuple[str, 
         # In a table a shorter replacement would shift the columns after it.
         return replace(match).ljust(len(match[0]))
 
-    lines = text.split("\n")
-    tables = _table_lines(lines)
+    lines = _ESCAPED_ROLE.sub(r"\1`\2`", text).split("\n")
+    tables = table_lines(lines)
     converted = "\n".join(
         ROLE.sub(padded if index in tables else replace, line) for index, line in enumerate(lines)
     )
@@ -166,7 +169,7 @@ _SIMPLE_BORDER = re.compile(r"^\s*=+(?:\s+=+)+\s*$")
 _GRID_LINE = re.compile(r"^\s*[+|]")
 
 
-def _table_lines(lines: list[str]) -> set[int]:
+def table_lines(lines: list[str]) -> set[int]:
     """Indexes of lines inside reST grid or simple tables, where columns must stay put."""
     inside: set[int] = set()
     in_simple = False

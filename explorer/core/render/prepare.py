@@ -260,3 +260,25 @@ def normalize_numpy_headings(doc: str) -> str:
         if canonical and _UNDERLINE.match(lines[index + 1]):
             lines[index] = lines[index][: _indent(lines[index])] + canonical
     return "\n".join(lines)
+
+
+_SEE_ALSO_ENTRY = re.compile(r"^(?P<names>[\w.~`:]+(?:\s*,\s*[\w.~`:]+)*)\s*(?::\s*(?P<text>.*))?$")
+
+
+def see_also_entries(text: str) -> list[tuple[list[str], str]]:
+    """numpydoc's See Also body (`name : text`, `a, b`, continuation lines indented) as
+    (names, text) entries; empty when the body is prose instead."""
+    entries: list[tuple[list[str], str]] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if line[:1].isspace() and entries:
+            names, description = entries[-1]
+            entries[-1] = (names, f"{description} {line.strip()}".strip())
+            continue
+        match = _SEE_ALSO_ENTRY.match(line.strip())
+        if match is None:
+            return []
+        names = [name.strip().strip("`").lstrip("~") for name in match["names"].split(",")]
+        entries.append((names, (match["text"] or "").strip()))
+    return entries

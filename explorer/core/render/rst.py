@@ -22,6 +22,7 @@ from docutils.parsers.rst import Parser, states
 from docutils.utils import new_document
 
 from explorer import settings
+from explorer.core.links import table_lines
 from explorer.core.render import sphinx
 from explorer.core.render.blocks import (
     Admonition,
@@ -136,7 +137,38 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
     if not _MARKUP.search(text):
         return _plain_paragraphs(text)
     with one_docstring():
-        return _parse_rst(text)
+        return _parse_rst(_loosen_literals(text))
+
+
+# ``x`` glued to a word (`default=``False``s`) is not markup to docutils; the author
+# meant a literal. An escaped space (`\ `, which reST drops) makes it one.
+_OPENING = "([{<'\"/:-\\"
+_CLOSING = ")]}>'\".,;:!?/-\\"
+
+
+def _loosen_literals(text: str) -> str:
+    """Per paragraph whose ``literals`` pair up (tables left alone: columns must stay)."""
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)
+    for index in range(0, len(paragraphs), 2):
+        paragraph = paragraphs[index]
+        parts = paragraph.split("``")
+        if len(parts) < 3 or len(parts) % 2 == 0 or _verbatim(paragraph):
+            continue
+        for odd in range(1, len(parts), 2):
+            before, after = parts[odd - 1], parts[odd + 1]
+            if before and not before[-1].isspace() and before[-1] not in _OPENING:
+                parts[odd - 1] = before + "\\ "
+            if after and not after[0].isspace() and after[0] not in _CLOSING:
+                parts[odd + 1] = "\\ " + after
+        paragraphs[index] = "``".join(parts)
+    return "".join(paragraphs)
+
+
+def _verbatim(paragraph: str) -> bool:
+    """A table, an indented (literal) block or a doctest: characters that must stay put."""
+    stripped = paragraph.lstrip("\n")
+    return (stripped[:1].isspace() or stripped.startswith(">>>")
+            or bool(table_lines(paragraph.split("\n"))))  # fmt: skip
 
 
 def _plain_paragraphs(text: str) -> tuple[Block, ...]:
