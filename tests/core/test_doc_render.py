@@ -164,3 +164,20 @@ def test_no_markup_debris(target: str) -> None:
     assert not DEBRIS.search(re.sub(r"`[^`]*`", "", markdown)), target
     assert not DEBRIS.search(prose), target
     assert "``" not in prose and not re.search(r"^\s*-{2,}\s*$", prose, re.MULTILINE)
+
+
+def test_roles_written_in_odd_ways_still_read_as_names() -> None:
+    def documented() -> None:
+        """See :attr:\\`decimals\\`, :external+python:mod:`random` and :math:`x^2``.
+
+        See Also
+        --------
+        json.dumps : Serialize.
+        json.loads, json.load
+        """
+
+    doc = doc_for(documented)
+    text = render_doc(doc)
+    assert "See decimals, random and x²" in text
+    assert "• json.dumps — Serialize.\n  • json.loads, json.load" in text
+    assert {link.target for link in doc.links} >= {"json.dumps", "json.loads", "json.load"}

@@ -81,3 +81,11 @@ def test_literal_and_doctest_blocks_keep_their_lines() -> None:
     blocks = parse_blocks("Like this::\n\n    a = 1\n      b\n\n>>> 1 + 1\n2")
     assert blocks[1] == Code("a = 1\n  b")
     assert blocks[2] == Code(">>> 1 + 1\n2", "pycon")
+
+
+def test_literals_glued_to_words_are_still_literals() -> None:
+    (paragraph,) = parse_blocks("if ``True``, default=``False`` and ``x``s.")
+    assert isinstance(paragraph, Paragraph)
+    assert [s.text for s in paragraph.spans if s.kind == SpanKind.CODE] == ["True", "False", "x"]
+    (code,) = parse_blocks("::\n\n    default=``False``")[-1:]
+    assert code == Code("default=``False``")  # code is never touched
