@@ -24,6 +24,7 @@ from explorer.core.objects import (
 from explorer.core.objects import get_doc as docstring_of
 from explorer.core.render.prepare import (
     detach_trailing_text,
+    google_descriptions,
     normalize_numpy_headings,
     plain_parameter_list,
     remove_examples,
@@ -165,7 +166,7 @@ def doc_of(resolved: Resolved) -> Doc:
     if parsed is None:
         doc = replace(doc, summary=link_roles.plain_text(first_sentence(body)), description=body)
     else:
-        doc = _with_sections(doc, obj, parsed, top_notes)
+        doc = _with_sections(doc, obj, parsed, top_notes, google_descriptions(body))
         doc = replace(doc, notes=tuple(_see_also_links(note, scopes, found) for note in doc.notes))
     if trailing:
         doc = replace(doc, description=f"{doc.description}\n\n{trailing}".strip())
@@ -177,6 +178,7 @@ def _with_sections(
     obj: Any,
     parsed: docstring_parser.Docstring,
     top_notes: list[Section],
+    laid_out: dict[str, str],
 ) -> Doc:
     gap = "\n\n" if parsed.blank_after_short_description else "\n"
     prose = gap.join(p for p in (parsed.short_description, parsed.long_description) if p)
@@ -185,7 +187,7 @@ def _with_sections(
     notes = top_notes + nested_notes
     sig = signature_of(obj)
     drop_self = doc.kind in (Kind.METHOD, Kind.CLASSMETHOD, Kind.PROPERTY) or is_class(obj)
-    params = _merge_params(sig, parsed, drop_self)
+    params = [_with_layout(p, laid_out) for p in _merge_params(sig, parsed, drop_self)]
     if not any(param.description for param in params):
         description, listed = plain_parameter_list(description, [p.name for p in params])
         params = [replace(p, description=listed.get(p.name, p.description)) for p in params]
@@ -214,6 +216,14 @@ def _see_also_links(note: Section, scopes: list[str], found: list[Link]) -> Sect
         shown = ", ".join(f"`{name}`" for name in names)
         items.append(f"- {shown} — {description}" if description else f"- {shown}")
     return replace(note, text="\n".join(items))
+
+
+def _with_layout(param: Param, laid_out: dict[str, str]) -> Param:
+    """The description as written (blank lines, lists) when it is the same text."""
+    written = laid_out.get(param.name)
+    if written and written.split() == param.description.split():
+        return replace(param, description=written)
+    return param
 
 
 def _plain_type(type_name: str | None) -> str | None:

@@ -24,7 +24,7 @@ TARGETS = [
     "doc_samples.tables", "doc_samples.directives", "doc_samples.math_samples",
     "doc_samples.numpy_style", "doc_samples.lists_and_literals", "doc_samples.broken_markup",
     "doc_samples.signature_only", "doc_samples.text_signature_with_description",
-    "doc_samples.clinic_parameters",
+    "doc_samples.clinic_parameters", "doc_samples.google_with_lists", "doc_samples.rest_extras",
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 from collections.abc import Sequence
 
 from explorer.core.model import Example, Section
@@ -282,3 +283,46 @@ def see_also_entries(text: str) -> list[tuple[list[str], str]]:
         names = [name.strip().strip("`").lstrip("~") for name in match["names"].split(",")]
         entries.append((names, (match["text"] or "").strip()))
     return entries
+
+
+_GOOGLE_PARAMETERS = re.compile(
+    r"^(?P<indent>[ \t]*)(?:Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments|"
+    r"Other Parameters|Attributes)\s*:\s*$"
+)
+_GOOGLE_ITEM = re.compile(r"^\s*\*{0,2}(?P<name>\w+)\s*(?:\([^)]*\))?\s*:(?P<first>.*)$")
+
+
+def google_descriptions(doc: str) -> dict[str, str]:
+    """Each Google `name (type): text` item's text with its blank lines and indentation
+    (docstring-parser drops the blank lines, and with them lists and code blocks)."""
+    lines = doc.split("\n")
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        header = _GOOGLE_PARAMETERS.match(lines[index])
+        index += 1
+        if header is None:
+            continue
+        base, item_indent = len(header["indent"]), None
+        while index < len(lines) and (not lines[index].strip() or _indent(lines[index]) > base):
+            line = lines[index]
+            if item_indent is None and line.strip():
+                item_indent = _indent(line)
+            item = _GOOGLE_ITEM.match(line) if _indent(line) == item_indent else None
+            index += 1
+            if item is None:
+                continue
+            body = [item["first"].strip()]
+            while index < len(lines) and (
+                not lines[index].strip() or _indent(lines[index]) > (item_indent or 0)
+            ):
+                body.append(lines[index])
+                index += 1
+            found[item["name"]] = _dedent_rest(body)
+    return found
+
+
+def _dedent_rest(lines: list[str]) -> str:
+    """A first line, then the rest dedented as a block (blank lines kept)."""
+    rest = textwrap.dedent("\n".join(lines[1:])).rstrip()
+    return (lines[0] + ("\n" + rest if rest.strip() else "")).strip()

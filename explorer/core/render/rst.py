@@ -183,6 +183,8 @@ def _parse_rst(text: str) -> tuple[Block, ...]:
     document = new_document("<docstring>", options)
     try:
         parser.parse(text, document)
+        _number_footnotes(document)
+        _resolve_named_links(document)
         converter = _Converter()
         blocks = tuple(converter.blocks(document))
         return blocks + tuple(Remark(remark) for remark in converter.remarks)
@@ -259,6 +261,9 @@ class _Converter:
                     body = tuple(self.blocks(part))
                 elif isinstance(part, nodes.classifier):
                     term += [Span(SpanKind.TEXT, " : "), *inline(part)]
+                elif isinstance(part, nodes.option_group):  # `-v, --verbose`
+                    options = ", ".join(option.astext() for option in _elements(part))
+                    term.append(Span(SpanKind.CODE, options))
                 else:
                     term += inline(part)
             items.append((tuple(term), body))
@@ -311,6 +316,10 @@ class _Converter:
                      for b in self.block(child))  # fmt: skip
         yield Definitions(((term, body),))
 
+    def image(self, node: nodes.Node) -> Iterator[Block]:
+        assert isinstance(node, nodes.Element)
+        yield Paragraph((Span(SpanKind.TEXT, f"[image: {node.get('alt') or node.get('uri')}]"),))
+
     def admonition(self, node: nodes.Node) -> Iterator[Block]:
         assert isinstance(node, nodes.Element)
         title = node.tagname.replace("_", " ").capitalize()
@@ -359,8 +368,33 @@ _BLOCK_HANDLERS: dict[str, Callable[[_Converter, nodes.Node], Iterator[Block]]] 
     "table": _Converter.table, "section": _Converter.section, "title": _Converter.heading,
     "rubric": _Converter.heading, "footnote": _Converter.footnote,
     "citation": _Converter.footnote, "system_message": _Converter.message,
-    "admonition": _Converter.admonition,
+    "admonition": _Converter.admonition, "image": _Converter.image,
 }  # fmt: skip
+
+
+def _resolve_named_links(document: nodes.document) -> None:
+    """`see reference_` with `.. _reference: https://...` below: the link gets its URL."""
+    urls: dict[str, str] = {}
+    for target in document.findall(nodes.target):
+        names: list[str] = target.get("names", [])
+        for name in names:
+            if target.get("refuri"):
+                urls[name] = str(target["refuri"])
+    for reference in document.findall(nodes.reference):
+        name = reference.get("refname")
+        if name in urls and not reference.get("refuri"):
+            reference["refuri"] = urls[name]
+
+
+def _number_footnotes(document: nodes.document) -> None:
+    """`[#]_` and `.. [#]` numbered in order, `[*]_` as `*` (docutils' transform would)."""
+    for kind in (nodes.footnote_reference, nodes.footnote):
+        for number, node in enumerate((n for n in document.findall(kind) if n.get("auto")), 1):
+            label = "*" if node.get("auto") == "*" else str(number)
+            if kind is nodes.footnote:
+                node.insert(0, nodes.label("", label))
+            else:
+                node.children = [nodes.Text(label)]
 
 
 def _has_body(node: nodes.Element) -> bool:
