@@ -55,7 +55,10 @@ def run_view(args: argparse.Namespace) -> int:
         Source: render_source,
         Text: lambda text, _style: text.text,
     }
-    sys.stdout.write(render[type(result)](printable_fields(result), style))
+    # A Doc is made printable by its renderer, after the reST is read (an escaped
+    # `\x1b` would read as a reST escape).
+    shown = result if isinstance(result, Doc) else printable_fields(result)
+    sys.stdout.write(render[type(result)](shown, style))
     return 0
 
 

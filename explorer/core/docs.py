@@ -31,7 +31,7 @@ from explorer.core.render.prepare import (
     see_also_entries,
     split_notes,
 )
-from explorer.core.render.rst import surrogate_safe
+from explorer.core.render.safe import surrogate_safe
 from explorer.core.resolve import Resolved, resolve
 from explorer.core.static import safe_signature, shown_signature
 
@@ -129,11 +129,9 @@ def _read_docstring(obj: Any, owner: type | None, name: str) -> tuple[str, str |
 
 
 def _signature_text(obj: Any, lines: list[str]) -> str | None:
-    """inspect's signature (a class without the `-> None` of its __init__), else the
-    docstring's signature lines (several for overloads, one per line)."""
+    """inspect's signature, else the docstring's signature lines (several for
+    overloads, one per line)."""
     sig = signature_of(obj)
-    if sig is not None and is_class(obj):
-        sig = sig.replace(return_annotation=inspect.Signature.empty)
     return str(sig) if sig is not None else ("\n".join(lines) or None)
 
 

@@ -87,3 +87,11 @@ def test_a_non_string_docstring_is_noted() -> None:
     assert doc.unreadable == "its __doc__ is a int, not a string"
     assert "no readable docstring" in render_doc(doc)
     assert "could not be parsed" not in render_doc(doc) + doc_markdown(doc)
+
+
+def test_terminal_control_codes_are_shown_escaped_not_sent() -> None:
+    cli, markdown = rendered("Clears the screen: \x1b[2J, rings \x07 and `code \x1b`.")
+    for output in (cli, markdown):
+        assert "\x1b" not in output and "\x07" not in output
+        assert "\\x1b" in output and "\\x07" in output
+    assert "Clears the screen: \\x1b[2J, rings \\x07 and code \\x1b." in cli

@@ -31,7 +31,8 @@ from explorer.core.render.blocks import (
     Table,
     flatten,
 )
-from explorer.core.render.rst import one_docstring, parse_blocks, surrogate_safe
+from explorer.core.render.rst import one_docstring, parse_blocks
+from explorer.core.render.safe import hide_controls, show_controls
 from explorer.core.render.signature import signature_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#~|&])")
@@ -262,7 +263,7 @@ def doc_markdown(doc: Doc, value: str | None = None, width: int | None = None) -
     line and a parameter table that would be cramped becomes a list.
     """
     with one_docstring():
-        return _doc_markdown(doc, value, width)
+        return show_controls(_doc_markdown(hide_controls(doc), hide_controls(value), width))
 
 
 def _doc_markdown(doc: Doc, value: str | None, width: int | None) -> str:
@@ -298,7 +299,7 @@ def _doc_markdown(doc: Doc, value: str | None, width: int | None) -> str:
         parts += [f"> docstring sections could not be parsed ({escape(doc.parse_error)})", ""]
     if not (prose or doc.params or doc.notes or value or doc.unreadable):
         parts += ["*No documentation.*", ""]
-    return surrogate_safe("\n".join(parts).strip() + "\n")
+    return "\n".join(parts).strip() + "\n"
 
 
 def members_markdown(listing: Listing) -> str:

@@ -42,16 +42,11 @@ from explorer.core.render.blocks import (
     Verbatim,
 )
 from explorer.core.render.math import to_unicode
+from explorer.core.render.safe import surrogate_safe
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Text that reST would read as plain paragraphs: no inline markup characters,
 # no indentation, no line that could open a list, table, field or directive.
 _MARKUP = re.compile(r"[`*|\\_<>\[\]]|::|^[ \t]|^\s*(?:[-+•#:.=>(]|\d+[.)])", re.MULTILINE)
-
-
-def surrogate_safe(text: str) -> str:
-    """Lone surrogates (from a broken encoding) as U+FFFD: they cannot be printed."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 class OverBudget(Exception):

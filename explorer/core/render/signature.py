@@ -92,5 +92,7 @@ def signature_lines(doc: Doc, width: int | None = None) -> list[str]:
     prefix = ("class " if doc.kind.is_class else "") + doc.name
     lines: list[str] = []
     for signature in doc.signature.split("\n"):
+        if doc.kind.is_class:  # the `-> None` of __init__ says nothing about a class
+            signature = signature.strip().removesuffix(" -> None")
         lines += format_signature(prefix, signature.strip(), width)
     return lines

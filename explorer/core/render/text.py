@@ -24,7 +24,8 @@ from explorer.core.render.blocks import (
     Table,
     Verbatim,
 )
-from explorer.core.render.rst import one_docstring, parse_blocks, surrogate_safe
+from explorer.core.render.rst import one_docstring, parse_blocks
+from explorer.core.render.safe import hide_controls, show_controls
 from explorer.core.render.signature import signature_lines
 
 DEFAULT_WIDTH = 80
@@ -187,7 +188,7 @@ def render_doc(doc: Doc, style: TextStyle | None = None, width: int = DEFAULT_WI
     """`--doc` as text: header, signature, prose, parameters, returns, raises, notes,
     examples and links."""
     with one_docstring():
-        return _render_doc(doc, style or PlainStyle(), width)
+        return show_controls(_render_doc(hide_controls(doc), style or PlainStyle(), width))
 
 
 def _render_doc(doc: Doc, style: TextStyle, width: int) -> str:
@@ -223,7 +224,7 @@ def _render_doc(doc: Doc, style: TextStyle, width: int) -> str:
     if doc.links:
         out += ["", style.heading("Links")]
         out += [f"  {link.text} → {link.target}" for link in doc.links]
-    return surrogate_safe("\n".join(out) + "\n")
+    return "\n".join(out) + "\n"
 
 
 def _examples(doc: Doc, style: TextStyle) -> list[str]:
