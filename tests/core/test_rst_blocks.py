@@ -89,3 +89,13 @@ def test_literals_glued_to_words_are_still_literals() -> None:
     assert [s.text for s in paragraph.spans if s.kind == SpanKind.CODE] == ["True", "False", "x"]
     (code,) = parse_blocks("::\n\n    default=``False``")[-1:]
     assert code == Code("default=``False``")  # code is never touched
+
+
+def test_docutils_directives_with_sphinx_options_still_read() -> None:
+    assert parse_blocks(".. math::\n   :label: eq1\n\n   a^2 + b^2\n") == (MathBlock("a² + b²"),)
+    code = ".. code-block:: python\n   :linenos:\n   :caption: Hi\n\n   x = 1\n"
+    assert parse_blocks(code) == (Code("x = 1", "python"),)
+    assert parse_blocks(".. warning::\n") == (Admonition("Warning", ()),)
+    assert parse_blocks(".. math::\n") == ()
+    (deprecated,) = parse_blocks(".. deprecated::\n\n   Gone.\n")
+    assert isinstance(deprecated, Admonition) and deprecated.title == "Deprecated"

@@ -168,7 +168,8 @@ class Converter:
         yield Admonition(title, tuple(body))
 
     def message(self, node: nodes.Node) -> Iterator[Block]:
-        """docutils' complaints: unknown (Sphinx) directives are read, the rest noted."""
+        """docutils' complaints: a directive it quotes is read, other quoted text is shown
+        as written with the problem, warnings about unbalanced markup become a remark."""
         assert isinstance(node, nodes.system_message)
         literal = next(iter(node.findall(nodes.literal_block)), None)
         disabled = _DISABLED.match(node.children[0].astext())
@@ -181,7 +182,7 @@ class Converter:
                 self.remarks.append(remark)
             return
         quoted = literal.astext()
-        directive = sphinx.unknown_directive(node.children[0].astext(), quoted)
+        directive = sphinx.read_directive(quoted)
         if directive is None:
             problem = " ".join(node.children[0].astext().split()).rstrip(".")
             yield Verbatim(quoted, problem)

@@ -1,9 +1,11 @@
 """Sphinx markup that plain docutils does not know, read the way Sphinx shows it.
 
 docutils reports a Sphinx directive (`versionadded`, `seealso`, `testcode`,
-`autosummary` ...) as unknown and quotes its text; `unknown_directive` reads
-that quote. A role docutils does not know (`:class:` left in a table, say)
-comes back as "problematic" text; `problematic_spans` shows its text.
+`autosummary` ...) as unknown, and a docutils one with Sphinx's options
+(`.. math::` with `:label:`, `.. code-block::` with `:linenos:`) as an error,
+quoting its text either way; `read_directive` reads that quote. A role docutils
+does not know (`:class:` left in a table, say) comes back as "problematic" text;
+`problematic_spans` shows its text.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from explorer.core.render.blocks import (
     Block,
     Code,
     ListBlock,
+    MathBlock,
     Paragraph,
     Span,
     SpanKind,
 )
+from explorer.core.render.math import to_unicode
 
-_UNKNOWN = re.compile(r'Unknown directive type "(?P<name>[^"]+)"')
 _HEAD = re.compile(r"^\.\.\s+(?P<name>[\w:.+-]+)::[ \t]*(?P<argument>.*)$")
 _OPTION = re.compile(r"^:[\w-]+:")
 
@@ -34,7 +37,11 @@ VERSION_TITLES = {
     "deprecated": "Deprecated since version",
     "versionremoved": "Removed in version",
 }
+_UNVERSIONED = {"versionadded": "Added", "versionchanged": "Changed", "deprecated": "Deprecated",
+                "versionremoved": "Removed"}  # fmt: skip
 _TITLED = {"seealso": "See also", "todo": "Todo"}
+_ADMONITIONS = frozenset({"attention", "caution", "danger", "error", "hint", "important", "note",
+                          "tip", "warning"})  # fmt: skip
 _CODE = frozenset({"testcode", "testsetup", "testcleanup", "testoutput", "doctest", "ipython",
                    "plot", "literalinclude", "jupyter-execute", "code-cell"})  # fmt: skip
 _HIDDEN = frozenset({"toctree", "currentmodule", "module", "highlight", "index", "tabularcolumns",
@@ -59,8 +66,23 @@ class Directive:
             return
         if name in VERSION_TITLES:
             version, _, rest = self.argument.partition(" ")
-            title = f"{VERSION_TITLES[name]} {version}".strip()
+            title = f"{VERSION_TITLES[name]} {version}" if version else _UNVERSIONED[name]
             yield Admonition(title, nested(_join(rest, self.content)))
+        elif name == "math":
+            converted = to_unicode(self.content or self.argument)
+            if converted.text:
+                yield MathBlock(converted.text, latex=not converted.complete)
+        elif name in ("code", "code-block", "sourcecode"):
+            if self.content.strip():
+                yield Code(self.content, self.argument.split(" ")[0])
+        elif name in ("image", "figure"):
+            if self.argument:
+                yield Paragraph((Span(SpanKind.TEXT, f"[image: {self.argument}]"),))
+            yield from nested(self.content)
+        elif name in _ADMONITIONS:
+            yield Admonition(name.capitalize(), nested(_join(self.argument, self.content)))
+        elif name == "admonition":
+            yield Admonition(self.argument or "Note", nested(self.content))
         elif name in _TITLED:
             yield Admonition(_TITLED[name], nested(_join(self.argument, self.content)))
         elif name in _CODE:
@@ -97,11 +119,11 @@ def _names(argument: str, content: str) -> Iterator[Block]:
         yield ListBlock(items)
 
 
-def unknown_directive(message: str, quoted: str) -> Directive | None:
-    """The directive docutils quoted in an "Unknown directive type" message, else None."""
-    match = _UNKNOWN.search(message)
+def read_directive(quoted: str) -> Directive | None:
+    """The directive docutils quoted in a complaint (a directive it does not know, or one
+    whose options or content it rejected), else None."""
     lines = quoted.splitlines()
-    head = _HEAD.match(lines[0]) if match and lines else None
+    head = _HEAD.match(lines[0]) if lines else None
     if head is None:
         return None
     body = textwrap.dedent("\n".join(lines[1:]))
