@@ -55,3 +55,11 @@ def test_latex_without_a_clear_reading_is_kept(latex: str) -> None:
 def test_huge_or_deep_formulas_never_raise() -> None:
     assert not to_unicode("{" * 5000 + "x" + "}" * 5000).complete
     assert to_unicode("x" * 100_000).text == "x" * 100_000
+
+
+def test_fractions_of_names_need_no_parentheses() -> None:
+    assert to_unicode(r"\frac{\text{out\_channels}}{\text{in\_channels}}").text == (
+        "out_channels/in_channels"
+    )
+    assert to_unicode(r"\frac{a + 1}{\text{stride[0]}}").text == "(a + 1)/stride[0]"
+    assert to_unicode(r"w \star x").text == "w ⋆ x"

@@ -212,8 +212,10 @@ _SCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵃᵇᶜᵈᵉᶠ�
 _SCRIPTS += "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"
 # One number, one symbol (with accents and scripts), a call such as p(x), or a group.
 _SIMPLE = re.compile(
-    rf"\d+(?:\.\d+)?[{_SCRIPTS}]*|[∂∇]?[^\W\d_][{_MARKS}]*[{_SCRIPTS}]*(?:\([^()]*\))?"
-    rf"|[^\W\d_]{{2,}}|\([^()]*\)[{_SCRIPTS}]*"
+    rf"\d+(?:\.\d+)?[{_SCRIPTS}]*"  # 2, 0.5, 2²
+    rf"|[∂∇]?[^\W\d_][{_MARKS}]*[{_SCRIPTS}]*(?:\([^()]*\)|\[[^\[\]]*\])?"  # x, ŷ, xᵢ, p(x)
+    rf"|[^\W\d]\w+[{_SCRIPTS}]*(?:\([^()]*\)|\[[^\[\]]*\])?"  # in_channels, stride[0]
+    rf"|\([^()]*\)[{_SCRIPTS}]*"  # (a + b), (a + b)²
 )
 
 

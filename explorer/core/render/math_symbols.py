@@ -46,7 +46,7 @@ PADDED = frozenset(
         "to", "rightarrow", "leftarrow", "gets", "leftrightarrow", "Rightarrow", "Leftarrow",
         "Leftrightarrow", "implies", "iff", "mapsto", "longrightarrow", "ll", "gg", "times", "div",
         "cdot", "pm", "mp", "odot", "otimes", "oplus", "ominus", "land", "lor", "wedge", "vee",
-        "mid", "triangleq", "coloneqq", "preceq", "succeq", "prec", "succ",
+        "mid", "triangleq", "coloneqq", "preceq", "succeq", "prec", "succ", "star", "ast",
     )
 )  # fmt: skip
 
