@@ -45,9 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
     views.add_argument(
         "--timeout",
         type=float,
-        default=settings.RUN_EXAMPLES_TIMEOUT,
+        default=None,
         metavar="S",
-        help="per-run timeout",
+        help=f"per-run timeout (default {settings.RUN_EXAMPLES_TIMEOUT:g} s); with "
+        "--run-examples it bounds each import too",
+    )
+    views.add_argument(
+        "--setup",
+        metavar="CODE",
+        help="--run-examples: code run before every example block, instead of the "
+        "package's conventions (e.g. 'import torch')",
+    )
+    views.add_argument(
+        "--loaded-only",
+        action="store_true",
+        help="--run-examples: search only the submodules the target imports itself",
     )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
@@ -76,7 +88,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return cli_search.run(args)
     from explorer.tui.app import run_app
 
-    return run_app(args.target, run_timeout=args.timeout)
+    timeout = settings.RUN_EXAMPLES_TIMEOUT if args.timeout is None else args.timeout
+    return run_app(args.target, run_timeout=timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

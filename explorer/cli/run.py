@@ -9,30 +9,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
-from explorer import snippets
+from explorer import settings
 from explorer.cli.textout import Style, indent
-from explorer.core import check
 from explorer.core.errors import UsageError
-from explorer.proc.batch import BatchReport, BlockResult, run_examples
 from explorer.proc.client import WorkerClient
+from explorer.proc.namespace import conventions, describe_conventions
+
+if TYPE_CHECKING:
+    from explorer.proc.batch import BatchReport, BlockResult, Collection, ImportLimits
+
+# explorer.proc.batch brings the example checker (xdoctest, ~50 ms to import): it is
+# imported after the first kernel has been started, so the two overlap.
 
 DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
-_COUNT_WORDS = (
-    ("passed", "passed"),
-    ("differs", "differ"),
-    ("error", "errors"),
-    ("skipped", "skipped"),
-    ("timeout", "timed out"),
-    ("crashed", "crashed"),
-)
+LISTED = 10  # import failures named one per line; --json has them all
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if args.timeout is not None and not (0 < args.timeout < math.inf):
+        raise UsageError("--timeout must be a positive, finite number of seconds")
     if args.run_examples:
         return _run_examples(args)
     if args.snippets:
@@ -40,27 +40,116 @@ def run(args: argparse.Namespace) -> int:
     return _run_snippet(args)
 
 
+def _run_timeout(args: argparse.Namespace) -> float:
+    return settings.RUN_EXAMPLES_TIMEOUT if args.timeout is None else float(args.timeout)
+
+
 # ---- --run-examples -------------------------------------------------------------------
+
+
+def import_limits(timeout: float | None) -> ImportLimits:
+    """--timeout, when given, bounds the target's import and each submodule's too."""
+    from explorer.proc.batch import ImportLimits
+
+    if timeout is None:
+        return ImportLimits(hint="give it more time with --timeout S")
+    return ImportLimits(
+        target=timeout,
+        submodule=timeout,
+        hint=f"--timeout {timeout:g} bounds each import too; give more with --timeout S",
+    )
 
 
 def _run_examples(args: argparse.Namespace) -> int:
     out = sys.stdout
     style = Style.for_stream(out)
 
+    def print_header(found: Collection) -> None:
+        out.write(header_line(args.target, args.setup, len(found.blocks)) + "\n")
+        out.flush()
+
     def print_line(_index: int, result: BlockResult) -> None:
         out.write(format_result(result, style))
         out.flush()
 
-    callback = None if args.json else print_line
-    report = asyncio.run(run_examples(args.target, timeout=args.timeout, on_result=callback))
+    printing = not args.json
+    report = asyncio.run(
+        _collect_and_run(args, print_header if printing else None, print_line if printing else None)
+    )
     if args.json:
         json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(summary_line(report) + "\n")
-        if report.unsearched:
-            out.write(unsearched_note(report.unsearched) + "\n")
+        out.writelines(line + "\n" for line in notes(report))
     return 0
+
+
+async def _collect_and_run(
+    args: argparse.Namespace,
+    on_collected: Callable[[Collection], None] | None,
+    on_result: Callable[[int, BlockResult], None] | None,
+) -> BatchReport:
+    first = WorkerClient("kernel", timeout=_run_timeout(args))
+    try:
+        await first.start()
+    except BaseException:
+        await first.close()
+        raise
+    from explorer.proc.batch import run_examples
+
+    return await run_examples(
+        args.target,
+        timeout=_run_timeout(args),
+        limits=import_limits(args.timeout),
+        setup=args.setup,
+        submodules=not args.loaded_only,
+        on_result=on_result,
+        on_collected=on_collected,
+        first=first,
+    )
+
+
+def header_line(target: str, setup: str | None, found: int) -> str:
+    """How many blocks were found and what every block's namespace holds, said before
+    the first result."""
+    lead = f"{_count(found, 'example')} of {target}: each runs in its module's globals"
+    package = target.split(".")[0]
+    options = settings.EXAMPLE_OPTIONS.get(package, ())
+    checked = f", checked with {' '.join(options)} as {package}'s CI does" if options else ""
+    if setup is not None:
+        return f"{lead}, then --setup {_one_line(setup, 80)!r}{checked}"
+    pairs = conventions(target)
+    if not pairs:
+        return f"{lead}{checked} ({package} has no example conventions; --setup CODE adds names)"
+    return (
+        f"{lead} + {describe_conventions(pairs)}{checked} "
+        f"({package}'s conventions; --setup CODE replaces them)"
+    )
+
+
+def notes(report: BatchReport) -> list[str]:
+    found = report.collection
+    lines: list[str] = []
+    if found.imported:
+        lines.append(
+            f"note: imported {_count(len(found.imported), 'submodule')} that {report.target} "
+            f"does not import itself, to search them too (--loaded-only leaves them out)"
+        )
+    if found.import_failures:
+        count = len(found.import_failures)
+        lines.append(f"note: skipped {_count(count, 'submodule')} that could not be imported:")
+        for failure in found.import_failures[:LISTED]:
+            lines.append(f"  {failure['module']}: {_one_line(failure['why'])}")
+        if count > LISTED:
+            lines.append(f"  ... and {count - LISTED} more (--json lists them all)")
+    if found.unsearched:
+        lines.append(unsearched_note(found.unsearched))
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def unsearched_note(names: list[str], shown: int = 5) -> str:
@@ -74,20 +163,25 @@ def unsearched_note(names: list[str], shown: int = 5) -> str:
 
 
 def format_result(result: BlockResult, style: Style) -> str:
-    verdict = result.verdict.verdict
-    label = f"{verdict:<8}"
-    label = style.bold(label) if verdict in check.FATAL or verdict == check.DIFFERS else label
+    from explorer.core import check
+
+    verdict = result.verdict
+    label = f"{verdict.label:<8}"
+    if verdict.verdict in check.FATAL or (verdict.verdict == check.DIFFERS and not verdict.random):
+        label = style.bold(label)
     line = f"{label} {result.block.location}"
     if result.message:
         line += "  " + style.dim(f"({_one_line(result.message)})")
     lines = [line, *(f"         note: {note}" for note in result.notes)]
-    failure = result.verdict.first_failure
-    if verdict == check.DIFFERS and failure is not None:
+    failure = verdict.first_failure
+    if verdict.verdict == check.DIFFERS and not verdict.random and failure is not None:
         lines.append(indent(_difference(failure.expected, failure.got), 9))
     return "\n".join(lines) + "\n"
 
 
 def _difference(expected: str, got: str) -> str:
+    from explorer.core import check
+
     if "\n" not in expected.strip() and "\n" not in got.strip():
         return f"expected: {expected.strip()}\ngot:      {got.strip()}"
     diff = check.unified_diff(expected.strip(), got.strip()).splitlines()
@@ -102,12 +196,14 @@ def _one_line(text: str, limit: int = 160) -> str:
 
 
 def summary_line(report: BatchReport) -> str:
+    """collected / passed / differs (random) / errors / skipped / timed out / crashed."""
     counts = report.counts()
-    parts = [f"{counts[key]} {word}" for key, word in _COUNT_WORDS]
-    examples = "example" if len(report.results) == 1 else "examples"
     return (
-        f"{', '.join(parts)} — {len(report.results)} {examples} of {report.target} "
-        f"in {report.seconds:.2f} s"
+        f"{len(report.results)} collected: {counts['passed']} passed, "
+        f"{counts['differs']} differ ({counts['random']} random output), "
+        f"{_count(counts['error'], 'error')}, {counts['skipped']} skipped, "
+        f"{counts['timeout']} timed out, {counts['crashed']} crashed "
+        f"— examples of {report.target} in {report.seconds:.2f} s"
     )
 
 
@@ -115,6 +211,8 @@ def summary_line(report: BatchReport) -> str:
 
 
 def _list_snippets(args: argparse.Namespace) -> int:
+    from explorer import snippets
+
     library = snippets.list_snippets()
     if args.json:
         json.dump([s.to_dict() for s in library], sys.stdout, indent=2, ensure_ascii=False)
@@ -128,6 +226,8 @@ def _list_snippets(args: argparse.Namespace) -> int:
 
 
 def _run_snippet(args: argparse.Namespace) -> int:
+    from explorer import snippets
+
     snippet = snippets.get_snippet(args.snippet)
     out = sys.stdout
     style = Style.for_stream(out)
@@ -137,7 +237,7 @@ def _run_snippet(args: argparse.Namespace) -> int:
         out.write(f"{style.bold('Output')}\n")
         out.flush()
     recorder = _SnippetOutput(None if args.json else out)
-    reply = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
+    reply = asyncio.run(_run_in_kernel(snippet.code, _run_timeout(args), recorder.on_event))
     if args.json:
         json.dump(
             {

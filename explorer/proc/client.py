@@ -263,13 +263,15 @@ class WorkerClient:
         seed_module: str | None = None,
         fresh: bool = False,
         imports: Sequence[str] | None = None,
+        setup: str = "",
         on_event: EventHandler | None = None,
     ) -> dict[str, Any]:
         """Run code in the kernel; always a result dict, even when the kernel died.
 
         status: ok | error | timeout | interrupted | memory | crashed. The namespace
         persists between runs; `fresh` (or the first run) seeds a new one with the
-        globals of `seed_module` plus `imports` (default: torch).
+        globals of `seed_module` plus `imports` (default: the example conventions of
+        seed_module's package; torch without one), then runs `setup` code in it.
         """
         limit = self.timeout if timeout is _UNSET else timeout
         try:
@@ -279,6 +281,7 @@ class WorkerClient:
                 seed_module=seed_module,
                 fresh=fresh,
                 imports=None if imports is None else list(imports),
+                setup=setup,
                 timeout=limit,
                 on_event=on_event,
             )

@@ -2,19 +2,20 @@
 
 Run as `python -m explorer.proc.kernel [--memory-limit BYTES]`. Ops:
 
-- run {code, seed_module?, fresh?, imports?}: events "started" (namespace
+- run {code, seed_module?, fresh?, imports?, setup?}: events "started" (namespace
   ready; the client starts the run's clock), "stdout"/"stderr" {text} (the
   last stderr event of a flood has truncated=true), "plot" {kind, x, series,
   title, xlabel, ylabel}; result {status: ok|error|interrupted|memory,
   value_repr, exception, exception_type, traceback, message, duration,
   truncated}. The namespace persists; it is (re)seeded on the first run or
-  with fresh=true: the globals of seed_module (or of the module defining it)
-  plus `imports` (default ["torch"]) plus `plot`.
-- reset {seed_module?, imports?}; variables {} -> [{name, type, kind, repr,
-  tensor: {shape, dtype, device, requires_grad, is_leaf, grad_shape, grad_fn}}];
-  grad_graph {name} -> {target, root: {name, variable, shape, repeat,
-  children}, nodes, truncated, note}; output {clear?} (what threads printed
-  between runs); limits {} -> {memory, output, vmsize, vmpeak}.
+  with fresh=true (explorer.proc.namespace.Namespace): seed_module's globals,
+  `imports` or else its package's example conventions, `plot`, `setup` code.
+- collect_examples (explorer.proc.collect); reset {seed_module?, imports?, setup?};
+  variables {} -> [{name, type, kind, repr, tensor: {shape, dtype, device,
+  requires_grad, is_leaf, grad_shape, grad_fn}}]; grad_graph {name} -> {target,
+  root: {name, variable, shape, repeat, children}, nodes, truncated, note};
+  output {clear?} (what threads printed between runs); limits {} -> {memory, output,
+  vmsize, vmpeak}.
 - list/doc/help/source/warm/ping as in the worker; with scope="session" the
   target starts at a variable of the namespace (live object inspection).
 
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import linecache
 import os
 import re
@@ -45,8 +45,9 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.proc import collect
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
-from explorer.proc.namespace import DEFAULT_IMPORTS, Namespace, grad_graph, make_plot, short_repr
+from explorer.proc.namespace import Namespace, grad_graph, make_plot, short_repr
 from explorer.proc.protocol import Emit, Handler, serve
 from explorer.proc.worker import inspection_handlers, keep_crash_reports, start_child
 
@@ -221,17 +222,13 @@ class Kernel:
             with self.state_lock:
                 self.current = None
 
-    def _namespace(self, seed: str | None, fresh: bool, imports: Any) -> Namespace:
-        if self.namespace is None or fresh:
-            self.namespace = self._new_namespace(seed, imports)
+    def _namespace(self, args: dict[str, Any]) -> Namespace:
+        if self.namespace is None or args.get("fresh"):
+            self.namespace = self._new_namespace(args)
         return self.namespace
 
-    def _new_namespace(self, seed: str | None, imports: Any) -> Namespace:
-        if imports is None:  # torch by default, where it is installed at all
-            modules = tuple(m for m in DEFAULT_IMPORTS if importlib.util.find_spec(m))
-        else:
-            modules = tuple(str(m) for m in imports)
-        return Namespace(seed, modules, extras={"plot": make_plot(self._emit_event)})
+    def _new_namespace(self, args: dict[str, Any]) -> Namespace:
+        return Namespace.from_request(args, extras={"plot": make_plot(self._emit_event)})
 
     # ---- ops ----------------------------------------------------------------------
 
@@ -252,9 +249,7 @@ class Kernel:
             started = time.perf_counter()
             try:
                 self._arm_interrupt()  # seeding (a slow or hanging import) is interruptible too
-                namespace = self._namespace(
-                    args.get("seed_module"), bool(args.get("fresh")), args.get("imports")
-                )
+                namespace = self._namespace(args)
                 emit("started")  # the client's timeout counts from here, not from the import
                 started = time.perf_counter()
                 result["value_repr"] = self._execute(code, filename, namespace.globals)
@@ -306,16 +301,21 @@ class Kernel:
         }
 
     def reset(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
-        self.namespace = self._new_namespace(args.get("seed_module"), args.get("imports"))
+        self.namespace = self._new_namespace(args)
         return {"seed_module": self.namespace.seed, "names": len(self.namespace.globals)}
+
+    def collect_examples(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
+        self._arm_interrupt()  # the client's interrupt stops a collection as it stops a run
+        try:
+            return collect.handle_collect(args, emit)
+        finally:
+            self.running = False
 
     def variables(self, args: dict[str, Any], emit: Emit) -> list[dict[str, Any]]:
         return self.namespace.variables() if self.namespace is not None else []
 
     def graph(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
-        if self.namespace is None:
-            self.namespace = self._new_namespace(None, None)
-        return grad_graph(self.namespace, str(args.get("name", "")))
+        return grad_graph(self._namespace({}), str(args.get("name", "")))
 
     def output(self, args: dict[str, Any], emit: Emit) -> str:
         for pump in self.pumps:
@@ -359,6 +359,7 @@ class Kernel:
             **inspection,
             "run": self.run,
             "reset": self.reset,
+            "collect_examples": self.collect_examples,
             "variables": self.variables,
             "grad_graph": self.graph,
             "output": self.output,

@@ -121,3 +121,10 @@ def test_fresh_namespace_seeded_from_the_defining_module(kernel: SyncClient) -> 
         seed_module="torch.distributions.multinomial.Multinomial",
     )
     assert result["value_repr"] == "('Multinomial', 'torch.distributions.constraints')"
+
+
+def test_a_torch_example_gets_torch_ci_names_and_its_module_globals(kernel: SyncClient) -> None:
+    # conv1d is torch.conv1d (a C function) documented in torch.nn.functional: seeded there.
+    code = "(F is torch.nn.functional, nn is torch.nn, np.__name__, 'has_torch_function' in dir())"
+    result = kernel.run(code, seed_module="torch.nn.functional.conv1d", fresh=True)
+    assert result["value_repr"] == "(True, True, 'numpy', True)"
