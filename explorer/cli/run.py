@@ -9,19 +9,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from explorer import settings
-from explorer.cli.textout import Style, indent
-from explorer.core.errors import UsageError
-from explorer.proc.client import WorkerClient
+from explorer.cli.textout import Style, indent, printable
+from explorer.core.model import Plot, RunResult, RunStatus
+from explorer.proc.client import EventHandler, WorkerClient
+from explorer.proc.messages import Event, Output, RunRequest
 from explorer.proc.namespace import conventions, describe_conventions
 
 if TYPE_CHECKING:
-    from explorer.proc.batch import BatchReport, BlockResult, Collection, ImportLimits
+    from explorer.proc.batch import BatchReport, BlockResult, Collected, ImportLimits
 
 # explorer.proc.batch brings the example checker (xdoctest, ~50 ms to import): it is
 # imported after the first kernel has been started, so the two overlap.
@@ -31,10 +31,10 @@ LISTED = 10  # import failures named one per line; --json has them all
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.timeout is not None and not (0 < args.timeout < math.inf):
-        raise UsageError("--timeout must be a positive, finite number of seconds")
     if args.run_examples:
-        return _run_examples(args)
+        return _run_examples(args)  # it needs to know whether --timeout was given
+    if args.timeout is None:
+        args.timeout = settings.RUN_EXAMPLES_TIMEOUT
     if args.snippets:
         return _list_snippets(args)
     return _run_snippet(args)
@@ -64,7 +64,7 @@ def _run_examples(args: argparse.Namespace) -> int:
     out = sys.stdout
     style = Style.for_stream(out)
 
-    def print_header(found: Collection) -> None:
+    def print_header(found: Collected) -> None:
         out.write(header_line(args.target, args.setup, len(found.blocks)) + "\n")
         out.flush()
 
@@ -87,7 +87,7 @@ def _run_examples(args: argparse.Namespace) -> int:
 
 async def _collect_and_run(
     args: argparse.Namespace,
-    on_collected: Callable[[Collection], None] | None,
+    on_collected: Callable[[Collected], None] | None,
     on_result: Callable[[int, BlockResult], None] | None,
 ) -> BatchReport:
     first = WorkerClient("kernel", timeout=_run_timeout(args))
@@ -140,7 +140,7 @@ def notes(report: BatchReport) -> list[str]:
         count = len(found.import_failures)
         lines.append(f"note: skipped {_count(count, 'submodule')} that could not be imported:")
         for failure in found.import_failures[:LISTED]:
-            lines.append(f"  {failure['module']}: {_one_line(failure['why'])}")
+            lines.append(f"  {failure.module}: {_one_line(failure.why)}")
         if count > LISTED:
             lines.append(f"  ... and {count - LISTED} more (--json lists them all)")
     if found.unsearched:
@@ -152,7 +152,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def unsearched_note(names: list[str], shown: int = 5) -> str:
+def unsearched_note(names: Sequence[str], shown: int = 5) -> str:
     listed = ", ".join(names[:shown]) + (
         f" and {len(names) - shown} more" if len(names) > shown else ""
     )
@@ -169,10 +169,10 @@ def format_result(result: BlockResult, style: Style) -> str:
     label = f"{verdict.label:<8}"
     if verdict.verdict in check.FATAL or (verdict.verdict == check.DIFFERS and not verdict.random):
         label = style.bold(label)
-    line = f"{label} {result.block.location}"
+    line = f"{label} {printable(result.block.location)}"
     if result.message:
         line += "  " + style.dim(f"({_one_line(result.message)})")
-    lines = [line, *(f"         note: {note}" for note in result.notes)]
+    lines = [line, *(f"         note: {printable(note)}" for note in result.notes)]
     failure = verdict.first_failure
     if verdict.verdict == check.DIFFERS and not verdict.random and failure is not None:
         lines.append(indent(_difference(failure.expected, failure.got), 9))
@@ -182,6 +182,7 @@ def format_result(result: BlockResult, style: Style) -> str:
 def _difference(expected: str, got: str) -> str:
     from explorer.core import check
 
+    expected, got = printable(expected), printable(got)
     if "\n" not in expected.strip() and "\n" not in got.strip():
         return f"expected: {expected.strip()}\ngot:      {got.strip()}"
     diff = check.unified_diff(expected.strip(), got.strip()).splitlines()
@@ -191,7 +192,7 @@ def _difference(expected: str, got: str) -> str:
 
 
 def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(printable(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -237,84 +238,67 @@ def _run_snippet(args: argparse.Namespace) -> int:
         out.write(f"{style.bold('Output')}\n")
         out.flush()
     recorder = _SnippetOutput(None if args.json else out)
-    reply = asyncio.run(_run_in_kernel(snippet.code, _run_timeout(args), recorder.on_event))
+    result = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
     if args.json:
-        json.dump(
-            {
-                **snippet.to_dict(),
-                "stdout": recorder.stdout,
-                "stderr": recorder.stderr,
-                "plots": recorder.plots,
-                "result": reply,
-            },
-            out,
-            indent=2,
-            ensure_ascii=False,
-        )
+        document = {
+            **snippet.to_dict(), "stdout": result.stdout, "stderr": recorder.stderr,
+            "plots": [plot.to_dict() for plot in result.plots], "result": result.to_dict(),
+        }  # fmt: skip
+        json.dump(document, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
-    recorder.finish(reply, style)
+    recorder.finish(result, style)
     return 0
 
 
-async def _run_in_kernel(code: str, timeout: float, on_event: Any) -> dict[str, Any]:
+async def _run_in_kernel(code: str, timeout: float, on_event: EventHandler) -> RunResult:
     async with WorkerClient("kernel", timeout=timeout) as kernel:
-        return await kernel.run(code, timeout=timeout, fresh=True, on_event=on_event)
+        return await kernel.run(RunRequest(code, fresh=True), timeout=timeout, on_event=on_event)
 
 
 class _SnippetOutput:
-    """Streams a snippet's output to the terminal as it comes, and keeps it for JSON."""
+    """Streams a snippet's output to the terminal as it comes."""
 
     def __init__(self, out: TextIO | None) -> None:
         self.out = out
-        self.stdout = ""
         self.stderr = ""
-        self.plots: list[dict[str, Any]] = []
 
-    def on_event(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        text = str(event.get("text", ""))
-        if kind == "stdout":
-            self.stdout += text
-            self._write(text)
-        elif kind == "stderr":
-            self.stderr += text
-            self._write(text)
-        elif kind == "plot":
-            # Described after the run: a plot event can overtake the text printed
-            # before it, which reaches us through the kernel's output pipe.
-            self.plots.append({k: v for k, v in event.items() if k not in ("id", "event")})
+    def on_event(self, event: Event) -> None:
+        # Plots are described after the run: a plot event can overtake the text printed
+        # before it, which reaches us through the kernel's output pipe.
+        if isinstance(event, Output):
+            if event.stream == "stderr":
+                self.stderr += event.text
+            self._write(event.text)
 
     def _write(self, text: str) -> None:
         if self.out is not None:
-            self.out.write(text)
+            self.out.write(printable(text))
             self.out.flush()
 
-    def finish(self, reply: dict[str, Any], style: Style) -> None:
-        if reply.get("value_repr") is not None:
-            self._write(str(reply["value_repr"]) + "\n")
-        for plot in self.plots:
+    def finish(self, result: RunResult, style: Style) -> None:
+        if result.value_repr is not None:
+            self._write(result.value_repr + "\n")
+        for plot in result.plots:
             self._write(describe_plot(plot) + "\n")
-        status = reply.get("status", "ok")
-        if status == "error":
-            self._write(str(reply.get("traceback") or reply.get("exception") or ""))
-        elif status != "ok":
-            self._write(style.bold(f"[{status}] {reply.get('message', '')}") + "\n")
+        if result.status == RunStatus.ERROR:
+            self._write(result.traceback or result.exception)
+        elif result.status != RunStatus.OK:
+            self._write(style.bold(f"[{result.status}] {result.message}") + "\n")
 
 
-def describe_plot(plot: dict[str, Any]) -> str:
+def describe_plot(plot: Plot) -> str:
     """A terminal stand-in for a chart: what it shows, and where each series ends."""
-    series = plot.get("series") or []
-    title = plot.get("title") or "plot"
-    points = len(series[0].get("y", [])) if series else 0
+    title = plot.title or "plot"
+    points = len(plot.series[0].y) if plot.series else 0
     lines = [
-        f"[{plot.get('kind', 'line')} plot: {title} — {len(series)} series of "
-        f"{points} points; the TUI draws it]"
+        f"[{plot.kind} plot: {title} — {len(plot.series)} series of {points} points; "
+        "the TUI draws it]"
     ]
-    for entry in series:
-        ys = entry.get("y") or []
-        if ys and all(isinstance(y, int | float) for y in ys):
-            label = entry.get("label") or "series"
+    for entry in plot.series:
+        ys = [y for y in entry.y if isinstance(y, int | float)]
+        if ys and len(ys) == len(entry.y):
+            label = entry.label or "series"
             lines.append(
                 f"    {label}: first {ys[0]:.4g}, last {ys[-1]:.4g}, "
                 f"min {min(ys):.4g}, max {max(ys):.4g}"

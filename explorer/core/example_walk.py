@@ -37,33 +37,14 @@ import sys
 import types
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from explorer.core.examples import xdoctest_parts
-from explorer.core.model import Example, Record
+from explorer.core.model import Example, ExampleBlock
 from explorer.core.objects import class_dict, defined_in, is_class, own_doc
 from explorer.core.resolve import resolve
 
-
-@dataclass(frozen=True, slots=True)
-class ExampleBlock(Record):
-    """The examples of one docstring, with where they live."""
-
-    qualname: str  # the public dotted name it was found under
-    module: str  # seeds the namespace: the module that defines (or documents) the object
-    examples: tuple[Example, ...] = ()
-    file: str | None = None
-    lineno: int | None = None  # file line of the first example, when the source is known
-
-    @property
-    def location(self) -> str:
-        return f"{self.qualname}:{self.lineno}" if self.lineno else self.qualname
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ExampleBlock:
-        examples = tuple(Example.from_dict(e) for e in data.get("examples", []))
-        return cls(data["qualname"], data["module"], examples, data.get("file"), data.get("lineno"))
+__all__ = ["ExampleBlock", "collect_blocks", "find_blocks", "submodules_on_disk"]
 
 
 def collect_blocks(target: str) -> list[ExampleBlock]:
@@ -71,13 +52,10 @@ def collect_blocks(target: str) -> list[ExampleBlock]:
     return _walk(target).blocks
 
 
-def collect_block_dicts(target: str) -> dict[str, Any]:
-    """JSON-ready: {"blocks": [...], "unsearched": [submodules nobody imported]}."""
+def find_blocks(target: str) -> tuple[list[ExampleBlock], list[str]]:
+    """The blocks, and the public submodules on disk that nobody imported (unsearched)."""
     walker = _walk(target)
-    return {
-        "blocks": [block.to_dict() for block in walker.blocks],
-        "unsearched": sorted(walker.unsearched),
-    }
+    return walker.blocks, sorted(walker.unsearched)
 
 
 def submodules_on_disk(package: types.ModuleType) -> list[str]:

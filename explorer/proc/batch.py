@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +23,11 @@ from typing import Any
 from explorer import settings
 from explorer.core.check import package_options
 from explorer.core.errors import UsageError
-from explorer.core.example_walk import ExampleBlock
+from explorer.core.model import ImportFailure
 from explorer.core.resolve import validate
+from explorer.proc import launch
 from explorer.proc.client import ProcError, WorkerClient, WorkerDied, WorkerError
+from explorer.proc.messages import Collected, CollectRequest, Event, Importing, Walking
 from explorer.proc.namespace import conventions
 from explorer.proc.pool import BlockResult, Pool, ResultCallback, Seeding
 
@@ -35,7 +35,7 @@ DEFAULT_KERNELS = 2
 GRACE = settings.INTERRUPT_GRACE  # past an import's own limit before the kernel is killed
 SUMMARY_KEYS = ("passed", "differs", "random", "error", "skipped", "timeout", "crashed")
 
-__all__ = ["BatchReport", "BlockResult", "ImportLimits", "collect", "run_examples"]
+__all__ = ["BatchReport", "BlockResult", "Collected", "ImportLimits", "collect", "run_examples"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +52,12 @@ class ImportLimits:
 
 
 @dataclass(slots=True)
-class Collection:
-    blocks: list[ExampleBlock]
-    unsearched: list[str] = field(default_factory=list)  # submodules not imported
-    imported: list[str] = field(default_factory=list)  # submodules imported to search them
-    import_failures: list[dict[str, str]] = field(default_factory=list)  # {module, why}
-
-
-@dataclass(slots=True)
 class BatchReport:
     target: str
     results: list[BlockResult]
     seconds: float
     kernels: int
-    collection: Collection = field(default_factory=lambda: Collection([]))
+    collection: Collected = field(default_factory=lambda: Collected(()))
     setup: str | None = None  # the user's --setup code, replacing the conventions
 
     @property
@@ -94,9 +86,9 @@ class BatchReport:
             "summary": {"collected": total, **self.counts(), "total": total},
             "seconds": round(self.seconds, 3),
             "kernels": self.kernels,
-            "imported": collection.imported,
-            "import_failures": collection.import_failures,
-            "unsearched": collection.unsearched,
+            "imported": list(collection.imported),
+            "import_failures": [failure.to_dict() for failure in collection.import_failures],
+            "unsearched": list(collection.unsearched),
         }
 
 
@@ -109,7 +101,7 @@ async def run_examples(
     submodules: bool = True,
     kernels: int = DEFAULT_KERNELS,
     on_result: ResultCallback | None = None,
-    on_collected: Callable[[Collection], None] | None = None,
+    on_collected: Callable[[Collected], None] | None = None,
     first: WorkerClient | None = None,
 ) -> BatchReport:
     """Collect and run every example block of `target`; results in collection order.
@@ -127,7 +119,7 @@ async def run_examples(
         if on_collected is not None:
             on_collected(found)
         seeding = Seeding(setup)
-        results = await Pool(clients, found.blocks, timeout, seeding, on_result).run()
+        results = await Pool(clients, list(found.blocks), timeout, seeding, on_result).run()
     finally:
         await asyncio.gather(*(_discard(client) for client in clients))
     seconds = time.perf_counter() - started
@@ -136,17 +128,15 @@ async def run_examples(
 
 async def _discard(client: WorkerClient) -> None:
     """Stop a kernel at once: it holds nothing worth torch's half-second teardown."""
-    _kill(client)
     with contextlib.suppress(Exception):
-        await client.close()
+        await client.close(grace=0)
 
 
 def _kill(client: WorkerClient) -> None:
+    """End a kernel stuck where no signal reaches it; its request fails with WorkerDied."""
     pid = client.pid
     if pid is not None:
-        # The client starts each child as the leader of its own process group.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
+        launch.kill_tree(pid)
 
 
 async def collect(
@@ -155,37 +145,29 @@ async def collect(
     *,
     submodules: bool = True,
     limits: ImportLimits | None = None,
-) -> Collection:
+) -> Collected:
     """The example blocks of `target`, found by a kernel (which imports it, not us)."""
     limits = limits or ImportLimits()
-    fatal: list[dict[str, str]] = []  # submodules that killed or hung the kernel
+    fatal: list[ImportFailure] = []  # submodules that killed or hung the kernel
     while True:
         watch = _Watch(limits)
+        request = CollectRequest(
+            target, submodules, tuple(failure.module for failure in fatal),
+            limits.target, limits.submodule, limits.hint,
+        )  # fmt: skip
         try:
-            reply = await watch.request(
-                kernel,
-                target=target,
-                submodules=submodules,
-                skip=[failure["module"] for failure in fatal],
-                target_timeout=limits.target,
-                import_timeout=limits.submodule,
-                limit_hint=limits.hint,
-            )
+            reply = await watch.ask(kernel, request)
         except WorkerDied as died:
             if watch.importing is None:
                 raise UsageError(f"{watch.stage(target)} {watch.why(died)}") from None
-            fatal.append({"module": watch.importing, "why": watch.why(died)})
+            fatal.append(ImportFailure(watch.importing, watch.why(died)))
             continue  # the client has started a fresh kernel: ask again without it
         except WorkerError as error:
             raise UsageError(_collect_failure(target, error)) from None
-        failures = fatal + list(reply.get("import_failures", []))
-        failed = {failure["module"] for failure in failures}
-        return Collection(
-            [ExampleBlock.from_dict(item) for item in reply["blocks"]],
-            [name for name in reply.get("unsearched", []) if name not in failed],
-            list(reply.get("imported", [])),
-            failures,
-        )
+        failures = (*fatal, *reply.import_failures)
+        failed = {failure.module for failure in failures}
+        unsearched = tuple(name for name in reply.unsearched if name not in failed)
+        return Collected(reply.blocks, unsearched, reply.imported, failures)
 
 
 class _Watch:
@@ -200,13 +182,11 @@ class _Watch:
         self._limit = limits.target
         self._deadline = 0.0
 
-    async def request(self, kernel: WorkerClient, **args: Any) -> dict[str, Any]:
+    async def ask(self, kernel: WorkerClient, request: CollectRequest) -> Collected:
         loop = asyncio.get_running_loop()
         await kernel.start()
         self._deadline = loop.time() + self._limit + GRACE
-        task = asyncio.ensure_future(
-            kernel.request("collect_examples", timeout=None, on_event=self._on_event, **args)
-        )
+        task = asyncio.ensure_future(kernel.ask(request, timeout=None, on_event=self._on_event))
         try:
             while not task.done():
                 await asyncio.wait({task}, timeout=max(0.0, self._deadline - loop.time()))
@@ -214,17 +194,15 @@ class _Watch:
                     self.hung_after = self._limit
                     _kill(kernel)  # the request now fails with WorkerDied
                     break
-            reply: dict[str, Any] = await task
-            return reply
+            return await task
         finally:
             task.cancel()
 
-    def _on_event(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind not in ("importing", "walking"):
+    def _on_event(self, event: Event) -> None:
+        if not isinstance(event, Importing | Walking):
             return
-        self.walking = kind == "walking"
-        self.importing = str(event.get("module")) if kind == "importing" else None
+        self.walking = isinstance(event, Walking)
+        self.importing = event.module if isinstance(event, Importing) else None
         self._limit = self.limits.walk if self.walking else self.limits.submodule
         self._deadline = asyncio.get_running_loop().time() + self._limit + GRACE
 

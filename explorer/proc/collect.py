@@ -17,16 +17,17 @@ import importlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from explorer.core.errors import UsageError
-from explorer.core.example_walk import collect_block_dicts, submodules_on_disk
+from explorer.core.example_walk import find_blocks, submodules_on_disk
+from explorer.core.model import ImportFailure
 from explorer.core.objects import describe_error
 from explorer.core.resolve import TargetError, resolve, validate
-
-Emit = Callable[..., None]
+from explorer.proc.messages import Collected, CollectRequest, Importing, Walking
+from explorer.proc.protocol import Emit
 
 
 class OverTime(BaseException):
@@ -53,50 +54,30 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def collect_examples(
-    target: str,
-    *,
-    submodules: bool = True,
-    skip: tuple[str, ...] = (),
-    target_timeout: float | None = None,
-    import_timeout: float | None = None,
-    limit_hint: str = "",
-    emit: Emit,
-) -> dict[str, Any]:
-    """{"blocks", "unsearched", "imported", "import_failures": [{module, why}]}.
-
-    `limit_hint` tells the user how to change a limit ("--timeout S"); it ends
-    the message of an import that overran.
-    """
+def collect_examples(request: CollectRequest, emit: Emit) -> Collected:
+    """The kernel's collect_examples op. The target's import gets `target_timeout`,
+    each submodule's `import_timeout` (None: no limit); `limit_hint` tells the user
+    how to change a limit ("--timeout S") at the end of an overrun's message."""
+    target, hint = request.target, request.limit_hint
     validate(target)
-    _import_target(target, target_timeout, limit_hint)
+    _import_target(target, _seconds(request.target_timeout), hint)
     imported: list[str] = []
-    failures: list[dict[str, str]] = []
-    if submodules:
-        _import_submodules(target, set(skip), import_timeout, limit_hint, emit, imported, failures)
-    emit("walking")  # the importing is over: the client's deadline is now the walk's
-    data = collect_block_dicts(target)
-    data["imported"] = imported
-    data["import_failures"] = failures
-    return data
+    failures: list[ImportFailure] = []
+    if request.submodules:
+        limit = _seconds(request.import_timeout)
+        for name in _submodules_to_import(target, set(request.skip)):
+            emit(Importing(name))
+            why = _import_one(name, limit, hint)
+            if why is None:
+                imported.append(name)
+            else:
+                failures.append(ImportFailure(name, why))
+    emit(Walking())  # the importing is over: the client's deadline is now the walk's
+    blocks, unsearched = find_blocks(target)
+    return Collected(tuple(blocks), tuple(unsearched), tuple(imported), tuple(failures))
 
 
-def handle_collect(args: dict[str, Any], emit: Emit) -> dict[str, Any]:
-    """The kernel's collect_examples op: {target, submodules?, skip?, target_timeout?,
-    import_timeout?, limit_hint?}; events "importing" {module} before each submodule
-    import and "walking" after the last; result as `collect_examples`."""
-    return collect_examples(
-        str(args.get("target", "")),
-        submodules=bool(args.get("submodules", True)),
-        skip=tuple(str(name) for name in args.get("skip") or ()),
-        target_timeout=_seconds(args.get("target_timeout")),
-        import_timeout=_seconds(args.get("import_timeout")),
-        limit_hint=str(args.get("limit_hint") or ""),
-        emit=emit,
-    )
-
-
-def _seconds(value: Any) -> float | None:
+def _seconds(value: float | None) -> float | None:
     return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
@@ -113,32 +94,22 @@ def _import_target(target: str, seconds: float | None, limit_hint: str) -> None:
         ) from None
 
 
-def _import_submodules(
-    target: str,
-    skip: set[str],
-    seconds: float | None,
-    limit_hint: str,
-    emit: Emit,
-    imported: list[str],
-    failures: list[dict[str, str]],
-) -> None:
+def _submodules_to_import(target: str, skip: set[str]) -> Iterator[str]:
+    """Public submodules of the target nothing imported yet, parents first; a package
+    that failed (or is skipped) takes its submodules along."""
     package = sys.modules.get(target)
     if package is None:
         return  # a class or function: nothing below it to import
-    given_up: list[str] = []  # a failed package takes its submodules along
+    given_up: list[str] = []
     for name in submodules_on_disk(package):
-        if name in sys.modules or any(name.startswith(f"{bad}.") for bad in given_up):
+        if any(name.startswith(f"{bad}.") for bad in given_up):
             continue
         if name in skip:
             given_up.append(name)
-            continue
-        emit("importing", module=name)
-        why = _import_one(name, seconds, limit_hint)
-        if why is None:
-            imported.append(name)
-        else:
-            given_up.append(name)
-            failures.append({"module": name, "why": why})
+        elif name not in sys.modules:
+            yield name
+            if name not in sys.modules:
+                given_up.append(name)
 
 
 def _import_one(name: str, seconds: float | None, limit_hint: str) -> str | None:
@@ -153,8 +124,6 @@ def _import_one(name: str, seconds: float | None, limit_hint: str) -> str | None
         return f"called sys.exit({exc.code!r})"
     except KeyboardInterrupt:
         raise  # the client's interrupt: the whole collection stops
-    except TargetError as exc:
-        return str(exc)
     except BaseException as exc:  # noqa: BLE001 - any failure of the module is its own
         return describe_error(exc)
     return None

@@ -18,10 +18,10 @@ from typing import Any
 
 from explorer import settings
 from explorer.core import check
-from explorer.core.check import ExampleVerdict, PartChecker, RunOutput
-from explorer.core.example_walk import ExampleBlock
-from explorer.core.model import Example
+from explorer.core.check import ExampleVerdict, PartChecker
+from explorer.core.model import Example, ExampleBlock, RunResult
 from explorer.proc.client import ProcError, WorkerClient
+from explorer.proc.messages import RunRequest, WarmRequest
 
 WARM_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
 SPARE_AFTER = 1.0  # seconds one block may hold a kernel before a spare kernel starts
@@ -34,11 +34,10 @@ class Seeding:
 
     setup: str | None = None
 
-    def run_args(self) -> dict[str, Any]:
-        """What a fresh block's first run adds to its request."""
-        if self.setup is None:
-            return {}  # imports=None: the kernel binds the package's conventions
-        return {"imports": (), "setup": self.setup}
+    def request(self, code: str, module: str, fresh: bool) -> RunRequest:
+        if self.setup is None:  # imports=None: the kernel binds the package's conventions
+            return RunRequest(code, seed_module=module, fresh=fresh)
+        return RunRequest(code, seed_module=module, fresh=fresh, imports=(), setup=self.setup)
 
 
 @dataclass(slots=True)
@@ -216,24 +215,11 @@ class BlockRunner:
             self._warm_modules = set()
         if module not in self._warm_modules:
             with contextlib.suppress(ProcError):
-                await self.client.request("warm", module=module, timeout=WARM_TIMEOUT)
+                await self.client.ask(WarmRequest(module), timeout=WARM_TIMEOUT)
             self._warm_modules.add(module)
 
-    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunOutput:
-        stdout: list[str] = []
-
-        def on_event(event: dict[str, Any]) -> None:
-            if event.get("event") == "stdout":
-                stdout.append(str(event.get("text", "")))
-            elif event.get("event") == "stderr" and event.get("truncated"):
-                notes.append(str(event.get("text", "")).strip())
-
-        reply = await self.client.run(
-            source,
-            timeout=self.timeout,
-            seed_module=module,
-            fresh=fresh,
-            on_event=on_event,
-            **(self.seeding.run_args() if fresh else {}),
-        )
-        return RunOutput.from_reply(reply, "".join(stdout))
+    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunResult:
+        request = self.seeding.request(source, module, fresh)
+        result = await self.client.run(request, timeout=self.timeout)
+        notes.extend(result.notes)
+        return result

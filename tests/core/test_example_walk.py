@@ -80,12 +80,12 @@ def test_hostile_module_hooks_never_run_while_collecting() -> None:
     assert hostile_objects.SIDE_EFFECTS == []
 
 
-def test_block_dicts_name_the_submodules_nothing_imported() -> None:
-    from explorer.core.example_walk import collect_block_dicts
+def test_find_blocks_names_the_submodules_nothing_imported() -> None:
+    from explorer.core.example_walk import find_blocks
 
-    found = collect_block_dicts("hostile")
-    assert found["blocks"] == []
-    assert "hostile.segfault_on_import" in found["unsearched"]
+    blocks, unsearched = find_blocks("hostile")
+    assert blocks == []
+    assert "hostile.segfault_on_import" in unsearched
     import sys
 
     assert "hostile.segfault_on_import" not in sys.modules  # listed, never imported

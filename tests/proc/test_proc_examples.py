@@ -10,6 +10,7 @@ import pytest
 from explorer import settings
 from explorer.proc import namespace
 from explorer.proc.client import WorkerClient, WorkerError
+from explorer.proc.messages import Collected, CollectRequest, Event, Importing, RunRequest, Walking
 from explorer.proc.namespace import Namespace, conventions, describe_conventions
 
 # ---- the conventions table --------------------------------------------------------------
@@ -54,29 +55,28 @@ def test_a_namespace_without_a_module_gets_the_seed_imports() -> None:
 # ---- collection in a real kernel ----------------------------------------------------------
 
 
-async def collect(kernel: WorkerClient, target: str, **args: Any) -> tuple[dict[str, Any], list]:
-    events: list[dict[str, Any]] = []
-    reply = await kernel.request(
-        "collect_examples", target=target, timeout=60.0, on_event=events.append, **args
-    )
-    return reply, events
+async def collect(kernel: WorkerClient, target: str, **args: Any) -> tuple[Collected, list[Event]]:
+    events: list[Event] = []
+    request = CollectRequest(target, **args)
+    return await kernel.ask(request, timeout=60.0, on_event=events.append), events
 
 
 async def test_failing_submodule_imports_are_noted_and_skipped(kernel: WorkerClient) -> None:
     # The two that kill the process are the client's to skip (explorer.proc.batch).
-    skip = ["hostile.os_exit_on_import", "hostile.segfault_on_import"]
+    skip = ("hostile.os_exit_on_import", "hostile.segfault_on_import")
     reply, events = await collect(kernel, "hostile", skip=skip, import_timeout=1.5)
-    why = {failure["module"]: failure["why"] for failure in reply["import_failures"]}
+    why = {failure.module: failure.why for failure in reply.import_failures}
     assert why == {
         "hostile.exit_on_import": "called sys.exit(3)",
         "hostile.hang_on_import": "took longer than 1.5 s",
     }
-    assert "hostile.documented" in reply["imported"]
-    assert {"hostile.documented.add"} <= {block["qualname"] for block in reply["blocks"]}
-    announced = [event["module"] for event in events if event["event"] == "importing"]
+    assert "hostile.documented" in reply.imported
+    assert "hostile.documented.add" in {block.qualname for block in reply.blocks}
+    announced = [event.module for event in events if isinstance(event, Importing)]
     assert "hostile.hang_on_import" in announced and not set(skip) & set(announced)
-    assert events[-1]["event"] == "walking"
-    assert (await kernel.run("1 + 1", imports=[]))["value_repr"] == "2"  # still alive
+    assert isinstance(events[-1], Walking)
+    alive = await kernel.run(RunRequest("1 + 1", imports=()))
+    assert alive.value_repr == "2"
 
 
 async def test_a_target_that_overruns_its_import_limit_is_one_line(kernel: WorkerClient) -> None:
@@ -88,8 +88,9 @@ async def test_a_target_that_overruns_its_import_limit_is_one_line(kernel: Worke
 
 async def test_a_non_torch_target_never_imports_torch_in_the_kernel(kernel: WorkerClient) -> None:
     reply, _ = await collect(kernel, "json")
-    assert [block["qualname"] for block in reply["blocks"]][0] == "json"
-    run = await kernel.run("import sys\nJSONDecoder.__name__", seed_module="json", fresh=True)
-    assert run["value_repr"] == "'JSONDecoder'"  # seeded from json's globals
-    torch_loaded = await kernel.run("sorted(m for m in sys.modules if m.startswith('torch'))")
-    assert torch_loaded["value_repr"] == "[]"
+    assert reply.blocks[0].qualname == "json"
+    code = "import sys\nJSONDecoder.__name__"
+    run = await kernel.run(RunRequest(code, seed_module="json", fresh=True))
+    assert run.value_repr == "'JSONDecoder'"  # seeded from json's globals
+    loaded = await kernel.run(RunRequest("sorted(m for m in sys.modules if 'torch' in m)"))
+    assert loaded.value_repr == "[]"
