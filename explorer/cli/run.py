@@ -18,7 +18,6 @@ from explorer.cli.textout import Style, indent, printable
 from explorer.core.model import Plot, RunResult, RunStatus
 from explorer.proc.client import EventHandler, WorkerClient
 from explorer.proc.messages import Event, Output, RunRequest
-from explorer.proc.namespace import conventions, describe_conventions
 
 if TYPE_CHECKING:
     from explorer.proc.batch import BatchReport, BlockResult, Collected, ImportLimits
@@ -113,6 +112,8 @@ async def _collect_and_run(
 def header_line(target: str, setup: str | None, found: int) -> str:
     """How many blocks were found and what every block's namespace holds, said before
     the first result."""
+    from explorer.proc.namespace import conventions, describe_conventions
+
     lead = f"{_count(found, 'example')} of {target}: each runs in its module's globals"
     package = target.split(".")[0]
     options = settings.EXAMPLE_OPTIONS.get(package, ())
