@@ -103,14 +103,21 @@ def xdoctest_run(module: str, cwd: str) -> Run:
         command += ["--style", "google", "--global-exec", TORCH_CI_GLOBALS,
                     "--options", "+IGNORE_WHITESPACE"]  # fmt: skip
     seconds, peak, code, out, err = timed([*command, "--analysis", "dynamic"], cwd)
-    note = ""
-    if code not in (0, 1) or "Traceback (most recent call last)" in out[-3000:] + err[-3000:]:
-        crash = (err.strip() or out.strip()).splitlines()[-1] if (err or out).strip() else "?"
+    counts, note = _summary(out), ""
+    if not counts:  # no closing "=== N passed ... ===" line: xdoctest itself crashed
+        crash = (err.strip() or out.strip() or "?").splitlines()[-1]
         note = f"xdoctest --analysis dynamic crashed ({crash}); counted with --analysis auto"
         seconds, peak, code, out, err = timed([*command, "--analysis", "auto"], cwd)
-    last = out.strip().splitlines()[-1] if out.strip() else ""
-    counts = {key: int(n) for n, key in re.findall(r"(\d+) (passed|failed|skipped)", last)}
+        counts = _summary(out)
     return Run(seconds, peak, counts, note)
+
+
+def _summary(out: str) -> dict[str, int]:
+    """The counts of xdoctest's closing line, e.g. "=== 33 passed, 11 skipped in 1.4 s ==="."""
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    if not last.startswith("==="):
+        return {}
+    return {key: int(n) for n, key in re.findall(r"(\d+) (passed|failed|skipped)", last)}
 
 
 def explore_run(module: str, cwd: str) -> tuple[Run, dict[str, Any]]:

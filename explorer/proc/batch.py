@@ -212,10 +212,7 @@ class _Watch:
     def why(self, died: WorkerDied) -> str:
         if self.hung_after is not None:
             hint = f" ({self.limits.hint})" if self.limits.hint else ""
-            return (
-                f"did not finish within {self.hung_after:g} s and ignored the time "
-                f"limit{hint}; kernel restarted"
-            )
+            return f"did not finish within {self.hung_after:g} s and ignored the time limit{hint}"
         return f"killed the kernel: {str(died).removesuffix(' — restarted')}"
 
 
