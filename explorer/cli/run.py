@@ -112,7 +112,7 @@ async def _collect_and_run(
 def header_line(target: str, setup: str | None, found: int) -> str:
     """How many blocks were found and what every block's namespace holds, said before
     the first result."""
-    from explorer.proc.namespace import conventions, describe_conventions
+    from explorer.core.conventions import conventions, describe_conventions
 
     lead = f"{_count(found, 'example')} of {target}: each runs in its module's globals"
     package = target.split(".")[0]

@@ -22,13 +22,13 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.check import package_options
+from explorer.core.conventions import conventions
 from explorer.core.errors import UsageError
 from explorer.core.model import ImportFailure
 from explorer.core.resolve import validate
 from explorer.proc import launch
 from explorer.proc.client import ProcError, WorkerClient, WorkerDied, WorkerError
 from explorer.proc.messages import Collected, CollectRequest, Event, Importing, Walking
-from explorer.proc.namespace import conventions
 from explorer.proc.pool import BlockResult, Pool, ResultCallback, Seeding
 
 DEFAULT_KERNELS = 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import importlib.util
 import inspect
 import sys
 import types
@@ -19,12 +18,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from explorer import settings
+from explorer.core.conventions import conventions
 from explorer.core.errors import UsageError
 from explorer.core.model import GradGraph, GraphNode, Plot, PlotSeries, TensorInfo, Variable
 from explorer.core.resolve import resolve, validate
 
-DEFAULT_IMPORTS = settings.SEED_IMPORTS
 REPR_LIMIT = 200
 GRAPH_NODE_LIMIT = 400
 PLOT_POINT_LIMIT = 100_000
@@ -46,30 +44,6 @@ def seed_module_of(seed: str) -> types.ModuleType:
     home = getattr(resolved.obj, "__module__", None)
     module = sys.modules.get(home) if isinstance(home, str) else None
     return module if module is not None else resolved.module
-
-
-def _installed(module: str) -> bool:
-    top = module.split(".")[0]
-    try:
-        return top in sys.modules or importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def conventions(seed: str | None) -> tuple[tuple[str, str], ...]:
-    """(name, module) pairs a namespace gets when the caller names none: the example
-    conventions of the seed's top-level package (settings.EXAMPLE_CONVENTIONS), or,
-    with no seed (the runner, a snippet), the seed imports. Installed modules only."""
-    if seed:
-        pairs = settings.EXAMPLE_CONVENTIONS.get(seed.split(".")[0], ())
-    else:
-        pairs = tuple((module.split(".")[0], module) for module in DEFAULT_IMPORTS)
-    return tuple((name, module) for name, module in pairs if _installed(module))
-
-
-def describe_conventions(pairs: tuple[tuple[str, str], ...]) -> str:
-    """`torch, nn = torch.nn, F = torch.nn.functional`: what a namespace gets, as code reads."""
-    return ", ".join(name if name == module else f"{name} = {module}" for name, module in pairs)
 
 
 class Namespace:

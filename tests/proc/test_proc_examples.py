@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from explorer import settings
-from explorer.proc import namespace
+from explorer.core import conventions as table
+from explorer.core.conventions import conventions, describe_conventions
 from explorer.proc.client import WorkerClient, WorkerError
 from explorer.proc.messages import Collected, CollectRequest, Event, Importing, RunRequest, Walking
-from explorer.proc.namespace import Namespace, conventions, describe_conventions
+from explorer.proc.namespace import Namespace
 
 # ---- the conventions table --------------------------------------------------------------
 
@@ -49,7 +50,7 @@ def test_setup_code_replaces_the_conventions_and_runs_last() -> None:
 
 def test_a_namespace_without_a_module_gets_the_seed_imports() -> None:
     # The runner and the snippets: torch, where it is installed (it is, for these tests).
-    assert namespace.conventions(None) == (("torch", "torch"),)
+    assert table.conventions(None) == (("torch", "torch"),)
 
 
 # ---- collection in a real kernel ----------------------------------------------------------

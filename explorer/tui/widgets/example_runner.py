@@ -35,8 +35,8 @@ from textual.worker import Worker, WorkerState
 
 from explorer.core import check
 from explorer.core.check import PartChecker, PartVerdict
+from explorer.core.conventions import conventions
 from explorer.core.model import Doc, Example, RunResult
-from explorer.proc.namespace import conventions
 from explorer.tui.services.kernel_session import KernelSession, format_duration
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
