@@ -49,6 +49,7 @@ KERNEL_TIMEOUT = 10.0  # one run, when the caller sets no limit of its own
 RUN_EXAMPLES_TIMEOUT = 10.0  # `--run-examples --timeout` default, per example part
 INTERRUPT_GRACE = 1.0  # a kernel gets this long to honour SIGINT before it is killed
 INDEX_MODULE_TIMEOUT = 30.0  # one submodule's import and description in an index build
+REPR_TIME_LIMIT = 1.0  # one default's or annotation's repr while looking (not running)
 # `--run-examples` imports the target's submodules to find their examples; one import gets
 # this long unless the user's --timeout says otherwise.
 SUBMODULE_IMPORT_TIMEOUT = 30.0

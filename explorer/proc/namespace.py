@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from explorer.core.conventions import conventions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, describe_error
 from explorer.core.model import GradGraph, GraphNode, Plot, PlotSeries, TensorInfo, Variable
 from explorer.core.resolve import resolve, validate
 
@@ -130,7 +130,7 @@ def short_repr(value: Any, limit: int = REPR_LIMIT, *, one_line: bool = True) ->
     try:
         text = repr(value)
     except Exception as exc:  # noqa: BLE001 - a broken __repr__ is shown, not raised
-        return f"<repr failed: {type(exc).__name__}: {exc}>"
+        return f"<repr failed: {describe_error(exc)}>"
     if one_line and "\n" in text:
         text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -170,7 +170,7 @@ def describe_variable(name: str, value: Any) -> Variable:
     try:
         return replace(variable, kind="tensor", tensor=describe_tensor(value))
     except Exception as exc:  # noqa: BLE001 - exotic tensor subclasses
-        return replace(variable, kind="tensor", error=f"{type(exc).__name__}: {exc}")
+        return replace(variable, kind="tensor", error=describe_error(exc))
 
 
 class GraphBuilder:

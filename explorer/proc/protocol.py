@@ -34,10 +34,11 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, exception_text
 from explorer.core.model import Record
 from explorer.proc.messages import (
     Event,
+    Json,
     JsonObject,
     Op,
     ProtocolError,
@@ -53,6 +54,10 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _TAG_SEPARATOR = b"\t"  # json.dumps escapes tabs inside strings, so the last one is ours
 
 
+def _no_default(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def new_secret() -> bytes:
     return secrets.token_hex(32).encode()
 
@@ -61,9 +66,29 @@ def tag(secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
 
 
+# The C encoder and scanner, bound now: a target that replaces `json.dumps` (or patches
+# JSONEncoder) after this module is imported cannot change what the child writes.
+_ITERENCODE: Any = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _no_default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+)
+_RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def _dumps(message: JsonObject) -> str:
+    return "".join(_ITERENCODE(message, 0))
+
+
+def _loads(data: bytes) -> Json:
+    text = data.decode()
+    value, end = _RAW_DECODE(text)
+    if text[end:].strip():
+        raise ValueError("extra data after the message")
+    return value  # type: ignore[no-any-return]
+
+
 def encode(message: JsonObject, secret: bytes | None = None) -> bytes:
     """One line; text from targets may hold lone surrogates, which become U+FFFD here."""
-    text = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    text = _dumps(message)
     payload = _SURROGATES.sub("\ufffd", text).encode()
     if secret is not None:
         payload += _TAG_SEPARATOR + tag(secret, payload)
@@ -78,7 +103,7 @@ def decode(line: bytes, secret: bytes | None = None) -> JsonObject:
         if not separator or not hmac.compare_digest(received, tag(secret, payload)):
             raise ProtocolError("a line without the session's tag")
     try:
-        message = as_object(json.loads(payload))
+        message = as_object(_loads(payload))
     except ValueError as exc:
         raise ProtocolError(f"not a protocol message: {payload[:80]!r}") from exc
     if not isinstance(message.get("id"), int):
@@ -156,12 +181,7 @@ def error_payload(exc: BaseException) -> JsonObject:
     return {"type": type(exc).__name__, "message": safe_str(exc), "traceback": trace}
 
 
-def safe_str(exc: BaseException) -> str:
-    """str(exc), or a stand-in when the exception's own __str__ raises."""
-    try:
-        return str(exc)
-    except Exception as inner:  # noqa: BLE001
-        return f"<str() of the exception raised {type(inner).__name__}>"
+safe_str = exception_text
 
 
 def serve(channel: Channel, handlers: Mapping[Op, Handler]) -> None:

@@ -16,10 +16,13 @@ import faulthandler
 import os
 import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 
 from explorer import settings
 from explorer.core.model import Doc, Listing, Source
+from explorer.core.static import ReprGuard, set_repr_guard
 from explorer.proc import launch
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.messages import (
@@ -128,6 +131,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class _ReprOverran(Exception):
+    pass
+
+
+def alarm_guard(seconds: float) -> ReprGuard:
+    """A repr that runs longer than `seconds` (a sleeping or looping `__repr__` of a default)
+    is cut short with SIGALRM and shown as such, instead of stalling the whole request."""
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _ReprOverran
+
+    def guard(produce: Callable[[], str]) -> str:
+        if threading.current_thread() is not threading.main_thread():
+            return produce()
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return produce()
+        except _ReprOverran:
+            return f"<repr took longer than {seconds:g} s>"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard
+
+
 def start_child(argv: list[str]) -> tuple[Channel, int, int]:
     """Confine this process, move the protocol off fds 0/1 and ignore SIGINT.
 
@@ -140,6 +170,7 @@ def start_child(argv: list[str]) -> tuple[Channel, int, int]:
     original_stderr = os.dup(2)
     # The client interrupts only the kernel; a stray SIGINT must not end a worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_repr_guard(alarm_guard(settings.REPR_TIME_LIMIT))
     return channel, original_stderr, memory
 
 
