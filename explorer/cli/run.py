@@ -64,7 +64,8 @@ def _run_examples(args: argparse.Namespace) -> int:
     style = Style.for_stream(out)
 
     def print_header(found: Collected) -> None:
-        out.write(header_line(args.target, args.setup, len(found.blocks)) + "\n")
+        out.writelines(f"{line}\n" for line in header_lines(args.target, args.setup,
+                                                            len(found.blocks)))  # fmt: skip
         out.flush()
 
     def print_line(_index: int, result: BlockResult) -> None:
@@ -109,24 +110,26 @@ async def _collect_and_run(
     )
 
 
-def header_line(target: str, setup: str | None, found: int) -> str:
-    """How many blocks were found and what every block's namespace holds, said before
-    the first result."""
+def header_lines(target: str, setup: str | None, found: int) -> list[str]:
+    """Said before the first result: how many blocks were found, where they run, and
+    what every block's namespace holds."""
     from explorer.core.conventions import conventions, describe_conventions
 
-    lead = f"{_count(found, 'example')} of {target}: each runs in its module's globals"
     package = target.split(".")[0]
     options = settings.EXAMPLE_OPTIONS.get(package, ())
     checked = f", checked with {' '.join(options)} as {package}'s CI does" if options else ""
+    lead = "namespace: its module's globals"
     if setup is not None:
-        return f"{lead}, then --setup {_one_line(setup, 80)!r}{checked}"
-    pairs = conventions(target)
-    if not pairs:
-        return f"{lead}{checked} ({package} has no example conventions; --setup CODE adds names)"
-    return (
-        f"{lead} + {describe_conventions(pairs)}{checked} "
-        f"({package}'s conventions; --setup CODE replaces them)"
-    )
+        namespace = f"{lead}, then --setup {_one_line(setup, 80)!r}{checked}"
+    elif pairs := conventions(target):
+        namespace = (
+            f"{lead} + {describe_conventions(pairs)}{checked} "
+            f"({package}'s conventions; --setup CODE replaces them)"
+        )
+    else:
+        namespace = f"{lead}{checked} ({package} has no conventions; --setup CODE adds names)"
+    where = "run in a temporary working directory, removed afterwards"
+    return [f"{_count(found, 'example')} of {target} ({where})", namespace]
 
 
 def notes(report: BatchReport) -> list[str]:

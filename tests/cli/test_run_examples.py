@@ -119,11 +119,13 @@ def test_text_output_is_a_header_one_line_per_example_and_a_summary() -> None:
     done = explore("examples_pkg.calm", "--run-examples")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == (
-        "6 examples of examples_pkg.calm: each runs in its module's globals "
-        "(examples_pkg has no example conventions; --setup CODE adds names)"
-    )
-    assert lines[1] == "passed   examples_pkg.calm.passes:9"
+    assert lines[:2] == [
+        "6 examples of examples_pkg.calm (run in a temporary working directory, removed "
+        "afterwards)",
+        "namespace: its module's globals (examples_pkg has no conventions; --setup CODE adds "
+        "names)",
+    ]
+    assert lines[2] == "passed   examples_pkg.calm.passes:9"
     assert "differs  examples_pkg.calm.differs:20  (output differs from the expected)" in lines
     assert "         expected: 3" in lines and "         got:      2" in lines
     assert "error    examples_pkg.calm.raises:30  (KeyError: 'missing')" in lines
@@ -139,8 +141,8 @@ def test_setup_code_replaces_the_conventions() -> None:
     seeded = "import random; random.seed(0)"
     done = explore("examples_pkg.lazy", "--run-examples", "--setup", seeded)
     assert done.returncode == 0, done.stderr
-    header, *_, summary = done.stdout.splitlines()
-    assert header.endswith("then --setup 'import random; random.seed(0)'")
+    _, namespace, *_, summary = done.stdout.splitlines()
+    assert namespace == f"namespace: its module's globals, then --setup {seeded!r}"
     # The setup seeds the generator: the draw is the same on every run, so its
     # difference is a real one, not "random output".
     assert "differs  examples_pkg.lazy.random_draw:" in done.stdout
