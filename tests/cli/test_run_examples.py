@@ -22,8 +22,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TIMEOUT = 2.0
 
 
-def explore(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(FIXTURES), "NO_COLOR": "1"}
+def explore(
+    *args: str, timeout: float = 180, path: tuple[Path, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    pythonpath = os.pathsep.join(str(entry) for entry in (*path, FIXTURES))
+    env = {**os.environ, "PYTHONPATH": pythonpath, "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "explorer", *args],
         cwd=ROOT,
@@ -180,6 +183,27 @@ def test_submodule_imports_that_fail_are_noted_and_skipped() -> None:
     names = {example["qualname"] for example in report["examples"]}
     assert {"hostile.documented.add", "hostile.bad_examples.passes"} <= names
     assert report["unsearched"] == []  # the failures are listed once, as failures
+
+
+def test_a_submodule_that_hangs_beyond_signals_is_skipped_after_its_limit(tmp_path: Path) -> None:
+    package = tmp_path / "stubborn"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Imports none of its submodules."""\n')
+    (package / "blocks.py").write_text(
+        "import signal, time\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGINT})\n"
+        "time.sleep(600)\n"
+    )
+    (package / "fine.py").write_text('def f():\n    """\n    >>> 6 * 7\n    42\n    """\n')
+    done = explore("stubborn", "--run-examples", "--json", "--timeout", "1", path=(tmp_path,))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    (failure,) = report["import_failures"]
+    assert failure["module"] == "stubborn.blocks"
+    assert failure["why"].startswith("did not finish within 1 s and ignored the time limit")
+    assert [(e["qualname"], e["verdict"]) for e in report["examples"]] == [
+        ("stubborn.fine.f", "passed")
+    ]
 
 
 def test_loaded_only_names_the_submodules_it_did_not_import() -> None:
