@@ -24,6 +24,7 @@ from explorer.core.objects import (
 from explorer.core.objects import get_doc as docstring_of
 from explorer.core.render.prepare import (
     detach_trailing_text,
+    drop_trailing_markers,
     google_descriptions,
     normalize_numpy_headings,
     plain_parameter_list,
@@ -168,6 +169,7 @@ def doc_of(resolved: Resolved) -> Doc:
         doc = replace(doc, notes=tuple(_see_also_links(note, scopes, found) for note in doc.notes))
     if trailing:
         doc = replace(doc, description=f"{doc.description}\n\n{trailing}".strip())
+    doc = replace(doc, description=drop_trailing_markers(doc.description))
     return replace(doc, links=tuple(link_roles.unique(found)))
 
 

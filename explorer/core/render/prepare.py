@@ -37,6 +37,16 @@ def _marker(numbers: Sequence[int]) -> str:
     return f"*(Examples {numbers[0]}–{numbers[-1]} below)*"
 
 
+_MARKER_LINE = re.compile(r"\n*[ \t]*\*\(Examples? [\d–]+ below\)\*[ \t]*$")
+
+
+def drop_trailing_markers(prose: str) -> str:
+    """Markers with nothing after them: the Examples heading follows right there."""
+    while (match := _MARKER_LINE.search(prose)) and match.start() != 0:
+        prose = prose[: match.start()].rstrip()
+    return prose
+
+
 def _example_group(lines: list[str], start: int) -> int:
     """End (exclusive) of the `>>>` runs from `start`: prompts, continuations and
     outputs, and further runs at the same indent separated only by blank lines."""
