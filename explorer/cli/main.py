@@ -7,11 +7,14 @@ an internal bug is exit 1 with a hint to rerun with --debug.
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
 from collections.abc import Sequence
 
 from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.proc import launch
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -49,10 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
     views.add_argument("--dunder", action="store_true", help="include __dunder__ names")
     views.add_argument(
         "--timeout",
-        type=float,
-        default=settings.RUN_EXAMPLES_TIMEOUT,
+        type=seconds,
+        default=None,
         metavar="S",
-        help="per-run timeout",
+        help=f"time limit in seconds: per example with --run-examples (default "
+        f"{settings.RUN_EXAMPLES_TIMEOUT:g}; given, it bounds each import too), for "
+        f"importing and looking otherwise (default {settings.COLD_IMPORT_ALLOWANCE:g})",
+    )
+    views.add_argument(
+        "--setup",
+        metavar="CODE",
+        help="--run-examples: code run before every example block, instead of the "
+        "package's conventions (e.g. 'import torch')",
+    )
+    views.add_argument(
+        "--loaded-only",
+        action="store_true",
+        help="--run-examples: search only the submodules the target imports itself",
     )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
@@ -60,11 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of seconds: {text!r}")
+    return value
+
+
+def _check_values(args: argparse.Namespace) -> None:
+    """Empty option values are mistakes: never fall through to opening the TUI."""
+    for option in ("snippet", "search", "index", "within", "target"):
+        value = getattr(args, option, None)
+        if value is not None and not value.strip():
+            flag = "TARGET" if option == "target" else f"--{'in' if option == 'within' else option}"
+            raise UsageError(f"{flag} is empty: give it a value")
+
+
 def _needs_target(args: argparse.Namespace) -> bool:
     return bool(args.list or args.doc or args.help_text or args.source or args.run_examples)
 
 
 def dispatch(args: argparse.Namespace) -> int:
+    _check_values(args)
     if _needs_target(args) and args.target is None:
         raise UsageError("this view needs a TARGET, e.g. explore torch.distributions --list")
     if args.list or args.doc or args.help_text or args.source:
@@ -81,11 +118,19 @@ def dispatch(args: argparse.Namespace) -> int:
         return cli_search.run(args)
     from explorer.tui.app import run_app
 
-    return run_app(args.target, run_timeout=args.timeout)
+    return run_app(args.target, run_timeout=args.timeout or settings.KERNEL_TIMEOUT)
+
+
+def _end_children_and_exit(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: no child (and nothing it started) outlives us."""
+    launch.kill_all_children()
+    raise SystemExit(128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = None
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _end_children_and_exit)
     try:
         args = build_parser().parse_args(argv)
         return dispatch(args)

@@ -8,8 +8,11 @@ ignored, output of parts without an expected output may be matched by the
 next part's want, and an expected traceback is matched against the exception
 actually raised.
 
-Verdicts: passed, differs (output mismatch: sampling examples print random
-numbers, so this is not an error), error, skipped, timeout, crashed.
+Verdicts: passed, differs (output mismatch, not an error), error, skipped,
+timeout, crashed. A difference from an example that draws random numbers
+without a seed is marked `random` ("differs (random output)"), so a reader sees
+at once which differences matter. A part with nothing but comments is skipped:
+running it proves nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from xdoctest import checker as xchecker
 from xdoctest import directive as xdirective
 
-from explorer.core.model import Example, Record
+from explorer import settings
+from explorer.core.examples import is_comment_only
+from explorer.core.model import Example, Record, RunResult, RunStatus
+from explorer.core.randomness import random_call
 
 PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
     "passed",
@@ -35,40 +40,13 @@ PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
 VERDICTS = (PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED)
 # A part that ends like this leaves the namespace unusable for the parts after it.
 FATAL = (ERROR, TIMEOUT, CRASHED)
+RANDOM_LABEL = "differs (random output)"  # how a random difference is named to people
+COMMENTS_ONLY = "only comments"  # the skip reason of a part with no code
 # Worst first: an example gets the worst verdict of its parts.
 _SEVERITY = {CRASHED: 5, TIMEOUT: 4, ERROR: 3, DIFFERS: 2, PASSED: 1, SKIPPED: 0}
 
 
-@dataclass(slots=True)
-class RunOutput(Record):
-    """What running one part produced (the kernel's "run" reply, flattened).
-
-    status: ok | error | timeout | interrupted | memory | crashed.
-    """
-
-    status: str
-    stdout: str = ""  # everything printed (stdout and stderr, in order)
-    value_repr: str | None = None  # repr of the last expression's value, if any
-    exception: str = ""  # "ValueError: message" as traceback.format_exception_only gives it
-    traceback: str = ""
-    message: str = ""  # the kernel's own note, e.g. "kernel died (signal 11) - restarted"
-
-    @classmethod
-    def from_reply(cls, reply: dict[str, Any], stdout: str = "") -> RunOutput:
-        """Build from a kernel "run" result plus the output streamed as events."""
-        traceback_text = reply.get("traceback") or ""
-        exception = reply.get("exception") or exception_from_traceback(traceback_text)
-        return cls(
-            status=str(reply.get("status", "ok")),
-            stdout=stdout,
-            value_repr=reply.get("value_repr"),
-            exception=exception,
-            traceback=traceback_text,
-            message=str(reply.get("message") or ""),
-        )
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PartVerdict(Record):
     """The verdict on one part of an example, with what to show side by side."""
 
@@ -76,12 +54,18 @@ class PartVerdict(Record):
     expected: str = ""
     got: str = ""
     message: str = ""  # one line: why it failed, or why it was skipped
+    random: bool = False  # differs, and the code drew random numbers without a seed
 
     def diff_rows(self) -> list[DiffRow]:
         return side_by_side(self.expected, self.got)
 
+    @property
+    def label(self) -> str:
+        """The verdict as people read it: "differs (random output)" for a random one."""
+        return RANDOM_LABEL if self.random else self.verdict
 
-@dataclass(slots=True)
+
+@dataclass(frozen=True, slots=True)
 class DiffRow(Record):
     """One row of a side-by-side diff; `None` where a side has no line."""
 
@@ -90,7 +74,7 @@ class DiffRow(Record):
     got: str | None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ExampleVerdict(Record):
     """All parts of one docstring's example block, judged together."""
 
@@ -101,6 +85,16 @@ class ExampleVerdict(Record):
     @property
     def first_failure(self) -> PartVerdict | None:
         return None if self.failed_part is None else self.parts[self.failed_part]
+
+    @property
+    def random(self) -> bool:
+        """Differs only where the example drew random numbers (see `combine`)."""
+        failure = self.first_failure
+        return self.verdict == DIFFERS and failure is not None and failure.random
+
+    @property
+    def label(self) -> str:
+        return RANDOM_LABEL if self.random else self.verdict
 
 
 def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
@@ -113,14 +107,23 @@ def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
     return state
 
 
+def package_options(module: str | None) -> tuple[str, ...]:
+    """The checking options the package of `module` applies to every example
+    (settings.EXAMPLE_OPTIONS: torch's doctest CI ignores whitespace)."""
+    return settings.EXAMPLE_OPTIONS.get(module.split(".")[0], ()) if module else ()
+
+
 def skip_reason(example: Example) -> str | None:
-    """Why this part will not run (+SKIP, an unmet +REQUIRES), or None to run it."""
+    """Why this part will not run (+SKIP, an unmet +REQUIRES, nothing but comments),
+    or None to run it."""
     state = runtime_state(example.directives)
     if state["SKIP"]:
         return "+SKIP"
     requires = state["REQUIRES"]
     if isinstance(requires, set) and requires:
         return "requires " + ", ".join(sorted(requires))
+    if is_comment_only(example.source):
+        return COMMENTS_ONLY
     return None
 
 
@@ -143,21 +146,25 @@ class PartChecker:
     next part's want match any trailing run of that output plus its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, options: Sequence[str] = (), setup: str = "") -> None:
+        self._options = tuple(options)  # in force for every part, before its own directives
         self._unmatched: list[str] = []
+        # The code run so far (setup code first), to tell a random difference.
+        self._ran: list[str] = [setup] if setup else []
 
     def skipped(self, reason: str) -> PartVerdict:
         return PartVerdict(SKIPPED, message=reason)
 
-    def check(self, example: Example, output: RunOutput) -> PartVerdict:
-        state = runtime_state(example.directives)
-        if output.status in ("timeout", "interrupted"):
+    def check(self, example: Example, output: RunResult) -> PartVerdict:
+        self._ran.append(example.source)
+        state = runtime_state((*self._options, *example.directives))
+        if output.status in (RunStatus.TIMEOUT, RunStatus.INTERRUPTED):
             return PartVerdict(TIMEOUT, example.want, output.stdout, output.message or "timed out")
-        if output.status == "crashed":
+        if output.status == RunStatus.CRASHED:
             return PartVerdict(
                 CRASHED, example.want, output.stdout, output.message or "kernel died"
             )
-        if output.status in ("error", "memory"):
+        if output.status in (RunStatus.ERROR, RunStatus.MEMORY):
             return self._check_exception(example, output, state)
         if not example.want:
             self._unmatched.append(output.stdout)
@@ -165,7 +172,7 @@ class PartChecker:
         return self._check_output(example, output, state)
 
     def _check_output(
-        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: xdirective.RuntimeState
     ) -> PartVerdict:
         unmatched, self._unmatched = self._unmatched, []
         got = _shown(output)
@@ -176,10 +183,14 @@ class PartChecker:
             stdout = "".join(trailing[-count:])
             if _matches(example.want, stdout, output.value_repr, state):
                 return PartVerdict(PASSED, example.want, got)
+        call = random_call(self._ran)
+        if call is not None:
+            why = f"the example draws random numbers ({call}) without a seed"
+            return PartVerdict(DIFFERS, example.want, got, why, random=True)
         return PartVerdict(DIFFERS, example.want, got, "output differs from the expected")
 
     def _check_exception(
-        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: xdirective.RuntimeState
     ) -> PartVerdict:
         self._unmatched = []
         got = output.stdout + (output.traceback or output.exception)
@@ -193,7 +204,7 @@ class PartChecker:
         return PartVerdict(ERROR, example.want, got, message)
 
 
-def _shown(output: RunOutput) -> str:
+def _shown(output: RunResult) -> str:
     """What the part "printed": its stdout, else the value a REPL would echo."""
     if output.stdout:
         return output.stdout
@@ -209,22 +220,37 @@ def _matches(
     return value_repr is not None and xchecker.check_output(value_repr, want, state)
 
 
-def _error_line(output: RunOutput) -> str:
-    if output.status == "memory":
+def _error_line(output: RunResult) -> str:
+    if output.status == RunStatus.MEMORY:
         return output.message or "ran out of memory (memory cap)"
     first = output.exception.strip().splitlines()
     return first[0] if first else (output.message or "raised an exception")
 
 
 def combine(parts: Sequence[PartVerdict]) -> ExampleVerdict:
-    """One verdict for a block: the worst part wins; all skipped means skipped."""
+    """One verdict for a block: the worst part wins; all skipped means skipped.
+
+    Among differences a real one outranks a random one, so a block is "differs
+    (random output)" only when every difference in it came from random numbers.
+    """
     if not parts or all(part.verdict == SKIPPED for part in parts):
         return ExampleVerdict(SKIPPED, list(parts), None)
-    worst_index = max(range(len(parts)), key=lambda i: (_SEVERITY[parts[i].verdict], -i))
+    worst_index = max(
+        range(len(parts)),
+        key=lambda i: (_SEVERITY[parts[i].verdict], not parts[i].random, -i),
+    )
     worst = parts[worst_index].verdict
     if worst in (PASSED, SKIPPED):
         return ExampleVerdict(PASSED, list(parts), None)
     return ExampleVerdict(worst, list(parts), worst_index)
+
+
+def skip_message(verdict: ExampleVerdict) -> str:
+    """Why a skipped example was skipped: a directive's reason before "only comments"
+    (a block that opens with a comment line is skipped for its +SKIP, not its comment)."""
+    reasons = [part.message for part in verdict.parts if part.message]
+    directives = [reason for reason in reasons if reason != COMMENTS_ONLY]
+    return (directives or reasons or [""])[0]
 
 
 def side_by_side(expected: str, got: str) -> list[DiffRow]:
