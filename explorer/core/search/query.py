@@ -1,4 +1,4 @@
-"""Ranked search over one or many index databases.
+"""Parse a query and find what one index database might answer to it.
 
 A query is free text plus optional filters inside it: `kind:class` (or
 `kind:function,method`) and `in:torch.distributions`. One token (possibly dotted,
@@ -8,8 +8,10 @@ synonyms from the vocabulary added) go to FTS5: BM25 over the name's last
 segment, its path (weighted low), the summary and the docstring, then a bonus
 for covering every word and for words that stand together in the text as in
 the query. Each entry's stored prior (see `explorer.core.search.rows`) is added.
-`candidates()` scores one database; `finish()` ranks candidates from any number
-of them together, folds alias stubs and shared functions, and makes `Hit`s.
+`candidates()` scores one database; `explorer.core.search.rank.rank` orders the
+candidates of any number of them together, folds alias stubs and shared
+functions, and makes `Hit`s. A query too long or too deep is a QueryError before
+SQLite sees it.
 """
 
 from __future__ import annotations
