@@ -49,15 +49,16 @@ def indexed_doc(index: SearchIndex, target: str) -> IndexedDoc | None:
     row = _entry(connection, target)
     if row is None:
         return None
-    docstring = row[5]
+    docstring = row["doc"]
     if not docstring:  # an inherited copy: the docstring lives with its owner's entry
         owner = connection.execute(
-            "SELECT doc FROM entries WHERE grp = ? AND primary_entry = 1", [row[8]]
+            "SELECT doc FROM entries WHERE grp = ? AND primary_entry = 1", [row["grp"]]
         ).fetchone()
         docstring = owner[0] if owner is not None else ""
     return IndexedDoc(
-        qualname=target, name=row[1], kind=Kind(row[2]), signature=row[3], summary=row[4],
-        docstring=docstring, defined_in=row[6], inherited_from=row[7],
+        qualname=target, name=row["name"], kind=Kind(row["kind"]), signature=row["signature"],
+        summary=row["summary"], docstring=docstring, defined_in=row["defined_in"],
+        inherited_from=row["inherited_from"],
     )  # fmt: skip
 
 
@@ -68,7 +69,7 @@ def indexed_members(index: SearchIndex, target: str) -> Listing | None:
     row = _entry(connection, target)
     if row is None:
         return None
-    name, kind = row[1], Kind(row[2])
+    name, kind = row["name"], Kind(row["kind"])
     members: dict[str, Member] = {}
     for parent in dict.fromkeys((name, target)):
         for child in connection.execute(

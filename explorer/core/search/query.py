@@ -87,7 +87,7 @@ def candidates(
         sql = (f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE primary_entry = 1{where} "
                f"ORDER BY prior DESC, name LIMIT {_CANDIDATE_CAP}")  # fmt: skip
         for row in connection.execute(sql, params):
-            found[row[0]] = Candidate.from_row(row, package)
+            found[row["id"]] = Candidate.from_row(row, package)
     if not found and (query.name or query.terms):
         _guesses(connection, query, where, params, tails(), package, found)
     return list(found.values())
@@ -178,8 +178,8 @@ def _alias_rows(
         [typed, typed.lower()],
     ).fetchall()
     for row in rows:
-        candidate = found.get(row[0]) or Candidate.from_row(row, package)
-        found[row[0]] = candidate
+        candidate = found.get(row["id"]) or Candidate.from_row(row, package)
+        found[row["id"]] = candidate
         candidate.name_score = max(candidate.name_score, EXACT + PATH_BONUS + 8.0)
         candidate.exact_path = True
     return EXACT if rows else 0.0
@@ -190,11 +190,11 @@ def _score_rows(
 ) -> float:
     best = 0.0
     for row in rows:
-        score, spans, exact_path = score_name(segments, row[1])
+        score, spans, exact_path = score_name(segments, row["name"])
         if score <= 0:
             continue
-        candidate = found.get(row[0]) or Candidate.from_row(row, package)
-        found[row[0]] = candidate
+        candidate = found.get(row["id"]) or Candidate.from_row(row, package)
+        found[row["id"]] = candidate
         if score > candidate.name_score:
             candidate.name_score, candidate.name_spans = score, spans
             candidate.exact_path = exact_path
@@ -237,7 +237,9 @@ def _guesses(
     sql = _SELECT + f"primary_entry = 1 AND tail IN ({marks}){where}"
     for row in connection.execute(sql, [*near, *params]).fetchall():
         candidate = Candidate.from_row(row, package)
-        distance = min(OSA.distance(w.lower(), row[1].rpartition(".")[2].lower()) for w in words)
+        distance = min(
+            OSA.distance(w.lower(), row["name"].rpartition(".")[2].lower()) for w in words
+        )
         candidate.name_score = 30.0 - 5 * distance
         candidate.guess = True
-        found[row[0]] = candidate
+        found[row["id"]] = candidate

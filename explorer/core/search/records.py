@@ -98,7 +98,10 @@ class Candidate:
     source: sqlite3.Connection | None = None  # where its text lives, for the coverage pass
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row | tuple[Any, ...], package: str) -> Candidate:
-        id_, name, kind, group, primary, prior, alias_of, summary, signature, home = row
-        return cls(id_, name, kind, group, bool(primary), float(prior), alias_of,
-                   summary, signature, home, package)  # fmt: skip
+    def from_row(cls, row: sqlite3.Row, package: str) -> Candidate:
+        """From a row of CANDIDATE_COLUMNS, read by name."""
+        return cls(
+            row["id"], row["name"], row["kind"], row["grp"], bool(row["primary_entry"]),
+            float(row["prior"]), row["alias_of"], row["summary"], row["signature"],
+            row["defined_in"], package,
+        )  # fmt: skip

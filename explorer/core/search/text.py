@@ -54,22 +54,22 @@ def add_text_matches(
     weights = SINGLE_WORD_WEIGHTS if len(terms) == 1 or name_query else MANY_WORD_WEIGHTS
     bm25 = f"bm25(docs, {', '.join(map(str, weights))})"
     sql = (
-        f"SELECT docs.rowid, -{bm25} AS r FROM docs "
+        f"SELECT docs.rowid AS rowid, -{bm25} AS r FROM docs "
         + ("JOIN entries ON entries.id = docs.rowid " if where else "")
         + f"WHERE docs MATCH ?{where} ORDER BY r DESC LIMIT {FTS_CAP}"
     )
     rows = connection.execute(sql, [" OR ".join(map(quote, forms)), *params]).fetchall()
     if not rows:
         return
-    relevance = {row[0]: float(row[1]) for row in rows}
+    relevance = {row["rowid"]: float(row["r"]) for row in rows}
     marks = ",".join("?" * len(relevance))
     details = connection.execute(
         f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE entries.id IN ({marks})", list(relevance)
     ).fetchall()
     for row in details:
-        candidate = found.get(row[0]) or Candidate.from_row(row, package)
-        found[row[0]] = candidate
-        candidate.relevance = relevance[row[0]]
+        candidate = found.get(row["id"]) or Candidate.from_row(row, package)
+        found[row["id"]] = candidate
+        candidate.relevance = relevance[row["id"]]
         candidate.source = connection
         if len(terms) == 1:  # a one-word query: any full-text match covers it
             candidate.coverage = 1.0
@@ -91,8 +91,8 @@ def add_name_word_matches(
            f"entries.ntail IN ({marks})) AND entries.primary_entry = 1{where} "
            f"LIMIT {FTS_CAP}")  # fmt: skip
     for row in connection.execute(sql, [*forms, *forms, *params]):
-        candidate = found.get(row[0]) or Candidate.from_row(row, package)
-        found[row[0]] = candidate
+        candidate = found.get(row["id"]) or Candidate.from_row(row, package)
+        found[row["id"]] = candidate
         candidate.source = connection
 
 
@@ -116,9 +116,10 @@ def measure_coverage(
         assert connection is not None
         marks = ",".join("?" * len(group))
         texts = {
-            row[0]: (f"{row[1]} {row[2]}".lower(), row[3].lower(), row[1].lower().split())
+            row["id"]: (f"{row['tailw']} {row['summary']}".lower(), row["doc"].lower(),
+                        row["tailw"].lower().split())
             for row in connection.execute(
-                f"SELECT id, tailw, summary, substr(doc, 1, {_DOC_PREFIX}) FROM entries "
+                f"SELECT id, tailw, summary, substr(doc, 1, {_DOC_PREFIX}) AS doc FROM entries "
                 f"WHERE id IN ({marks})",
                 [candidate.id for candidate in group],
             )
