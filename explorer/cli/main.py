@@ -91,6 +91,8 @@ def _check_values(args: argparse.Namespace) -> None:
     """Empty option values are mistakes: never fall through to opening the TUI."""
     for option in ("snippet", "search", "index", "within", "target"):
         value = getattr(args, option, None)
+        if option == "index" and args.all and value == "":
+            continue  # `--index --all`: no package, by design
         if value is not None and not value.strip():
             flag = "TARGET" if option == "target" else f"--{'in' if option == 'within' else option}"
             raise UsageError(f"{flag} is empty: give it a value")

@@ -230,3 +230,29 @@ def test_a_search_waiting_on_another_build_says_so_and_gives_up(
     assert result.returncode == 2
     assert "waiting for another explore process" in result.stderr
     assert "gave up after 2 s" in result.stderr
+
+
+def test_index_all_is_a_valid_command_line() -> None:
+    from explorer.cli.main import _check_values, build_parser
+
+    args = build_parser().parse_args(["--index", "--all"])
+    _check_values(args)  # no "--index is empty"
+    assert args.all and args.index == ""
+
+
+def test_everything_builds_each_package_with_one_progress(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.proc.search.everything import index_everything
+
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", env["EXPLORER_CACHE_DIR"])
+    monkeypatch.setenv("EXPLORER_INDEX_TIMEOUT", "2")
+    monkeypatch.setenv("EXPLORER_TEST_MARKER", env["EXPLORER_TEST_MARKER"])  # children carry it
+    calls: list[tuple[int, int, str]] = []
+    report = index_everything(["searchpkg", "hostile_index", "no_such_pkg_zz"],
+                              progress=lambda *call: calls.append(call))  # fmt: skip
+    assert sorted(report.entries) == ["hostile_index", "searchpkg"]
+    assert any("no_such_pkg_zz" in note for note in report.notes)
+    assert any("skipped searchpkg.broken" in note for note in report.notes)
+    assert calls[-1][0] == calls[-1][1] == calls[0][1]  # one bar over both packages
+    assert processes_with(env["EXPLORER_TEST_MARKER"]) == []
