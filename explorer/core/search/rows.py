@@ -127,25 +127,27 @@ def safe_text(value: Any) -> Any:
 
 
 def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The row for `_COLUMNS`, in their order (built directly: this runs per entry)."""
     name = row["name"]
     kind = row.get("kind") or "data"
     summary = row.get("summary") or ""
+    signature = row.get("signature") or ""
     primary = bool(row.get("primary", True))
+    full_doc = row.get("doc") or ""
     parent, _, tail = name.rpartition(".")
     alias_of = stub_target(name, summary)
-    doc = row.get("doc") or "" if primary else ""
-    values = {
-        "id": number, "name": name, "lname": name.lower(), "tail": tail.lower(),
-        "ntail": tail.lower().replace("_", ""), "parent": parent, "kind": kind,
-        "signature": row.get("signature") or "", "summary": summary,
-        "defined_in": row.get("defined_in"), "inherited_from": row.get("inherited_from"),
-        "grp": row.get("group") or name, "primary_entry": int(primary),
-        "prior": prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
-                       is_deprecated(summary, row.get("doc") or "")),
-        "alias_of": alias_of, "tailw": name_words(tail) if primary else "",
-        "pathw": name_words(parent) if primary else "", "doc": doc,
-    }  # fmt: skip
-    return tuple(safe_text(values[column]) for column in _COLUMNS)
+    rank_prior = prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
+                       is_deprecated(summary, full_doc))  # fmt: skip
+    values = (
+        number, name, name.lower(), tail.lower(), tail.lower().replace("_", ""), parent, kind,
+        signature, summary, row.get("defined_in"), row.get("inherited_from"),
+        row.get("group") or name, int(primary), rank_prior, alias_of,
+        name_words(tail) if primary else "", name_words(parent) if primary else "",
+        full_doc if primary else "",
+    )  # fmt: skip
+    if (name + summary + signature + full_doc).isascii():
+        return values  # the common case: nothing to repair
+    return tuple(safe_text(value) for value in values)
 
 
 def is_deprecated(summary: str, doc: str) -> bool:
