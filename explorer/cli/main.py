@@ -45,9 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     views.add_argument(
         "--timeout",
         type=float,
-        default=settings.RUN_EXAMPLES_TIMEOUT,
         metavar="S",
-        help="per-run timeout",
+        help=f"per-run time limit (default {settings.RUN_EXAMPLES_TIMEOUT:g} s for "
+        "--run-examples and --snippet; none in the TUI, where Ctrl+C interrupts)",
     )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
@@ -69,11 +69,15 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.run_examples or args.snippets or args.snippet:
         from explorer.cli import run as cli_run
 
+        if args.timeout is None:
+            args.timeout = settings.RUN_EXAMPLES_TIMEOUT
         return cli_run.run(args)
     if args.search is not None or args.index:
         from explorer.cli import search as cli_search
 
         return cli_search.run(args)
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
     from explorer.tui.app import run_app
 
     return run_app(args.target, run_timeout=args.timeout)

@@ -33,10 +33,10 @@ def test_module_view(snap_compare) -> None:
 
 
 def test_class_doc_tab(snap_compare) -> None:
-    app = create_app("tui_sample", timeout=20.0)
+    app = create_app("tui_sample.Circle", timeout=20.0)
 
     async def ready(pilot) -> None:
-        await wait_for(pilot, is_loaded(app, "tui_sample"))
-        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle")
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        assert doc_qualname(app) == "tui_sample.Circle"  # a class opens on its own doc
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from explorer import settings
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
-DEFAULT_RUN_TIMEOUT = settings.KERNEL_TIMEOUT
+TIMEOUT_HINT = "the limit comes from `explore --timeout`; without it a run goes on until Ctrl+C"
 STATUSES = ("ok", "error", "timeout", "interrupted", "memory", "crashed")
 
 EventCallback = Callable[[dict[str, Any]], None]
@@ -48,10 +48,10 @@ class KernelClient(Protocol):
     async def close(self) -> None: ...
 
 
-ClientFactory = Callable[[float], KernelClient]
+ClientFactory = Callable[[float | None], KernelClient]
 
 
-def kernel_client_factory(timeout: float) -> KernelClient:
+def kernel_client_factory(timeout: float | None) -> KernelClient:
     from explorer.proc.client import WorkerClient
 
     return WorkerClient(role="kernel", timeout=timeout, warm=settings.WARM_PACKAGES)
@@ -106,14 +106,18 @@ def format_duration(seconds: float | None) -> str:
 
 
 class KernelSession:
-    """One lazily started kernel, shared by whoever runs code in the app."""
+    """One lazily started kernel, shared by whoever runs code in the app.
+
+    `timeout` limits each run (None: no limit, the user interrupts); the kernel's
+    other requests keep the client's own default.
+    """
 
     def __init__(
-        self, *, timeout: float = DEFAULT_RUN_TIMEOUT, client_factory: ClientFactory | None = None
+        self, *, timeout: float | None = None, client_factory: ClientFactory | None = None
     ) -> None:
         self.timeout = timeout
         factory = client_factory or kernel_client_factory
-        self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(self.timeout))
+        self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(None))
         self.running = 0  # runs in flight (a second run waits for the first)
 
     async def client(self) -> KernelClient:
@@ -144,7 +148,10 @@ class KernelSession:
             reply = {"status": "crashed", "message": f"kernel unavailable: {exc}"}
         finally:
             self.running -= 1
-        return collected.result(reply)
+        result = collected.result(reply)
+        if result.status == "timeout":
+            result.message = f"{result.message or 'timed out'} ({TIMEOUT_HINT})"
+        return result
 
     def interrupt(self) -> None:
         """KeyboardInterrupt in the running code (SIGINT to the kernel)."""
