@@ -25,6 +25,7 @@ KERNEL_TIMEOUT = 10.0  # one run, when the caller sets no limit of its own
 RUN_EXAMPLES_TIMEOUT = 10.0  # `--run-examples --timeout` default, per example part
 INTERRUPT_GRACE = 1.0  # a kernel gets this long to honour SIGINT before it is killed
 INDEX_MODULE_TIMEOUT = 30.0  # one submodule's import and description in an index build
+REPR_TIME_LIMIT = 1.0  # one default's or annotation's repr while looking (not running)
 
 # ---- caps --------------------------------------------------------------------------------
 

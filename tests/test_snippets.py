@@ -17,6 +17,7 @@ import pytest
 
 from explorer import snippets
 from explorer.core.errors import UsageError
+from explorer.core.model import Plot
 
 torch = pytest.importorskip("torch")
 
@@ -157,25 +158,26 @@ KERNEL_CHECKS = {
 }
 
 
-def test_every_snippet_runs_in_the_kernel() -> None:
-    from explorer.proc.client import SyncClient
+@pytest.mark.slow
+async def test_every_snippet_runs_in_the_kernel() -> None:
+    from explorer.proc.client import WorkerClient
+    from explorer.proc.messages import RunRequest
 
     assert set(KERNEL_CHECKS) == EXPECTED_NAMES
-    plots: list[dict[str, Any]] = []
-    with SyncClient("kernel", timeout=60) as kernel:
+    plots: list[Plot] = []
+    async with WorkerClient("kernel", timeout=60) as kernel:
         for name, expected in KERNEL_CHECKS.items():
-            events: list[dict[str, Any]] = []
-            reply = kernel.run(snippets.get_snippet(name).code, fresh=True, on_event=events.append)
-            stdout = "".join(e.get("text", "") for e in events if e["event"] == "stdout")
-            assert reply["status"] == "ok", (name, reply)
-            assert expected in stdout, (name, stdout)
-            plots += [e for e in events if e["event"] == "plot"]
+            code = snippets.get_snippet(name).code
+            result = await kernel.run(RunRequest(code, fresh=True))
+            assert result.status == "ok", (name, result)
+            assert expected in result.stdout, (name, result.stdout)
+            plots += result.plots
     # The die snippet draws through the kernel's plot() instead of its fallback.
     (plot,) = plots
-    assert [s["label"] for s in plot["series"]][-1] == "1/6"
-    assert len(plot["series"]) == 7 and plot["xlabel"] == "rolls"
-    final = [s["y"][-1] for s in plot["series"][:6]]
-    assert all(abs(p - 1 / 6) < 0.05 for p in final)
+    assert [s.label for s in plot.series][-1] == "1/6"
+    assert len(plot.series) == 7 and plot.xlabel == "rolls"
+    final = [s.y[-1] for s in plot.series[:6]]
+    assert all(isinstance(p, float) and abs(p - 1 / 6) < 0.05 for p in final)
 
 
 def explore(*args: str) -> subprocess.CompletedProcess[str]:

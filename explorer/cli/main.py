@@ -7,11 +7,14 @@ an internal bug is exit 1 with a hint to rerun with --debug.
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
 from collections.abc import Sequence
 
 from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.proc import launch
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -44,10 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     views.add_argument("--dunder", action="store_true", help="include __dunder__ names")
     views.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
+        default=None,
         metavar="S",
-        help=f"per-run time limit (default {settings.RUN_EXAMPLES_TIMEOUT:g} s for "
-        "--run-examples and --snippet; none in the TUI, where Ctrl+C interrupts)",
+        help=f"time limit in seconds: per example with --run-examples (default "
+        f"{settings.RUN_EXAMPLES_TIMEOUT:g}), per run in the TUI (default: none, Ctrl+C "
+        f"interrupts), for importing and looking otherwise (default "
+        f"{settings.COLD_IMPORT_ALLOWANCE:g})",
     )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")
@@ -55,11 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of seconds: {text!r}")
+    return value
+
+
+def _check_values(args: argparse.Namespace) -> None:
+    """Empty option values are mistakes: never fall through to opening the TUI."""
+    for option in ("snippet", "search", "index", "within", "target"):
+        value = getattr(args, option, None)
+        if value is not None and not value.strip():
+            flag = "TARGET" if option == "target" else f"--{'in' if option == 'within' else option}"
+            raise UsageError(f"{flag} is empty: give it a value")
+
+
 def _needs_target(args: argparse.Namespace) -> bool:
     return bool(args.list or args.doc or args.help_text or args.source or args.run_examples)
 
 
 def dispatch(args: argparse.Namespace) -> int:
+    _check_values(args)
     if _needs_target(args) and args.target is None:
         raise UsageError("this view needs a TARGET, e.g. explore torch.distributions --list")
     if args.list or args.doc or args.help_text or args.source:
@@ -69,22 +96,26 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.run_examples or args.snippets or args.snippet:
         from explorer.cli import run as cli_run
 
-        if args.timeout is None:
-            args.timeout = settings.RUN_EXAMPLES_TIMEOUT
         return cli_run.run(args)
     if args.search is not None or args.index:
         from explorer.cli import search as cli_search
 
         return cli_search.run(args)
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     from explorer.tui.app import run_app
 
     return run_app(args.target, run_timeout=args.timeout)
 
 
+def _end_children_and_exit(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: no child (and nothing it started) outlives us."""
+    launch.kill_all_children()
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = None
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _end_children_and_exit)
     try:
         args = build_parser().parse_args(argv)
         return dispatch(args)

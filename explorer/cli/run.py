@@ -10,14 +10,15 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
-from explorer import snippets
-from explorer.cli.textout import Style, indent
+from explorer import settings, snippets
+from explorer.cli.textout import Style, indent, printable
 from explorer.core import check
-from explorer.core.errors import UsageError
+from explorer.core.model import Plot, RunResult, RunStatus
 from explorer.proc.batch import BatchReport, BlockResult, run_examples
-from explorer.proc.client import WorkerClient
+from explorer.proc.client import EventHandler, WorkerClient
+from explorer.proc.messages import Event, Output, RunRequest
 
 DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
 _COUNT_WORDS = (
@@ -31,8 +32,8 @@ _COUNT_WORDS = (
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if args.timeout is None:
+        args.timeout = settings.RUN_EXAMPLES_TIMEOUT
     if args.run_examples:
         return _run_examples(args)
     if args.snippets:
@@ -137,84 +138,67 @@ def _run_snippet(args: argparse.Namespace) -> int:
         out.write(f"{style.bold('Output')}\n")
         out.flush()
     recorder = _SnippetOutput(None if args.json else out)
-    reply = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
+    result = asyncio.run(_run_in_kernel(snippet.code, args.timeout, recorder.on_event))
     if args.json:
-        json.dump(
-            {
-                **snippet.to_dict(),
-                "stdout": recorder.stdout,
-                "stderr": recorder.stderr,
-                "plots": recorder.plots,
-                "result": reply,
-            },
-            out,
-            indent=2,
-            ensure_ascii=False,
-        )
+        document = {
+            **snippet.to_dict(), "stdout": result.stdout, "stderr": recorder.stderr,
+            "plots": [plot.to_dict() for plot in result.plots], "result": result.to_dict(),
+        }  # fmt: skip
+        json.dump(document, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
-    recorder.finish(reply, style)
+    recorder.finish(result, style)
     return 0
 
 
-async def _run_in_kernel(code: str, timeout: float, on_event: Any) -> dict[str, Any]:
+async def _run_in_kernel(code: str, timeout: float, on_event: EventHandler) -> RunResult:
     async with WorkerClient("kernel", timeout=timeout) as kernel:
-        return await kernel.run(code, timeout=timeout, fresh=True, on_event=on_event)
+        return await kernel.run(RunRequest(code, fresh=True), timeout=timeout, on_event=on_event)
 
 
 class _SnippetOutput:
-    """Streams a snippet's output to the terminal as it comes, and keeps it for JSON."""
+    """Streams a snippet's output to the terminal as it comes."""
 
     def __init__(self, out: TextIO | None) -> None:
         self.out = out
-        self.stdout = ""
         self.stderr = ""
-        self.plots: list[dict[str, Any]] = []
 
-    def on_event(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        text = str(event.get("text", ""))
-        if kind == "stdout":
-            self.stdout += text
-            self._write(text)
-        elif kind == "stderr":
-            self.stderr += text
-            self._write(text)
-        elif kind == "plot":
-            # Described after the run: a plot event can overtake the text printed
-            # before it, which reaches us through the kernel's output pipe.
-            self.plots.append({k: v for k, v in event.items() if k not in ("id", "event")})
+    def on_event(self, event: Event) -> None:
+        # Plots are described after the run: a plot event can overtake the text printed
+        # before it, which reaches us through the kernel's output pipe.
+        if isinstance(event, Output):
+            if event.stream == "stderr":
+                self.stderr += event.text
+            self._write(event.text)
 
     def _write(self, text: str) -> None:
         if self.out is not None:
-            self.out.write(text)
+            self.out.write(printable(text))
             self.out.flush()
 
-    def finish(self, reply: dict[str, Any], style: Style) -> None:
-        if reply.get("value_repr") is not None:
-            self._write(str(reply["value_repr"]) + "\n")
-        for plot in self.plots:
+    def finish(self, result: RunResult, style: Style) -> None:
+        if result.value_repr is not None:
+            self._write(result.value_repr + "\n")
+        for plot in result.plots:
             self._write(describe_plot(plot) + "\n")
-        status = reply.get("status", "ok")
-        if status == "error":
-            self._write(str(reply.get("traceback") or reply.get("exception") or ""))
-        elif status != "ok":
-            self._write(style.bold(f"[{status}] {reply.get('message', '')}") + "\n")
+        if result.status == RunStatus.ERROR:
+            self._write(result.traceback or result.exception)
+        elif result.status != RunStatus.OK:
+            self._write(style.bold(f"[{result.status}] {result.message}") + "\n")
 
 
-def describe_plot(plot: dict[str, Any]) -> str:
+def describe_plot(plot: Plot) -> str:
     """A terminal stand-in for a chart: what it shows, and where each series ends."""
-    series = plot.get("series") or []
-    title = plot.get("title") or "plot"
-    points = len(series[0].get("y", [])) if series else 0
+    title = plot.title or "plot"
+    points = len(plot.series[0].y) if plot.series else 0
     lines = [
-        f"[{plot.get('kind', 'line')} plot: {title} — {len(series)} series of "
-        f"{points} points; the TUI draws it]"
+        f"[{plot.kind} plot: {title} — {len(plot.series)} series of {points} points; "
+        "the TUI draws it]"
     ]
-    for entry in series:
-        ys = entry.get("y") or []
-        if ys and all(isinstance(y, int | float) for y in ys):
-            label = entry.get("label") or "series"
+    for entry in plot.series:
+        ys = [y for y in entry.y if isinstance(y, int | float)]
+        if ys and len(ys) == len(entry.y):
+            label = entry.label or "series"
             lines.append(
                 f"    {label}: first {ys[0]:.4g}, last {ys[-1]:.4g}, "
                 f"min {min(ys):.4g}, max {max(ys):.4g}"

@@ -1,62 +1,48 @@
 """The non-TUI views: --list, --doc, --help-text and --source, as text or JSON.
 
-The CLI is one shot, so it calls the core in-process. Whatever the target
-module prints while importing goes to stderr, so stdout stays one clean
-document for pipes.
+The CLI is a client like the TUI: the target is imported and inspected in a
+worker child (explorer.proc.child), under a time limit, and this process alone
+writes stdout, from the typed reply the child sent. Nothing the target does
+(printing, exiting, hanging, forking, patching `json`) reaches or forges the output.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from explorer.cli.textout import Style, indent
+from explorer.cli.fetch import ask_worker
+from explorer.cli.textout import Style, indent, printable_fields
 from explorer.core.model import Doc, Listing, Param, Source
+from explorer.proc.messages import (
+    DocRequest,
+    HelpRequest,
+    ListRequest,
+    Request,
+    SourceRequest,
+    Text,
+)
 
 
-@contextlib.contextmanager
-def stdout_to_stderr() -> Iterator[None]:
-    """Send fd 1 and sys.stdout to stderr while user code may run."""
-    sys.stdout.flush()
-    saved_fd = os.dup(1)
-    saved_stream = sys.stdout
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    try:
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved_fd, 1)
-        os.close(saved_fd)
-        sys.stdout = saved_stream
-
-
-def _compute(args: argparse.Namespace) -> Any:
-    with stdout_to_stderr():
-        if args.list:
-            from explorer.core.members import list_members
-
-            return list_members(args.target, private=args.private, dunder=args.dunder)
-        from explorer.core import docs
-
-        if args.doc:
-            return docs.get_doc(args.target)
-        if args.help_text:
-            return docs.help_text(args.target)
-        return docs.get_source(args.target)
+def view_request(args: argparse.Namespace) -> Request[Any]:
+    if args.list:
+        return ListRequest(args.target, private=args.private, dunder=args.dunder)
+    if args.doc:
+        return DocRequest(args.target)
+    if args.help_text:
+        return HelpRequest(args.target)
+    return SourceRequest(args.target)
 
 
 def run_view(args: argparse.Namespace) -> int:
-    result = _compute(args)
+    result = ask_worker(view_request(args), timeout=args.timeout)
     if args.json:
-        payload = result if isinstance(result, str) else result.to_dict()
-        if args.help_text:
-            payload = {"target": args.target, "text": result}
+        payload = result.to_dict()
+        if isinstance(result, Text):
+            payload = {"target": args.target, "text": result.text}
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
@@ -65,9 +51,9 @@ def run_view(args: argparse.Namespace) -> int:
         Listing: render_listing,
         Doc: render_doc,
         Source: render_source,
-        str: lambda text, _style: text,
+        Text: lambda text, _style: text.text,
     }
-    sys.stdout.write(render[type(result)](result, style))
+    sys.stdout.write(render[type(result)](printable_fields(result), style))
     return 0
 
 

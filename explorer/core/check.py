@@ -17,12 +17,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from xdoctest import checker as xchecker
 from xdoctest import directive as xdirective
 
-from explorer.core.model import Example, Record
+from explorer.core.model import Example, Record, RunResult, RunStatus
 
 PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
     "passed",
@@ -39,36 +38,7 @@ FATAL = (ERROR, TIMEOUT, CRASHED)
 _SEVERITY = {CRASHED: 5, TIMEOUT: 4, ERROR: 3, DIFFERS: 2, PASSED: 1, SKIPPED: 0}
 
 
-@dataclass(slots=True)
-class RunOutput(Record):
-    """What running one part produced (the kernel's "run" reply, flattened).
-
-    status: ok | error | timeout | interrupted | memory | crashed.
-    """
-
-    status: str
-    stdout: str = ""  # everything printed (stdout and stderr, in order)
-    value_repr: str | None = None  # repr of the last expression's value, if any
-    exception: str = ""  # "ValueError: message" as traceback.format_exception_only gives it
-    traceback: str = ""
-    message: str = ""  # the kernel's own note, e.g. "kernel died (signal 11) - restarted"
-
-    @classmethod
-    def from_reply(cls, reply: dict[str, Any], stdout: str = "") -> RunOutput:
-        """Build from a kernel "run" result plus the output streamed as events."""
-        traceback_text = reply.get("traceback") or ""
-        exception = reply.get("exception") or exception_from_traceback(traceback_text)
-        return cls(
-            status=str(reply.get("status", "ok")),
-            stdout=stdout,
-            value_repr=reply.get("value_repr"),
-            exception=exception,
-            traceback=traceback_text,
-            message=str(reply.get("message") or ""),
-        )
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PartVerdict(Record):
     """The verdict on one part of an example, with what to show side by side."""
 
@@ -81,7 +51,7 @@ class PartVerdict(Record):
         return side_by_side(self.expected, self.got)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class DiffRow(Record):
     """One row of a side-by-side diff; `None` where a side has no line."""
 
@@ -90,7 +60,7 @@ class DiffRow(Record):
     got: str | None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ExampleVerdict(Record):
     """All parts of one docstring's example block, judged together."""
 
@@ -149,15 +119,15 @@ class PartChecker:
     def skipped(self, reason: str) -> PartVerdict:
         return PartVerdict(SKIPPED, message=reason)
 
-    def check(self, example: Example, output: RunOutput) -> PartVerdict:
+    def check(self, example: Example, output: RunResult) -> PartVerdict:
         state = runtime_state(example.directives)
-        if output.status in ("timeout", "interrupted"):
+        if output.status in (RunStatus.TIMEOUT, RunStatus.INTERRUPTED):
             return PartVerdict(TIMEOUT, example.want, output.stdout, output.message or "timed out")
-        if output.status == "crashed":
+        if output.status == RunStatus.CRASHED:
             return PartVerdict(
                 CRASHED, example.want, output.stdout, output.message or "kernel died"
             )
-        if output.status in ("error", "memory"):
+        if output.status in (RunStatus.ERROR, RunStatus.MEMORY):
             return self._check_exception(example, output, state)
         if not example.want:
             self._unmatched.append(output.stdout)
@@ -165,7 +135,7 @@ class PartChecker:
         return self._check_output(example, output, state)
 
     def _check_output(
-        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: xdirective.RuntimeState
     ) -> PartVerdict:
         unmatched, self._unmatched = self._unmatched, []
         got = _shown(output)
@@ -179,7 +149,7 @@ class PartChecker:
         return PartVerdict(DIFFERS, example.want, got, "output differs from the expected")
 
     def _check_exception(
-        self, example: Example, output: RunOutput, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: xdirective.RuntimeState
     ) -> PartVerdict:
         self._unmatched = []
         got = output.stdout + (output.traceback or output.exception)
@@ -193,7 +163,7 @@ class PartChecker:
         return PartVerdict(ERROR, example.want, got, message)
 
 
-def _shown(output: RunOutput) -> str:
+def _shown(output: RunResult) -> str:
     """What the part "printed": its stdout, else the value a REPL would echo."""
     if output.stdout:
         return output.stdout
@@ -209,8 +179,8 @@ def _matches(
     return value_repr is not None and xchecker.check_output(value_repr, want, state)
 
 
-def _error_line(output: RunOutput) -> str:
-    if output.status == "memory":
+def _error_line(output: RunResult) -> str:
+    if output.status == RunStatus.MEMORY:
         return output.message or "ran out of memory (memory cap)"
     first = output.exception.strip().splitlines()
     return first[0] if first else (output.message or "raised an exception")

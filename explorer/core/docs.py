@@ -11,6 +11,7 @@ from typing import Any
 import docstring_parser
 
 from explorer.core import links as link_roles
+from explorer.core.errors import describe_error, exception_text
 from explorer.core.examples import extract_examples
 from explorer.core.model import Doc, Kind, Link, Param, Raises, Returns, Section, Source
 from explorer.core.objects import (
@@ -22,6 +23,7 @@ from explorer.core.objects import (
 )
 from explorer.core.objects import get_doc as docstring_of
 from explorer.core.resolve import Resolved, resolve
+from explorer.core.static import safe_signature, shown_signature
 
 _NOTE_HEADER = re.compile(
     r"^(?P<indent>[ \t]*)(?:(?P<google>Notes?|Warnings?|See Also|Seealso|Todo|Attention|Caution)"
@@ -41,16 +43,10 @@ def _underlying_function(obj: Any) -> Any:
 
 
 def signature_of(obj: Any) -> inspect.Signature | None:
-    """inspect.signature, else one built from `__text_signature__`, else None."""
-    target = _underlying_function(obj)
-    if target is None or not callable(target):
-        return None
-    try:
-        return inspect.signature(target)
-    except (TypeError, ValueError):
-        return None
-    except Exception:  # noqa: BLE001 - signature machinery can trip over hostile objects
-        return None
+    """The signature a reader means, found without running the object's code; its
+    defaults and annotations already turned into (guarded) text."""
+    signature = safe_signature(obj)
+    return shown_signature(signature) if signature is not None else None
 
 
 def _annotation(value: Any) -> str | None:
@@ -134,7 +130,7 @@ def doc_of(resolved: Resolved) -> Doc:
     try:
         raw, doc_error = docstring_of(obj, owner=owner, name=name), None
     except Exception as exc:  # noqa: BLE001 - a non-string or hostile __doc__
-        raw, doc_error = "", f"unreadable docstring: {type(exc).__name__}: {exc}"
+        raw, doc_error = "", f"unreadable docstring: {describe_error(exc)}"
     line_signature, text_body = split_signature_line(raw)
     # docstring-parser drops a Google `Note:` that follows `Args:`, so notes come out first.
     body, top_notes = split_notes(text_body, top_level=True)
@@ -231,4 +227,4 @@ def _why_no_source(obj: Any, exc: Exception) -> str:
         return "it is built in (implemented in C)"
     if kind == Kind.DATA:
         return f"it is a value of type {type(obj).__qualname__}, not code"
-    return str(exc) or type(exc).__name__
+    return exception_text(exc) or type(exc).__name__

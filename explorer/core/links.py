@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
+import types
 from collections.abc import Sequence
 
 from explorer.core.model import Link
+from explorer.core.static import is_a
 
 LINK_ROLES = ("class", "meth", "attr", "func", "mod", "data", "obj", "exc", "const", "ref")
 _ROLE = re.compile(r":(?:py:)?(?P<role>[a-z]+):`(?P<body>[^`]+)`")
@@ -39,8 +41,7 @@ def _exists(dotted: str) -> bool:
             continue
         obj: object = module
         for name in parts[cut:]:
-            namespace = getattr(obj, "__dict__", None)
-            if not isinstance(namespace, dict) and not hasattr(namespace, "get"):
+            if not is_a(obj, (type, types.ModuleType)):  # only these hold names to follow
                 return False
             found = _lookup_static(obj, name)
             if found is _MISSING:

@@ -21,6 +21,7 @@ from explorer.core.objects import (
     short_value,
 )
 from explorer.core.resolve import resolve
+from explorer.core.static import static_mro
 
 
 def is_dunder(name: str) -> bool:
@@ -36,19 +37,26 @@ def is_visible(name: str, *, private: bool, dunder: bool) -> bool:
 
 
 def _names(obj: Any, notes: list[str]) -> list[str]:
-    """dir(obj); when dir() itself raises, the __dict__s along the MRO instead."""
-    try:
-        return sorted(set(dir(obj)))
-    except Exception as exc:  # noqa: BLE001 - a hostile __dir__
-        notes.append(f"dir() raised {describe_error(exc)}; listing the __dict__s instead")
+    """dir(obj); the __dict__s along the MRO when dir() raises, or when it would run the
+    instance's own attribute hooks (an instance whose class defines __getattribute__)."""
+    if is_class(obj) or classify(obj) == Kind.MODULE or not _has_hooks(type(obj)):
+        try:
+            return sorted({name for name in dir(obj) if type(name) is str})
+        except Exception as exc:  # noqa: BLE001 - a hostile __dir__
+            notes.append(f"dir() raised {describe_error(exc)}; listing the __dict__s instead")
     names: set[str] = set()
-    klasses = obj.__mro__ if is_class(obj) else type(obj).__mro__
+    klasses = static_mro(obj) if is_class(obj) else static_mro(type(obj))
     for klass in klasses:
         names.update(class_dict(klass))
     if not is_class(obj):
         with contextlib.suppress(AttributeError, TypeError):
             names.update(object.__getattribute__(obj, "__dict__"))
-    return sorted(names)
+    return sorted(name for name in names if type(name) is str)
+
+
+def _has_hooks(klass: type) -> bool:
+    hooks = {"__getattribute__", "__getattr__"}
+    return any(hooks & set(class_dict(base)) for base in static_mro(klass) if base is not object)
 
 
 def _owner(klass: type, name: str) -> type | None:
@@ -64,13 +72,14 @@ def _qualified(klass: type) -> str:
 
 
 def _exports(obj: Any) -> set[str]:
+    """Names in a module's `__all__`: only a real list or tuple is read (an object with its
+    own `__iter__` could run forever), and only its strings count."""
     if classify(obj) != Kind.MODULE:
         return set()
     exported = vars(obj).get("__all__")
-    try:
-        return {name for name in exported if isinstance(name, str)} if exported else set()
-    except TypeError:
+    if type(exported) not in (list, tuple):
         return set()
+    return {name for name in exported if type(name) is str}
 
 
 def describe_member(obj: Any, name: str, qualname: str, exports: set[str]) -> Member:
@@ -100,7 +109,7 @@ def _is_future_flag(obj: Any, name: str) -> bool:
     """`from __future__ import annotations` leaves a compiler flag, not an API member."""
     if classify(obj) != Kind.MODULE:
         return False
-    return isinstance(vars(obj).get(name), __future__._Feature)
+    return type(vars(obj).get(name)) is __future__._Feature
 
 
 def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool = False) -> Listing:

@@ -224,3 +224,140 @@ class Source(Record):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
         return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class PlotSeries(Record):
+    label: str
+    y: tuple[float | str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plot(Record):
+    """A chart a run asked for with the kernel's `plot()` helper (the kernel has no screen)."""
+
+    kind: str  # line | bar | scatter
+    x: tuple[float | str, ...]
+    series: tuple[PlotSeries, ...]
+    title: str = ""
+    xlabel: str = ""
+    ylabel: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plot:
+        series = tuple(PlotSeries(str(s.get("label", "")), tuple(s.get("y", ()))) for s in
+                       data.get("series", ()))  # fmt: skip
+        return cls(
+            str(data.get("kind", "line")), tuple(data.get("x", ())), series,
+            str(data.get("title", "")), str(data.get("xlabel", "")), str(data.get("ylabel", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult(Record):
+    """One finished run of code in the kernel: its reply plus everything it streamed.
+
+    Every ending is a status, never an exception: a timeout, an interrupt, a dead
+    kernel or a MemoryError each have their own (RunStatus) and a one-line message.
+    """
+
+    status: RunStatus
+    output: str = ""  # stdout and stderr, interleaved as they arrived
+    stdout: str = ""  # stdout alone (what a docstring example's want is checked against)
+    value_repr: str | None = None  # repr of the last expression's value, like a REPL
+    exception: str = ""  # "ValueError: message", as traceback.format_exception_only gives it
+    exception_type: str | None = None
+    traceback: str = ""  # of the user's code only
+    message: str = ""  # the kernel's or the client's own note ("timed out after 10 s ...")
+    duration: float | None = None  # seconds the code ran (seeding the namespace excluded)
+    truncated: bool = False  # output went over the per-run cap
+    plots: tuple[Plot, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. the truncation note
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.status, RunStatus):
+            object.__setattr__(self, "status", RunStatus(self.status))
+
+    @property
+    def ok(self) -> bool:
+        return self.status == RunStatus.OK
+
+
+# ---- the kernel's live namespace, as the runner's variables panel shows it ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class TensorInfo(Record):
+    shape: tuple[int, ...]
+    dtype: str
+    device: str
+    requires_grad: bool
+    is_leaf: bool
+    grad_shape: tuple[int, ...] | None
+    grad_fn: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Variable(Record):
+    """One name the user's runs created, as the variables panel shows it."""
+
+    name: str
+    type: str
+    kind: str  # data | class | function | tensor
+    repr: str
+    tensor: TensorInfo | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Variable:
+        tensor = data.get("tensor")
+        if isinstance(tensor, dict):
+            grad_shape = tensor.get("grad_shape")
+            tensor = TensorInfo(**{
+                **tensor,
+                "shape": tuple(tensor.get("shape", ())),
+                "grad_shape": tuple(grad_shape) if grad_shape is not None else None,
+            })  # fmt: skip
+        return cls(**{**data, "tensor": tensor})
+
+
+@dataclass(frozen=True, slots=True)
+class Variables(Record):
+    items: tuple[Variable, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Variables:
+        return cls(tuple(Variable.from_dict(row) for row in data.get("items", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode(Record):
+    """One autograd Function below a tensor's grad_fn (AccumulateGrad names its leaf)."""
+
+    name: str
+    variable: str | None = None
+    shape: tuple[int, ...] | None = None
+    repeat: bool = False  # reached again: its children are shown where it first appears
+    children: tuple[GraphNode, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GraphNode:
+        shape = data.get("shape")
+        return cls(
+            str(data["name"]), data.get("variable"), tuple(shape) if shape is not None else None,
+            bool(data.get("repeat")), tuple(cls.from_dict(c) for c in data.get("children", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class GradGraph(Record):
+    target: str
+    root: GraphNode | None
+    nodes: int
+    truncated: bool
+    note: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradGraph:
+        root = data.get("root")
+        return cls(**{**data, "root": GraphNode.from_dict(root) if root else None})

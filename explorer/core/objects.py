@@ -10,10 +10,12 @@ from __future__ import annotations
 import inspect
 import re
 import types
-from collections.abc import Mapping
 from typing import Any
 
+from explorer.core.errors import describe_error as describe_error  # re-exported
 from explorer.core.model import Kind
+from explorer.core.static import C_SLOT_TYPES, static_mro, static_text
+from explorer.core.static import class_dict as class_dict  # its home before static.py
 
 _BUILTIN_METHOD_TYPES = (
     types.MethodDescriptorType,
@@ -22,15 +24,6 @@ _BUILTIN_METHOD_TYPES = (
     types.BuiltinMethodType,
 )
 _SAFE_DATA_TYPES = (int, float, complex, bool, str, bytes, type(None))
-
-
-_CLASS_DICT = type.__dict__["__dict__"]
-
-
-def class_dict(klass: type) -> Mapping[str, Any]:
-    """A class's own namespace, read past any metaclass `__getattr__` or `__dict__` trick."""
-    namespace: Mapping[str, Any] = _CLASS_DICT.__get__(klass)
-    return namespace
 
 
 def is_class(value: Any) -> bool:
@@ -73,7 +66,7 @@ def classify(value: Any, *, in_class: bool = False) -> Kind:
 
 
 def _has(cls: type, name: str) -> bool:
-    return any(name in vars(klass) for klass in cls.__mro__)
+    return any(name in class_dict(klass) for klass in static_mro(cls))
 
 
 def _is_data_descriptor(cls: type) -> bool:
@@ -84,13 +77,25 @@ def own_doc(value: Any) -> str | None:
     """`__doc__` of functions, classes, modules and descriptors, read without surprises."""
     if is_class(value):
         doc = class_dict(value).get("__doc__")
-    elif issubclass(type(value), staticmethod | classmethod):
-        doc = getattr(value.__func__, "__doc__", None)
+    elif type(value) in (staticmethod, classmethod):
+        doc = own_doc(value.__func__)
     else:
-        doc = getattr(value, "__doc__", None)
-    if doc is not None and not isinstance(doc, str):
+        doc = _slot_doc(value)
+    if doc is not None and type(doc) is not str:
         raise TypeError(f"__doc__ is a {type(doc).__name__}, not a string")
     return doc
+
+
+def _slot_doc(value: Any) -> Any:
+    """`__doc__` from the C slot of the built-in type the value is (or subclasses), so a
+    subclass's `__doc__` property never runs; other objects get a static lookup."""
+    for base in static_mro(type(value)):
+        if base in C_SLOT_TYPES:
+            slot = class_dict(base).get("__doc__")
+            if isinstance(slot, types.GetSetDescriptorType | types.MemberDescriptorType):
+                return slot.__get__(value, type(value))
+            break
+    return inspect.getattr_static(value, "__doc__", None)
 
 
 def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -> str:
@@ -103,8 +108,8 @@ def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -
         return ""
     doc = own_doc(value)
     if doc is None and owner is not None and name is not None:
-        for klass in owner.__mro__[1:]:
-            inherited = vars(klass).get(name)
+        for klass in static_mro(owner)[1:]:
+            inherited = class_dict(klass).get(name)
             if inherited is not None:
                 doc = own_doc(inherited)
                 if doc:
@@ -141,14 +146,10 @@ def defined_in(value: Any) -> str | None:
         value = getattr(value, "__func__", None) or getattr(value, "fget", None)
     if issubclass(type(value), types.ModuleType):
         name = value.__name__
-        return name if isinstance(name, str) else None
-    if not (is_class(value) or callable(value)) or classify(value) == "data":
+        return name if type(name) is str else None
+    if not (is_class(value) or callable(value)) or classify(value) == Kind.DATA:
         return None
-    try:
-        module = value.__module__
-    except Exception:  # noqa: BLE001
-        return None
-    return module if isinstance(module, str) else None
+    return static_text(value, "__module__")
 
 
 def short_value(value: Any, limit: int = 60) -> str:
@@ -157,8 +158,3 @@ def short_value(value: Any, limit: int = 60) -> str:
         text = repr(value)
         return text if len(text) <= limit else text[: limit - 1] + "…"
     return f"<{type(value).__qualname__} object>"
-
-
-def describe_error(exc: BaseException) -> str:
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, describe_error
 
 
 class TargetError(UsageError):
@@ -59,8 +59,7 @@ def _import(name: str) -> ModuleType | None:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # any import failure is the user's answer
-        message = str(exc).splitlines()[0] if str(exc) else ""
-        raise TargetError(f"importing {name} raised {type(exc).__name__}: {message}") from exc
+        raise TargetError(f"importing {name} raised {describe_error(exc)}") from exc
 
 
 def lookup(parent: Any, name: str) -> Any:
@@ -70,7 +69,7 @@ def lookup(parent: Any, name: str) -> Any:
     except AttributeError:
         return getattr(parent, name)  # dynamic attributes (module __getattr__, C slots)
     # Functions and class/static methods are worth binding so `Cls.method` reads naturally.
-    if isinstance(value, classmethod | staticmethod):
+    if issubclass(type(value), classmethod | staticmethod):
         return getattr(parent, name)
     return value
 
@@ -101,7 +100,7 @@ def resolve(target: str) -> Resolved:
                 hint = did_you_mean(name, attribute_names(obj))
                 raise TargetError(f"{where} has no attribute {name!r}{hint}") from exc
             raise TargetError(
-                f"looking up {name!r} on {where} raised {type(exc).__name__}: {exc}"
+                f"looking up {name!r} on {where} raised {describe_error(exc)}"
             ) from exc
     return Resolved(target, obj, module, parent, tuple(parts[index:]))
 

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,12 +24,13 @@ from typing import Any
 
 from explorer import settings
 from explorer.core import check
-from explorer.core.check import ExampleVerdict, PartChecker, RunOutput
+from explorer.core.check import ExampleVerdict, PartChecker
 from explorer.core.errors import UsageError
 from explorer.core.example_walk import ExampleBlock
-from explorer.core.model import Example
+from explorer.core.model import Example, RunResult
 from explorer.core.resolve import validate
 from explorer.proc.client import ProcError, WorkerClient
+from explorer.proc.messages import RunRequest, WarmRequest
 
 COLLECT_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE  # importing and walking a big package
 WARM_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
@@ -135,13 +135,8 @@ async def run_examples(
 
 async def _discard(client: WorkerClient) -> None:
     """Stop a kernel at once: it holds nothing worth torch's half-second teardown."""
-    pid = client.pid
-    if pid is not None:
-        # The client starts each child as the leader of its own process group.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(Exception):
-        await client.close()
+        await client.close(grace=0)
 
 
 async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock], list[str]]:
@@ -156,8 +151,8 @@ async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock]
         f"    _json.dump(_collect({target!r}), _file)\n"
     )
     try:
-        reply = await kernel.run(code, timeout=COLLECT_TIMEOUT, fresh=True, seed_module=None)
-        if reply.get("status") != "ok":
+        reply = await kernel.run(RunRequest(code, fresh=True), timeout=COLLECT_TIMEOUT)
+        if not reply.ok:
             raise UsageError(_collect_failure(target, reply))
         with open(path, encoding="utf-8") as file:
             data = json.load(file)
@@ -168,20 +163,20 @@ async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock]
     return blocks, list(data.get("unsearched", []))
 
 
-def _collect_failure(target: str, reply: dict[str, Any]) -> str:
-    exception = str(reply.get("exception") or "").strip()
+def _collect_failure(target: str, reply: RunResult) -> str:
+    exception = reply.exception.strip()
     if exception.startswith(("TargetError: ", "UsageError: ")):
         return exception.split(": ", 1)[1].splitlines()[0]
-    why = exception.splitlines()[-1] if exception else str(reply.get("message") or "")
+    why = exception.splitlines()[-1] if exception else reply.message
     why = why.removesuffix(" — restarted")  # nothing more runs on it: no restart to speak of
-    return f"could not collect the examples of {target}: {why or reply.get('status')}"
+    return f"could not collect the examples of {target}: {why or reply.status}"
 
 
 async def _warm(kernel: WorkerClient, modules: tuple[str, ...]) -> None:
     """Import `modules` in the kernel ahead of the runs, so no run pays for it."""
     for module in modules:
         with contextlib.suppress(ProcError):
-            await kernel.request("warm", module=module, timeout=WARM_TIMEOUT)
+            await kernel.ask(WarmRequest(module), timeout=WARM_TIMEOUT)
 
 
 class _Pool:
@@ -309,16 +304,8 @@ class BlockRunner:
             await _warm(self.client, (module,))
             self._warm_modules.add(module)
 
-    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunOutput:
-        stdout: list[str] = []
-
-        def on_event(event: dict[str, Any]) -> None:
-            if event.get("event") == "stdout":
-                stdout.append(str(event.get("text", "")))
-            elif event.get("event") == "stderr" and event.get("truncated"):
-                notes.append(str(event.get("text", "")).strip())
-
-        reply = await self.client.run(
-            source, timeout=self.timeout, seed_module=module, fresh=fresh, on_event=on_event
-        )
-        return RunOutput.from_reply(reply, "".join(stdout))
+    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunResult:
+        request = RunRequest(source, seed_module=module, fresh=fresh)
+        result = await self.client.run(request, timeout=self.timeout)
+        notes.extend(result.notes)
+        return result

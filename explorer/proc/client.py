@@ -1,11 +1,12 @@
 """Start worker/kernel subprocesses and talk to them without ever blocking the caller.
 
-`WorkerClient` is asyncio (the TUI); `SyncClient` wraps it for the CLI. One
-reader task per process dispatches events and replies by request id, so a
-cancelled request never desynchronises the stream. Every request has a
+`WorkerClient.ask(request)` sends one typed request (explorer.proc.messages) and
+returns its typed reply; `run(RunRequest(...))` returns a RunResult whatever
+happens. One reader task per process dispatches events and replies by request id,
+so a cancelled request never desynchronises the stream. Every request has a
 timeout: a worker that overruns is killed and restarted; a kernel first gets
-SIGINT (KeyboardInterrupt) and is killed only if it ignores it. A child that
-dies is reported as WorkerDied and replaced for the next request.
+SIGINT (KeyboardInterrupt) and is killed only if it ignores it. A child that dies
+is reported as WorkerDied and replaced for the next request.
 """
 
 from __future__ import annotations
@@ -13,34 +14,56 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import os
-import signal
-import sys
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from explorer import settings
+from explorer.core.model import Plot, RunResult, RunStatus
+from explorer.proc import launch
 from explorer.proc.child import Child, EventHandler, Pending
 from explorer.proc.errors import ProcError, WorkerDied, WorkerError, WorkerTimeout
+from explorer.proc.messages import (
+    Event,
+    Output,
+    PlotEvent,
+    Request,
+    RunReply,
+    RunRequest,
+    WarmRequest,
+)
 
-__all__ = [
-    "EventHandler",
-    "ProcError",
-    "SyncClient",
-    "WorkerClient",
-    "WorkerDied",
-    "WorkerError",
-    "WorkerTimeout",
-]
+__all__ = ["EventHandler", "ProcError", "Role", "WorkerClient", "WorkerDied", "WorkerError",
+           "WorkerTimeout"]  # fmt: skip
 
-DEFAULT_TIMEOUTS = {"worker": settings.WORKER_TIMEOUT, "kernel": settings.KERNEL_TIMEOUT}
-SEED_ALLOWANCE = 60.0  # seconds a run may spend seeding its namespace (importing torch)
-INTERRUPT_GRACE = settings.INTERRUPT_GRACE
+R = TypeVar("R")
 _UNSET: Any = object()
 
 
+class Role(StrEnum):
+    WORKER = "worker"  # looks at targets: list, doc, help, source
+    KERNEL = "kernel"  # runs code the user asked to run
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What a role's client does differently, said once."""
+
+    module: str  # the child's main module
+    timeout: float  # default per request
+    interrupts: bool  # an overrun gets SIGINT first (and a cancelled request too)
+    clocks_from_start: bool  # a run's clock starts once its namespace is seeded
+
+
+POLICIES = {
+    Role.WORKER: Policy("explorer.proc.worker", settings.WORKER_TIMEOUT, False, False),
+    Role.KERNEL: Policy("explorer.proc.kernel", settings.KERNEL_TIMEOUT, True, True),
+}
+
+
 class _SeedingOverran(Exception):
-    """A run's namespace took longer than SEED_ALLOWANCE to seed."""
+    """A run's namespace took longer than the seeding allowance to seed."""
 
 
 class WorkerClient:
@@ -48,28 +71,30 @@ class WorkerClient:
 
     def __init__(
         self,
-        role: str = "worker",
+        role: Role | str = Role.WORKER,
         *,
         timeout: float | None = None,
-        cwd: str | None = None,
         env: dict[str, str] | None = None,
         extra_path: Sequence[str] = (),
         warm: Sequence[str] = (),
         memory_limit: int | None = None,
-        interrupt_grace: float = INTERRUPT_GRACE,
-        seed_timeout: float = SEED_ALLOWANCE,
+        interrupt_grace: float = settings.INTERRUPT_GRACE,
+        seed_timeout: float = settings.COLD_IMPORT_ALLOWANCE,
+        respawn: bool = True,
     ) -> None:
-        if role not in DEFAULT_TIMEOUTS:
-            raise ValueError(f"role must be 'worker' or 'kernel', not {role!r}")
-        self.role = role
-        self.timeout = DEFAULT_TIMEOUTS[role] if timeout is None else timeout
-        self.cwd = cwd
+        try:
+            self.role = Role(role)
+        except ValueError:
+            raise ValueError(f"role must be 'worker' or 'kernel', not {role!r}") from None
+        self.policy = POLICIES[self.role]
+        self.timeout = self.policy.timeout if timeout is None else timeout
         self.env = env
         self.extra_path = list(extra_path)
         self.warm = list(warm)
-        self.memory_limit = memory_limit
+        self.memory_limit = launch.memory_limit() if memory_limit is None else memory_limit
         self.interrupt_grace = interrupt_grace
         self.seed_timeout = seed_timeout
+        self.respawn = respawn  # start a fresh child after one died (a one-shot CLI: no)
         self._child: Child | None = None
         self._ids = itertools.count(1)
         self._lock: asyncio.Lock | None = None
@@ -92,41 +117,25 @@ class WorkerClient:
         await self._kill()
         await self._spawn()
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 1.0) -> None:
+        """End the child (and anything it started); `grace=0` kills at once (quitting)."""
         self._closed = True
         for task in list(self._warming):
             task.cancel()
         child, self._child = self._child, None
         if child is not None:
-            await child.close()
+            await child.close(grace)
 
     def interrupt(self) -> None:
         """Send SIGINT: the kernel's running code gets KeyboardInterrupt."""
         if self._child is not None:
-            self._child.signal(signal.SIGINT, group=False)
-
-    def _command(self) -> list[str]:
-        command = [sys.executable, "-m", f"explorer.proc.{self.role}"]
-        if self.role == "kernel" and self.memory_limit is not None:
-            command += ["--memory-limit", str(self.memory_limit)]
-        return command
-
-    def _environment(self) -> dict[str, str]:
-        env = dict(os.environ if self.env is None else self.env)
-        if self.extra_path:
-            paths = [*self.extra_path, env.get("PYTHONPATH", "")]
-            env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-        env.pop("PYTHONSTARTUP", None)
-        if self.role == "kernel":
-            # The memory cap limits address space; glibc reserves 64 MB of it per malloc
-            # arena (up to 8 per core), which on a many-core machine would eat the cap.
-            env.setdefault("MALLOC_ARENA_MAX", "2")
-        return env
+            self._child.interrupt()
 
     async def _spawn(self) -> None:
-        self._child = await Child.spawn(
-            self._command(), self.role, cwd=self.cwd, env=self._environment()
-        )
+        command = launch.child_command(self.policy.module, "--memory-limit",
+                                       str(self.memory_limit))  # fmt: skip
+        env = launch.child_env(self.env, self.extra_path)
+        self._child = await Child.spawn(command, self.role, env=env)
         for module in self.warm:
             task = asyncio.create_task(self._warm(module))
             self._warming.add(task)
@@ -134,9 +143,8 @@ class WorkerClient:
 
     async def _warm(self, module: str) -> None:
         with contextlib.suppress(ProcError):
-            await self.request(
-                "warm", module=module, timeout=max(self.timeout, settings.COLD_IMPORT_ALLOWANCE)
-            )
+            limit = max(self.timeout, settings.COLD_IMPORT_ALLOWANCE)
+            await self.ask(WarmRequest(module), timeout=limit)
 
     async def _kill(self) -> None:
         child, self._child = self._child, None
@@ -147,19 +155,21 @@ class WorkerClient:
         """Start a fresh child after `child` died, unless that already happened."""
         if self._child is child and not self._closed:
             await child.finish()
-            await self._spawn()
+            if self.respawn:
+                await self._spawn()
+            else:
+                self._child = None
 
     # ---- requests ---------------------------------------------------------------------
 
-    async def request(
+    async def ask(
         self,
-        op: str,
+        request: Request[R],
         *,
         timeout: float | None = _UNSET,
         on_event: EventHandler | None = None,
-        **args: Any,
-    ) -> Any:
-        """Send one request and wait for its reply (events go to `on_event`)."""
+    ) -> R:
+        """Send one request and wait for its typed reply (events go to `on_event`)."""
         if self._closed:
             raise ProcError(f"the {self.role} client is closed")
         limit = self.timeout if timeout is _UNSET else timeout
@@ -174,32 +184,32 @@ class WorkerClient:
             entry = Pending(asyncio.get_running_loop().create_future(), on_event)
             child.pending[request_id] = entry
             try:
-                await child.send(request_id, op, args)
-                return await self._reply(child, entry, op, args, limit)
+                await child.send(request_id, request)
+                return await self._reply(child, entry, request, limit)
             finally:
                 child.pending.pop(request_id, None)
 
     async def _reply(
-        self, child: Child, entry: Pending, op: str, args: dict[str, Any], limit: float | None
-    ) -> Any:
+        self, child: Child, entry: Pending, request: Request[R], limit: float | None
+    ) -> R:
         future = entry.future
         try:
             remaining = limit
-            if op == "run" and self.role == "kernel" and limit is not None:
+            if self.policy.clocks_from_start and isinstance(request, RunRequest) and limit:
                 remaining = await self._run_clock(entry, limit)
-            return await asyncio.wait_for(asyncio.shield(future), remaining)
+            return request.read_reply(await asyncio.wait_for(asyncio.shield(future), remaining))
         except _SeedingOverran:
-            return await self._overran(
-                child, future, "seeding the namespace", max(limit or 0.0, self.seed_timeout)
-            )
+            allowance = max(limit or 0.0, self.seed_timeout)
+            return await self._overran(child, request, future, "seeding the namespace", allowance)
         except TimeoutError:
-            what = f"{op} {args['target']}" if "target" in args else op
-            return await self._overran(child, future, what, limit)
+            target = getattr(request, "target", None)
+            what = f"{request.op} {target}" if target else str(request.op)
+            return await self._overran(child, request, future, what, limit)
         except WorkerDied:
             await self._replace(child)
             raise
         except asyncio.CancelledError:
-            if self.role == "kernel" and not future.done():
+            if self.policy.interrupts and not future.done():
                 self.interrupt()  # cancelling a run stops it, so the kernel is free again
             raise
 
@@ -222,12 +232,17 @@ class WorkerClient:
         return max(0.0, entry.started_at + limit - asyncio.get_running_loop().time())
 
     async def _overran(
-        self, child: Child, future: asyncio.Future[Any], what: str, limit: float | None
-    ) -> Any:
-        if self.role == "kernel":
+        self,
+        child: Child,
+        request: Request[R],
+        future: asyncio.Future[Any],
+        what: str,
+        limit: float | None,
+    ) -> R:
+        if self.policy.interrupts:
             self.interrupt()
             try:
-                result = await asyncio.wait_for(asyncio.shield(future), self.interrupt_grace)
+                raw = await asyncio.wait_for(asyncio.shield(future), self.interrupt_grace)
             except TimeoutError:
                 pass
             except WorkerError as error:
@@ -236,57 +251,39 @@ class WorkerClient:
                 await self._replace(child)
                 raise
             else:
-                if isinstance(result, dict) and result.get("status") == "interrupted":
-                    result["status"] = "timeout"
-                    lead = "" if what == "run" else f"{what} "
-                    result["message"] = f"{lead}timed out after {limit:g} s (interrupted)"
-                return result
+                return _as_timeout(request.read_reply(raw), what, limit)
             message = (
                 f"{what} timed out after {limit:g} s and ignored the interrupt"
-                f" — kernel killed and restarted"
+                f" — {self.role} killed and restarted"
             )
         else:
-            message = f"{what} timed out after {limit:g} s — worker restarted"
+            message = f"{what} timed out after {limit:g} s — {self.role} restarted"
         child.death = WorkerDied(message)
         if self._child is child:
             await self._kill()
-            await self._spawn()
+            if self.respawn:
+                await self._spawn()
         raise WorkerTimeout(message)
 
-    # ---- kernel conveniences ----------------------------------------------------------
+    # ---- kernel runs ------------------------------------------------------------------
 
     async def run(
         self,
-        code: str,
+        request: RunRequest,
         *,
         timeout: float | None = _UNSET,
-        seed_module: str | None = None,
-        fresh: bool = False,
-        imports: Sequence[str] | None = None,
         on_event: EventHandler | None = None,
-    ) -> dict[str, Any]:
-        """Run code in the kernel; always a result dict, even when the kernel died.
-
-        status: ok | error | timeout | interrupted | memory | crashed. The namespace
-        persists between runs; `fresh` (or the first run) seeds a new one with the
-        globals of `seed_module` plus `imports` (default: torch).
-        """
-        limit = self.timeout if timeout is _UNSET else timeout
+    ) -> RunResult:
+        """Run code in the kernel; always a RunResult, even when the kernel died or the
+        run overran (its status says so). Output events also go to `on_event` live."""
+        transcript = Transcript(on_event)
         try:
-            reply: dict[str, Any] = await self.request(
-                "run",
-                code=code,
-                seed_module=seed_module,
-                fresh=fresh,
-                imports=None if imports is None else list(imports),
-                timeout=limit,
-                on_event=on_event,
-            )
+            reply = await self.ask(request, timeout=timeout, on_event=transcript)
         except WorkerTimeout as exc:
-            return {"status": "timeout", "message": str(exc), "value_repr": None}
+            reply = RunReply(RunStatus.TIMEOUT, message=str(exc))
         except WorkerDied as exc:
-            return {"status": "crashed", "message": str(exc), "value_repr": None}
-        return reply
+            reply = RunReply(RunStatus.CRASHED, message=str(exc))
+        return transcript.result(reply)
 
     async def __aenter__(self) -> WorkerClient:
         await self.start()
@@ -296,48 +293,42 @@ class WorkerClient:
         await self.close()
 
 
-class SyncClient:
-    """A blocking WorkerClient for the CLI: its own event loop, driven per call.
+def _as_timeout(reply: R, what: str, limit: float | None) -> R:
+    """An interrupt we sent because the time was up is a timeout, not the user's Ctrl+C."""
+    if isinstance(reply, RunReply) and reply.status == RunStatus.INTERRUPTED:
+        lead = "" if what == "run" else f"{what} "
+        message = f"{lead}timed out after {limit:g} s (interrupted)"
+        return replace(reply, status=RunStatus.TIMEOUT, message=message)
+    return reply
 
-    Ctrl+C while a call waits cancels it (a kernel run is interrupted) and
-    raises KeyboardInterrupt in the caller, as asyncio.Runner does.
-    """
 
-    def __init__(self, role: str = "worker", **options: Any) -> None:
-        self._runner = asyncio.Runner()
-        self.client = WorkerClient(role, **options)
+class Transcript:
+    """Collects a run's streamed events (and forwards each one as it comes)."""
 
-    def start(self) -> None:
-        self._runner.run(self.client.start())
+    def __init__(self, forward: EventHandler | None = None) -> None:
+        self.forward = forward
+        self.output: list[str] = []
+        self.stdout: list[str] = []
+        self.plots: list[Plot] = []
+        self.notes: list[str] = []
 
-    def request(
-        self,
-        op: str,
-        *,
-        timeout: float | None = _UNSET,
-        on_event: EventHandler | None = None,
-        **args: Any,
-    ) -> Any:
-        return self._runner.run(self.client.request(op, timeout=timeout, on_event=on_event, **args))
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Output):
+            self.output.append(event.text)
+            if event.stream == "stdout":
+                self.stdout.append(event.text)
+            if event.truncated:
+                self.notes.append(event.text.strip())
+        elif isinstance(event, PlotEvent):
+            self.plots.append(event.plot)
+        if self.forward is not None:
+            self.forward(event)
 
-    def run(self, code: str, **options: Any) -> dict[str, Any]:
-        return self._runner.run(self.client.run(code, **options))
-
-    def restart(self) -> None:
-        self._runner.run(self.client.restart())
-
-    def interrupt(self) -> None:
-        self.client.interrupt()
-
-    def close(self) -> None:
-        try:
-            self._runner.run(self.client.close())
-        finally:
-            self._runner.close()
-
-    def __enter__(self) -> SyncClient:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def result(self, reply: RunReply) -> RunResult:
+        return RunResult(
+            status=reply.status, output="".join(self.output), stdout="".join(self.stdout),
+            value_repr=reply.value_repr, exception=reply.exception,
+            exception_type=reply.exception_type, traceback=reply.traceback,
+            message=reply.message, duration=reply.duration, truncated=reply.truncated,
+            plots=tuple(self.plots), notes=tuple(self.notes),
+        )  # fmt: skip

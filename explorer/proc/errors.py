@@ -34,11 +34,16 @@ class WorkerDied(ProcError):
         self.stderr = stderr
 
 
+def signal_name(number: int) -> str:
+    """`signal 11 SIGSEGV`."""
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = "unknown signal"
+    return f"signal {number} {name}"
+
+
 def describe_exit(role: str, returncode: int | None) -> str:
     if returncode is not None and returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = "unknown signal"
-        return f"{role} died (signal {-returncode} {name}) — restarted"
+        return f"{role} died ({signal_name(-returncode)}) — restarted"
     return f"{role} exited (exit code {returncode}) — restarted"

@@ -1,38 +1,27 @@
 """The kernel child: runs examples and snippets in a persistent, seeded namespace.
 
-Run as `python -m explorer.proc.kernel [--memory-limit BYTES]`. Ops:
-
-- run {code, seed_module?, fresh?, imports?}: events "started" (namespace
-  ready; the client starts the run's clock), "stdout"/"stderr" {text} (the
-  last stderr event of a flood has truncated=true), "plot" {kind, x, series,
-  title, xlabel, ylabel}; result {status: ok|error|interrupted|memory,
-  value_repr, exception, exception_type, traceback, message, duration,
-  truncated}. The namespace persists; it is (re)seeded on the first run or
-  with fresh=true: the globals of seed_module (or of the module defining it)
-  plus `imports` (default ["torch"]) plus `plot`.
-- reset {seed_module?, imports?}; variables {} -> [{name, type, kind, repr,
-  tensor: {shape, dtype, device, requires_grad, is_leaf, grad_shape, grad_fn}}];
-  grad_graph {name} -> {target, root: {name, variable, shape, repeat,
-  children}, nodes, truncated, note}; output {clear?} (what threads printed
-  between runs); limits {} -> {memory, output, vmsize, vmpeak}.
-- list/doc/help/source/warm/ping as in the worker; with scope="session" the
-  target starts at a variable of the namespace (live object inspection).
+Run by explorer.proc.client; its ops (run, reset, variables, grad_graph, output,
+limits, and list/doc/help/source/warm/ping as in the worker) are described in
+explorer.proc.messages. A run streams Started (the namespace is seeded: the
+client starts the run's clock), Output chunks and PlotEvents, then a RunReply.
+The namespace persists; it is (re)seeded on the first run or with fresh=true:
+the globals of seed_module (or of the module defining it) plus `imports` plus
+`plot`. With scope="session", list/doc/help/source start at a variable of the
+namespace (live object inspection).
 
 Output is capped per run, the last expression's value comes back as a repr
 like a REPL, and SIGINT stops a run with KeyboardInterrupt. The address-space
-cap turns a huge allocation into a "memory" status instead of a machine-wide
-out-of-memory kill.
+cap (hard and soft, set at start-up) turns a huge allocation into a "memory"
+status instead of a machine-wide out-of-memory kill.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
+import errno
 import importlib.util
 import linecache
-import os
 import re
-import resource
 import signal
 import sys
 import threading
@@ -41,19 +30,38 @@ import traceback
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.core.model import GradGraph, Plot, Record, RunStatus, Variables
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
+from explorer.proc.messages import (
+    GradGraphRequest,
+    Limits,
+    LimitsRequest,
+    Op,
+    Output,
+    OutputRequest,
+    PlotEvent,
+    ResetReply,
+    ResetRequest,
+    RunReply,
+    RunRequest,
+    Scope,
+    Started,
+    Text,
+    VariablesRequest,
+)
 from explorer.proc.namespace import DEFAULT_IMPORTS, Namespace, grad_graph, make_plot, short_repr
-from explorer.proc.protocol import Emit, Handler, serve
+from explorer.proc.protocol import Emit, Handler, safe_str, serve
 from explorer.proc.worker import inspection_handlers, keep_crash_reports, start_child
 
-DEFAULT_MEMORY_LIMIT = settings.KERNEL_MEMORY_LIMIT
 OUTPUT_LIMIT = settings.RUN_OUTPUT_LIMIT
 VALUE_REPR_LIMIT = settings.VALUE_REPR_LIMIT
 SNIPPET_PREFIX = "<snippet"
+Imports = tuple[str, ...] | None
 SESSION_MODULE = "__session__"  # stands in for the user's namespace in inspection targets
 _REQUESTED = re.compile(r"tried to allocate (\d+) bytes")
 _MEMORY_PHRASES = (
@@ -62,16 +70,6 @@ _MEMORY_PHRASES = (
     "not enough memory",
     "cannot allocate memory",
 )
-
-
-def set_memory_limit(limit: int) -> None:
-    """Cap the address space; never raise it above a hard limit set by the parent."""
-    if limit <= 0:
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def address_space() -> dict[str, int]:
@@ -111,10 +109,10 @@ class RunState:
                 self.truncated = True
             self.remaining -= len(text)
             if text:
-                self.emit(stream, text=text)
+                self.emit(Output(stream, text))
             if self.truncated:
                 note = f"\n[output truncated: more than {self.limit:,} characters; rest dropped]\n"
-                self.emit("stderr", text=note, truncated=True)
+                self.emit(Output("stderr", note, truncated=True))
 
 
 def trimmed_traceback(exc: BaseException) -> str:
@@ -202,11 +200,11 @@ class Kernel:
 
         return write
 
-    def _emit_event(self, event: str, **data: Any) -> None:
+    def _emit_plot(self, plot: Plot) -> None:
         with self.state_lock:
             run = self.current
         if run is not None:
-            run.emit(event, **data)
+            run.emit(PlotEvent(plot))
 
     @contextmanager
     def _capturing(self, emit: Emit) -> Iterator[RunState]:
@@ -221,51 +219,42 @@ class Kernel:
             with self.state_lock:
                 self.current = None
 
-    def _namespace(self, seed: str | None, fresh: bool, imports: Any) -> Namespace:
+    def _namespace(self, seed: str | None, fresh: bool, imports: Imports) -> Namespace:
         if self.namespace is None or fresh:
             self.namespace = self._new_namespace(seed, imports)
         return self.namespace
 
-    def _new_namespace(self, seed: str | None, imports: Any) -> Namespace:
+    def _new_namespace(self, seed: str | None, imports: Imports) -> Namespace:
         if imports is None:  # torch by default, where it is installed at all
             modules = tuple(m for m in DEFAULT_IMPORTS if importlib.util.find_spec(m))
         else:
-            modules = tuple(str(m) for m in imports)
-        return Namespace(seed, modules, extras={"plot": make_plot(self._emit_event)})
+            modules = imports
+        return Namespace(seed, modules, extras={"plot": make_plot(self._emit_plot)})
 
     # ---- ops ----------------------------------------------------------------------
 
-    def run(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
-        code = str(args.get("code", ""))
+    def run(self, request: RunRequest, emit: Emit) -> RunReply:
         self.runs += 1
         filename = f"{SNIPPET_PREFIX} {self.runs}>"
+        code = request.code
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        result: dict[str, Any] = {
-            "status": "ok",
-            "value_repr": None,
-            "exception": "",
-            "exception_type": None,
-            "traceback": "",
-            "message": "",
-        }
+        reply = RunReply(RunStatus.OK)
         with self._capturing(emit) as state:
             started = time.perf_counter()
             try:
                 self._arm_interrupt()  # seeding (a slow or hanging import) is interruptible too
-                namespace = self._namespace(
-                    args.get("seed_module"), bool(args.get("fresh")), args.get("imports")
-                )
-                emit("started")  # the client's timeout counts from here, not from the import
+                namespace = self._namespace(request.seed_module, request.fresh, request.imports)
+                emit(Started())  # the client's timeout counts from here, not from the import
                 started = time.perf_counter()
-                result["value_repr"] = self._execute(code, filename, namespace.globals)
+                value = self._execute(code, filename, namespace.globals)
+                reply = replace(reply, value_repr=value)
             except BaseException as exc:  # noqa: BLE001 - every failure is a result
                 self.running = False
-                result.update(self._failure(exc))
+                reply = self._failure(exc)
             finally:
                 self.running = False
-            result["duration"] = time.perf_counter() - started
-        result["truncated"] = state.truncated
-        return result
+            duration = time.perf_counter() - started
+        return replace(reply, duration=duration, truncated=state.truncated)
 
     def _arm_interrupt(self) -> None:
         if signal.getsignal(signal.SIGINT) != self._on_sigint:
@@ -282,64 +271,62 @@ class Kernel:
         finally:
             sys.displayhook = hook
 
-    def _failure(self, exc: BaseException) -> dict[str, Any]:
-        status = "error"
+    def _failure(self, exc: BaseException) -> RunReply:
+        status = RunStatus.ERROR
         message = ""
         if isinstance(exc, KeyboardInterrupt):
-            status, message = "interrupted", "interrupted (KeyboardInterrupt)"
-        elif isinstance(exc, MemoryError) or (
-            isinstance(exc, RuntimeError) and any(p in str(exc).lower() for p in _MEMORY_PHRASES)
-        ):
-            status = "memory"
-            message = f"out of memory: the kernel's memory cap is {gib(self.memory_limit)}"
-            if asked := _REQUESTED.search(str(exc)):
+            status, message = RunStatus.INTERRUPTED, "interrupted (KeyboardInterrupt)"
+        elif _is_out_of_memory(exc):
+            status = RunStatus.MEMORY
+            cap = gib(self.memory_limit) if self.memory_limit > 0 else "not set"
+            message = f"out of memory: the kernel's memory cap is {cap}"
+            if asked := _REQUESTED.search(safe_str(exc)):
                 message += f"; the code asked for {gib(int(asked.group(1)))} at once"
         exception = "".join(traceback.format_exception_only(exc)).strip()
         if isinstance(exc, UsageError):  # a bad seed_module: the kernel's own one-liner
-            exception = message = f"{type(exc).__name__}: {exc}"
-        return {
-            "status": status,
-            "message": message,
-            "exception": exception,
-            "exception_type": type(exc).__name__,
-            "traceback": trimmed_traceback(exc),
-        }
+            exception = message = f"{type(exc).__name__}: {safe_str(exc)}"
+        return RunReply(
+            status, message=message, exception=exception, exception_type=type(exc).__name__,
+            traceback=trimmed_traceback(exc),
+        )  # fmt: skip
 
-    def reset(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
-        self.namespace = self._new_namespace(args.get("seed_module"), args.get("imports"))
-        return {"seed_module": self.namespace.seed, "names": len(self.namespace.globals)}
+    def reset(self, request: ResetRequest, emit: Emit) -> ResetReply:
+        self.namespace = self._new_namespace(request.seed_module, request.imports)
+        return ResetReply(self.namespace.seed, len(self.namespace.globals))
 
-    def variables(self, args: dict[str, Any], emit: Emit) -> list[dict[str, Any]]:
-        return self.namespace.variables() if self.namespace is not None else []
+    def variables(self, request: VariablesRequest, emit: Emit) -> Variables:
+        return Variables(tuple(self.namespace.variables()) if self.namespace is not None else ())
 
-    def graph(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    def graph(self, request: GradGraphRequest, emit: Emit) -> GradGraph:
         if self.namespace is None:
             self.namespace = self._new_namespace(None, None)
-        return grad_graph(self.namespace, str(args.get("name", "")))
+        return grad_graph(self.namespace, request.name)
 
-    def output(self, args: dict[str, Any], emit: Emit) -> str:
+    def output(self, request: OutputRequest, emit: Emit) -> Text:
         for pump in self.pumps:
             pump.sync()
         text = self.background.text()
-        if args.get("clear"):
+        if request.clear:
             self.background.clear()
-        return text
+        return Text(text)
 
-    def limits(self, args: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    def limits(self, request: LimitsRequest, emit: Emit) -> Limits:
         """The caps, and the address space in use now (how the memory cap was chosen)."""
-        return {"memory": self.memory_limit, "output": OUTPUT_LIMIT, **address_space()}
+        sizes = address_space()
+        return Limits(self.memory_limit, OUTPUT_LIMIT, sizes.get("vmsize"), sizes.get("vmpeak"))
 
     def _in_session(self, handler: Handler) -> Handler:
         """list/doc/help/source with scope="session": the target starts at a variable."""
 
-        def handle(args: dict[str, Any], emit: Emit) -> Any:
-            if args.get("scope") != "session":
-                return handler(args, emit)
+        def handle(request: Any, emit: Emit) -> Record:
+            if request.scope != Scope.SESSION:
+                return handler(request, emit)
             module = types.ModuleType(SESSION_MODULE)
             module.__dict__.update(self.namespace.globals if self.namespace else {})
             sys.modules[SESSION_MODULE] = module
             try:
-                reply = handler({**args, "target": f"{SESSION_MODULE}.{args.get('target')}"}, emit)
+                inner = replace(request, target=f"{SESSION_MODULE}.{request.target}")
+                reply = handler(inner, emit)
             except UsageError as exc:
                 message = str(exc).replace(
                     f"{SESSION_MODULE} has no attribute", "the kernel has no variable"
@@ -347,23 +334,37 @@ class Kernel:
                 raise UsageError(_without_session_prefix(message)) from None
             finally:
                 sys.modules.pop(SESSION_MODULE, None)
-            return _without_session_prefix(reply)
+            return type(reply).from_dict(_without_session_prefix(reply.to_dict()))  # type: ignore[attr-defined, no-any-return]
 
         return handle
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> dict[Op, Handler]:
         inspection = {
-            op: self._in_session(handler) for op, handler in inspection_handlers().items()
+            op: self._in_session(handler) if op in _SCOPED_OPS else handler
+            for op, handler in inspection_handlers().items()
         }
         return {
             **inspection,
-            "run": self.run,
-            "reset": self.reset,
-            "variables": self.variables,
-            "grad_graph": self.graph,
-            "output": self.output,
-            "limits": self.limits,
+            Op.RUN: self.run,
+            Op.RESET: self.reset,
+            Op.VARIABLES: self.variables,
+            Op.GRAD_GRAPH: self.graph,
+            Op.OUTPUT: self.output,
+            Op.LIMITS: self.limits,
         }
+
+
+_SCOPED_OPS = (Op.LIST, Op.DOC, Op.HELP, Op.SOURCE)
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:  # mmap and friends
+        return True
+    return isinstance(exc, RuntimeError) and any(
+        phrase in safe_str(exc).lower() for phrase in _MEMORY_PHRASES
+    )
 
 
 def _without_session_prefix(value: Any) -> Any:
@@ -376,20 +377,9 @@ def _without_session_prefix(value: Any) -> Any:
     return value
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m explorer.proc.kernel")
-    default = int(os.environ.get("EXPLORER_KERNEL_MEMORY", DEFAULT_MEMORY_LIMIT))
-    parser.add_argument(
-        "--memory-limit", type=int, default=default, help="address-space cap in bytes (0: none)"
-    )
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> None:
-    options = parse_args(sys.argv[1:] if argv is None else argv)
-    channel, original_stderr = start_child()
-    set_memory_limit(options.memory_limit)
-    kernel = Kernel(options.memory_limit)
+    channel, original_stderr, memory = start_child(sys.argv[1:] if argv is None else argv)
+    kernel = Kernel(memory)
     keep_crash_reports(original_stderr)
     serve(channel, kernel.handlers())
 

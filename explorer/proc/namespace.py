@@ -14,10 +14,12 @@ import sys
 import types
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from explorer import settings
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, describe_error
+from explorer.core.model import GradGraph, GraphNode, Plot, PlotSeries, TensorInfo, Variable
 from explorer.core.resolve import resolve, validate
 
 DEFAULT_IMPORTS = settings.SEED_IMPORTS
@@ -26,7 +28,7 @@ GRAPH_NODE_LIMIT = 400
 PLOT_POINT_LIMIT = 100_000
 PLOT_KINDS = ("line", "bar", "scatter")
 
-EventEmitter = Callable[..., None]  # emit(event_name, **data)
+PlotSink = Callable[[Plot], None]
 
 
 def seed_module_of(seed: str) -> types.ModuleType:
@@ -85,7 +87,7 @@ class Namespace:
             value = getattr(value, part)
         return value
 
-    def variables(self) -> list[dict[str, Any]]:
+    def variables(self) -> list[Variable]:
         return [describe_variable(name, self.globals[name]) for name in self.user_names()]
 
 
@@ -104,7 +106,7 @@ def short_repr(value: Any, limit: int = REPR_LIMIT, *, one_line: bool = True) ->
     try:
         text = repr(value)
     except Exception as exc:  # noqa: BLE001 - a broken __repr__ is shown, not raised
-        return f"<repr failed: {type(exc).__name__}: {exc}>"
+        return f"<repr failed: {describe_error(exc)}>"
     if one_line and "\n" in text:
         text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -116,46 +118,39 @@ def type_name(value: Any) -> str:
     return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
 
 
-def describe_tensor(tensor: Any) -> dict[str, Any]:
+def describe_tensor(tensor: Any) -> TensorInfo:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # .grad of a non-leaf warns; None is the answer
         grad = tensor.grad
     grad_fn = tensor.grad_fn
-    return {
-        "shape": list(tensor.shape),
-        "dtype": str(tensor.dtype).removeprefix("torch."),
-        "device": str(tensor.device),
-        "requires_grad": bool(tensor.requires_grad),
-        "is_leaf": bool(tensor.is_leaf),
-        "grad_shape": list(grad.shape) if grad is not None else None,
-        "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
-    }
+    return TensorInfo(
+        shape=tuple(tensor.shape),
+        dtype=str(tensor.dtype).removeprefix("torch."),
+        device=str(tensor.device),
+        requires_grad=bool(tensor.requires_grad),
+        is_leaf=bool(tensor.is_leaf),
+        grad_shape=tuple(grad.shape) if grad is not None else None,
+        grad_fn=type(grad_fn).__name__ if grad_fn is not None else None,
+    )
 
 
-def describe_variable(name: str, value: Any) -> dict[str, Any]:
+def describe_variable(name: str, value: Any) -> Variable:
     kind = "data"
     if inspect.isclass(value):
         kind = "class"
     elif callable(value):
         kind = "function"
-    description: dict[str, Any] = {
-        "name": name,
-        "type": type_name(value),
-        "kind": kind,
-        "repr": short_repr(value),
-        "tensor": None,
-    }
-    if is_tensor(value):
-        description["kind"] = "tensor"
-        try:
-            description["tensor"] = describe_tensor(value)
-        except Exception as exc:  # noqa: BLE001 - exotic tensor subclasses
-            description["error"] = f"{type(exc).__name__}: {exc}"
-    return description
+    variable = Variable(name, type_name(value), kind, short_repr(value))
+    if not is_tensor(value):
+        return variable
+    try:
+        return replace(variable, kind="tensor", tensor=describe_tensor(value))
+    except Exception as exc:  # noqa: BLE001 - exotic tensor subclasses
+        return replace(variable, kind="tensor", error=describe_error(exc))
 
 
 class GraphBuilder:
-    """The autograd graph below a tensor's grad_fn as a nested tree of dicts."""
+    """The autograd graph below a tensor's grad_fn as a tree of GraphNode records."""
 
     def __init__(self, names: dict[str, Any]) -> None:
         self.leaf_names: dict[int, str] = {}
@@ -170,33 +165,27 @@ class GraphBuilder:
         self.count = 0
         self.truncated = False
 
-    def node(self, fn: Any) -> dict[str, Any]:
+    def node(self, fn: Any) -> GraphNode:
         self.count += 1
-        node: dict[str, Any] = {
-            "name": type(fn).__name__,
-            "variable": self.node_names.get(id(fn)),
-            "shape": None,
-            "repeat": id(fn) in self.seen,
-            "children": [],
-        }
+        node = GraphNode(type(fn).__name__, self.node_names.get(id(fn)), None, id(fn) in self.seen)
         leaf = getattr(fn, "variable", None)  # AccumulateGrad holds its leaf tensor
         if leaf is not None and is_tensor(leaf):
-            node["variable"] = self.leaf_names.get(id(leaf))
-            node["shape"] = list(leaf.shape)
-        if node["repeat"]:
+            node = replace(node, variable=self.leaf_names.get(id(leaf)), shape=tuple(leaf.shape))
+        if node.repeat:
             return node
         self.seen.add(id(fn))
+        children: list[GraphNode] = []
         for next_fn, _ in getattr(fn, "next_functions", ()):
             if next_fn is None:
                 continue
             if self.count >= GRAPH_NODE_LIMIT:
                 self.truncated = True
                 break
-            node["children"].append(self.node(next_fn))
-        return node
+            children.append(self.node(next_fn))
+        return replace(node, children=tuple(children))
 
 
-def grad_graph(namespace: Namespace, path: str) -> dict[str, Any]:
+def grad_graph(namespace: Namespace, path: str) -> GradGraph:
     value = namespace.lookup(path)
     if not is_tensor(value):
         raise UsageError(f"{path} is a {type_name(value)}, not a tensor")
@@ -206,26 +195,14 @@ def grad_graph(namespace: Namespace, path: str) -> dict[str, Any]:
             if value.requires_grad
             else "not tracked by autograd (requires_grad=False)"
         )
-        return {
-            "target": path,
-            "root": None,
-            "nodes": 0,
-            "truncated": False,
-            "note": f"{path} has no grad_fn: it is {why}",
-        }
+        return GradGraph(path, None, 0, False, f"{path} has no grad_fn: it is {why}")
     builder = GraphBuilder(namespace.globals)
     root = builder.node(value.grad_fn)
-    root["variable"] = root["variable"] or path
-    return {
-        "target": path,
-        "root": root,
-        "nodes": builder.count,
-        "truncated": builder.truncated,
-        "note": "",
-    }
+    root = replace(root, variable=root.variable or path)
+    return GradGraph(path, root, builder.count, builder.truncated)
 
 
-def _numbers(series: Any, what: str) -> list[Any]:
+def _numbers(series: Any, what: str) -> tuple[float | str, ...]:
     if is_tensor(series):
         series = series.detach().flatten().tolist()
     try:
@@ -238,10 +215,10 @@ def _numbers(series: Any, what: str) -> list[Any]:
         raise ValueError(
             f"plot(): {what} has {len(values)} points; the limit is {PLOT_POINT_LIMIT}"
         )
-    return [v if isinstance(v, str) else float(v) for v in values]
+    return tuple(v if isinstance(v, str) else float(v) for v in values)
 
 
-def make_plot(emit: EventEmitter) -> Callable[..., None]:
+def make_plot(emit: PlotSink) -> Callable[..., None]:
     """The `plot` helper: the kernel has no screen, so it sends the data to the UI."""
 
     def plot(
@@ -262,19 +239,11 @@ def make_plot(emit: EventEmitter) -> Callable[..., None]:
         if not ys:
             raise TypeError("plot() needs at least one series of y values")
         names = list(labels) if labels is not None else []
-        series = [
-            {"label": names[i] if i < len(names) else "", "y": _numbers(y, f"series {i + 1}")}
+        series = tuple(
+            PlotSeries(names[i] if i < len(names) else "", _numbers(y, f"series {i + 1}"))
             for i, y in enumerate(ys)
-        ]
-        xs = _numbers(x, "x") if x is not None else list(range(len(series[0]["y"])))
-        emit(
-            "plot",
-            kind=kind,
-            x=xs,
-            series=series,
-            title=str(title),
-            xlabel=str(xlabel),
-            ylabel=str(ylabel),
         )
+        xs = _numbers(x, "x") if x is not None else tuple(range(len(series[0].y)))
+        emit(Plot(kind, xs, series, str(title), str(xlabel), str(ylabel)))
 
     return plot

@@ -1,10 +1,8 @@
-"""The worker child: imports targets and answers list/doc/help/source/index requests.
+"""The worker child: imports targets and answers list/doc/help/source requests.
 
-Run as `python -m explorer.proc.worker`. Ops: ping; list {target, private?,
-dunder?} -> Listing dict; doc {target} -> Doc dict; help {target} -> str;
-source {target} -> Source dict; warm {module} -> {module, seconds};
-output {clear?} -> str; index_entries {module} -> list of dicts. A bad target
-is an error reply of type "UsageError" with a one-line message.
+Run by explorer.proc.client (see explorer.proc.launch for how it is started and
+confined). Each op's request and reply are described in explorer.proc.messages;
+a bad target is an error reply of type "UsageError" with a one-line message.
 
 Whatever the explored modules print on import (print, os.write(1, ...),
 warnings, C stdio) lands in a bounded capture buffer that the "output" op
@@ -13,17 +11,33 @@ returns; it never reaches the terminal or the protocol stream.
 
 from __future__ import annotations
 
+import argparse
 import faulthandler
-import importlib
 import os
 import signal
 import sys
+import threading
 import time
-from typing import Any
+from collections.abc import Callable
 
 from explorer import settings
-from explorer.core.errors import UsageError
+from explorer.core.model import Doc, Listing, Source
+from explorer.core.static import ReprGuard, set_repr_guard
+from explorer.proc import launch
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
+from explorer.proc.messages import (
+    DocRequest,
+    HelpRequest,
+    ListRequest,
+    Op,
+    OutputRequest,
+    PingRequest,
+    Pong,
+    SourceRequest,
+    Text,
+    Warmed,
+    WarmRequest,
+)
 from explorer.proc.protocol import Channel, Emit, Handler, claim_protocol_fds, serve
 
 OUTPUT_LIMIT = settings.MODULE_OUTPUT_LIMIT
@@ -54,104 +68,114 @@ def keep_crash_reports(original_stderr: int) -> None:
     faulthandler.enable(file=os.fdopen(original_stderr, "w"), all_threads=False)
 
 
-def _flag(args: dict[str, Any], name: str) -> bool:
-    return bool(args.get(name, False))
-
-
-def _target(args: dict[str, Any]) -> str:
-    target = args.get("target")
-    if not isinstance(target, str):
-        raise UsageError("missing target: give a dotted name such as torch.distributions")
-    return target
-
-
-def handle_list(args: dict[str, Any], emit: Emit) -> Any:
+def handle_list(request: ListRequest, emit: Emit) -> Listing:
     from explorer.core import members
 
-    listing = members.list_members(
-        _target(args), private=_flag(args, "private"), dunder=_flag(args, "dunder")
-    )
-    return listing.to_dict()
+    return members.list_members(request.target, private=request.private, dunder=request.dunder)
 
 
-def handle_doc(args: dict[str, Any], emit: Emit) -> Any:
+def handle_doc(request: DocRequest, emit: Emit) -> Doc:
     from explorer.core import docs
 
-    return docs.get_doc(_target(args)).to_dict()
+    return docs.get_doc(request.target)
 
 
-def handle_help(args: dict[str, Any], emit: Emit) -> Any:
+def handle_help(request: HelpRequest, emit: Emit) -> Text:
     from explorer.core import docs
 
-    return docs.help_text(_target(args))
+    return Text(docs.help_text(request.target))
 
 
-def handle_source(args: dict[str, Any], emit: Emit) -> Any:
+def handle_source(request: SourceRequest, emit: Emit) -> Source:
     from explorer.core import docs
 
-    return docs.get_source(_target(args)).to_dict()
+    return docs.get_source(request.target)
 
 
-def handle_warm(args: dict[str, Any], emit: Emit) -> Any:
+def handle_warm(request: WarmRequest, emit: Emit) -> Warmed:
     """Import a module ahead of use (e.g. torch while the UI paints)."""
     from explorer.core.resolve import resolve
 
-    module = str(args.get("module", ""))
     started = time.perf_counter()
-    resolve(module)  # validates the dotted name; nothing is evaluated
-    return {"module": module, "seconds": round(time.perf_counter() - started, 3)}
+    resolve(request.module)  # validates the dotted name; nothing is evaluated
+    return Warmed(request.module, round(time.perf_counter() - started, 3))
 
 
-def handle_index_entries(args: dict[str, Any], emit: Emit) -> Any:
-    try:
-        index_collect = importlib.import_module("explorer.core.search.collect")
-    except ModuleNotFoundError as exc:
-        if exc.name != "explorer.core.search.collect":
-            raise
-        raise NotImplementedError(
-            "the search index collector (explorer.core.search.collect) is not available"
-        ) from exc
-    return list(index_collect.entries_for_module(str(args.get("module", ""))))
+def handle_ping(request: PingRequest, emit: Emit) -> Pong:
+    return Pong(os.getpid(), sys.version.split()[0])
 
 
-def handle_ping(args: dict[str, Any], emit: Emit) -> Any:
-    return {"pid": os.getpid(), "python": sys.version.split()[0]}
-
-
-def inspection_handlers() -> dict[str, Handler]:
+def inspection_handlers() -> dict[Op, Handler]:
     """The look-don't-run ops, shared with the kernel."""
     return {
-        "ping": handle_ping,
-        "list": handle_list,
-        "doc": handle_doc,
-        "help": handle_help,
-        "source": handle_source,
-        "warm": handle_warm,
+        Op.PING: handle_ping,
+        Op.LIST: handle_list,
+        Op.DOC: handle_doc,
+        Op.HELP: handle_help,
+        Op.SOURCE: handle_source,
+        Op.WARM: handle_warm,
     }
 
 
-def worker_handlers(capture: Capture) -> dict[str, Handler]:
-    def handle_output(args: dict[str, Any], emit: Emit) -> Any:
-        return capture.text(clear=_flag(args, "clear"))
+def worker_handlers(capture: Capture) -> dict[Op, Handler]:
+    def handle_output(request: OutputRequest, emit: Emit) -> Text:
+        return Text(capture.text(clear=request.clear))
 
-    return {
-        **inspection_handlers(),
-        "index_entries": handle_index_entries,
-        "output": handle_output,
-    }
+    return {**inspection_handlers(), Op.OUTPUT: handle_output}
 
 
-def start_child() -> tuple[Channel, int]:
-    """Protocol off fds 0/1, SIGINT ignored; returns the channel and the parent's stderr."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=sys.argv[0])
+    parser.add_argument("--memory-limit", type=int, default=None,
+                        help="address-space cap in bytes (0: none)")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+class _ReprOverran(Exception):
+    pass
+
+
+def alarm_guard(seconds: float) -> ReprGuard:
+    """A repr that runs longer than `seconds` (a sleeping or looping `__repr__` of a default)
+    is cut short with SIGALRM and shown as such, instead of stalling the whole request."""
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _ReprOverran
+
+    def guard(produce: Callable[[], str]) -> str:
+        if threading.current_thread() is not threading.main_thread():
+            return produce()
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return produce()
+        except _ReprOverran:
+            return f"<repr took longer than {seconds:g} s>"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard
+
+
+def start_child(argv: list[str]) -> tuple[Channel, int, int]:
+    """Confine this process, move the protocol off fds 0/1 and ignore SIGINT.
+
+    Returns the channel, the parent's stderr (for crash reports) and the memory cap.
+    """
+    options = parse_args(argv)
+    memory = launch.memory_limit() if options.memory_limit is None else options.memory_limit
+    launch.confine_child(memory)
     channel = claim_protocol_fds()
     original_stderr = os.dup(2)
     # The client interrupts only the kernel; a stray SIGINT must not end a worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return channel, original_stderr
+    set_repr_guard(alarm_guard(settings.REPR_TIME_LIMIT))
+    return channel, original_stderr, memory
 
 
-def main() -> None:
-    channel, original_stderr = start_child()
+def main(argv: list[str] | None = None) -> None:
+    channel, original_stderr, _ = start_child(sys.argv[1:] if argv is None else argv)
     capture = Capture()
     keep_crash_reports(original_stderr)
     serve(channel, worker_handlers(capture))

@@ -193,7 +193,11 @@ class ExplorerApp(WorkerErrors, App[None]):
     async def on_unmount(self) -> None:
         # Children are killed, not asked to finish: a worker may be importing torch and a
         # kernel may be in an endless loop, and quitting must not wait for either.
-        await asyncio.gather(self.backend.close(), self.kernel.close(), self.example_kernel.close())
+        await asyncio.gather(
+            self.backend.close(grace=0),
+            self.kernel.close(grace=0),
+            self.example_kernel.close(grace=0),
+        )
 
 
 def create_app(

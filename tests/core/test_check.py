@@ -5,24 +5,24 @@ from __future__ import annotations
 import traceback
 
 from explorer.core import check
-from explorer.core.check import PartChecker, RunOutput
+from explorer.core.check import PartChecker, exception_from_traceback
 from explorer.core.examples import xdoctest_parts
-from explorer.core.model import Example
+from explorer.core.model import Example, RunResult
 
 
-def ok(stdout: str = "", value: str | None = None) -> RunOutput:
-    return RunOutput("ok", stdout=stdout, value_repr=value)
+def ok(stdout: str = "", value: str | None = None) -> RunResult:
+    return RunResult("ok", stdout=stdout, value_repr=value)
 
 
-def raised(exc: BaseException) -> RunOutput:
+def raised(exc: BaseException) -> RunResult:
     try:
         raise exc
     except BaseException as caught:  # noqa: BLE001 - building a real traceback
         text = "".join(traceback.format_exception(caught))
-    return RunOutput.from_reply({"status": "error", "traceback": text})
+    return RunResult("error", traceback=text, exception=exception_from_traceback(text))
 
 
-def verdict(example: Example, output: RunOutput) -> str:
+def verdict(example: Example, output: RunResult) -> str:
     return PartChecker().check(example, output).verdict
 
 
@@ -101,9 +101,9 @@ def test_ignore_exception_detail() -> None:
 
 def test_timeout_crash_and_memory_are_their_own_verdicts() -> None:
     example = Example("while True: pass")
-    assert verdict(example, RunOutput("timeout", message="timed out after 1 s")) == "timeout"
-    assert verdict(example, RunOutput("crashed", message="kernel died (signal 11)")) == "crashed"
-    memory = PartChecker().check(example, RunOutput("memory", message="memory cap hit"))
+    assert verdict(example, RunResult("timeout", message="timed out after 1 s")) == "timeout"
+    assert verdict(example, RunResult("crashed", message="kernel died (signal 11)")) == "crashed"
+    memory = PartChecker().check(example, RunResult("memory", message="memory cap hit"))
     assert (memory.verdict, memory.message) == ("error", "memory cap hit")
 
 

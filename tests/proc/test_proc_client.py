@@ -10,25 +10,28 @@ from pathlib import Path
 import pytest
 
 from explorer.core.errors import UsageError
-from explorer.proc.client import SyncClient, WorkerClient, WorkerDied
+from explorer.proc.client import WorkerClient, WorkerDied
+from explorer.proc.messages import DocRequest, Event, HelpRequest, ListRequest, Output, RunRequest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def test_sync_client_requests_and_survives_a_crash() -> None:
-    with SyncClient("worker", extra_path=[str(FIXTURES)]) as client:
-        assert client.request("help", target="json").startswith("Help on package json")
+async def test_client_requests_and_survives_a_crash() -> None:
+    async with WorkerClient("worker", extra_path=[str(FIXTURES)]) as client:
+        help_text = await client.ask(HelpRequest("json"))
+        assert help_text.text.startswith("Help on package json")
         with pytest.raises(WorkerDied, match=r"signal 11"):
-            client.request("list", target="hostile.segfault_on_import")
-        assert client.request("doc", target="hostile.documented.add")["name"] == "add"
+            await client.ask(ListRequest("hostile.segfault_on_import"))
+        assert (await client.ask(DocRequest("hostile.documented.add"))).name == "add"
 
 
-def test_sync_kernel_runs_with_events() -> None:
-    events: list[dict] = []
-    with SyncClient("kernel", timeout=5.0) as kernel:
-        result = kernel.run("print('hi')\n40 + 2", imports=[], on_event=events.append)
-    assert result["value_repr"] == "42"
-    assert [(e["event"], e["text"]) for e in events] == [("stdout", "hi\n")]
+async def test_kernel_runs_with_typed_events() -> None:
+    events: list[Event] = []
+    async with WorkerClient("kernel", timeout=5.0) as kernel:
+        result = await kernel.run(RunRequest("print('hi')\n40 + 2", imports=()),
+                                  on_event=events.append)  # fmt: skip
+    assert result.value_repr == "42" and result.stdout == "hi\n"
+    assert events == [Output("stdout", "hi\n")]
 
 
 def test_process_errors_are_usage_errors_for_the_cli() -> None:

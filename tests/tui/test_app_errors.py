@@ -16,6 +16,7 @@ from pathlib import Path
 from textual.widgets import Input
 from tui_helpers import doc_markdown, explorer, is_loaded, listed, open_runner, status, wait_for
 
+from explorer.core.model import Variable
 from explorer.tui.screens.home import HomeScreen
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.services.backend import BackendError
@@ -128,24 +129,22 @@ async def test_runner_variables_and_reset_errors_are_shown(make_app) -> None:
         assert screen.editor.text == "x" and app.is_running
 
 
-async def test_variable_screen_backend_errors_are_shown(make_app) -> None:
+async def test_variable_screen_backend_errors_are_shown(make_app, monkeypatch) -> None:
     from explorer.tui.screens.variables import VariableScreen
     from explorer.tui.services.session_backend import SessionBackend
 
     app = make_app(None)
     async with app.run_test(size=SIZE) as pilot:
         await open_runner(pilot)
-        original = SessionBackend.call
-        SessionBackend.call = raising(BackendError("x is not defined in the kernel"))
-        try:
-            app.screen.query_one(VariablesPanel).post_message(
-                VariablesPanel.VariableOpenRequested("x", {})
-            )
-            await wait_for(pilot, lambda: isinstance(app.screen, VariableScreen))
-            await wait_for(pilot, lambda: "not defined" in status(app))
-            await still_alive(pilot)
-        finally:
-            SessionBackend.call = original
+        monkeypatch.setattr(
+            SessionBackend, "ask", raising(BackendError("x is not defined in the kernel"))
+        )
+        app.screen.query_one(VariablesPanel).post_message(
+            VariablesPanel.VariableOpenRequested("x", Variable("x", "int", "data", "1"))
+        )
+        await wait_for(pilot, lambda: isinstance(app.screen, VariableScreen))
+        await wait_for(pilot, lambda: "not defined" in status(app))
+        await still_alive(pilot)
 
 
 def test_no_worker_in_the_tui_can_close_the_app() -> None:

@@ -67,7 +67,7 @@ async def test_variables_persist_between_runs(app: ExplorerApp) -> None:
         assert "Out[2]: 22" in str(card.query_one(".run-value").render())
         await wait_for(pilot, lambda: set(variable_names(app)) >= {"a", "b"})
         panel = runner(app).query_one(VariablesPanel)
-        assert panel.variables["a"]["type"] == "int"
+        assert panel.variables["a"].type == "int"
 
 
 async def test_reset_kernel_forgets_variables(app: ExplorerApp) -> None:
@@ -91,9 +91,10 @@ async def test_autograd_snippet_shows_grad_and_graph_tree(app: ExplorerApp) -> N
         )
         await wait_for(pilot, lambda: {"x", "y"} <= set(variable_names(app)))
         panel = runner(app).query_one(VariablesPanel)
-        x = panel.variables["x"]["tensor"]
-        assert x["shape"] == [4] and x["requires_grad"] and x["grad_shape"] == [4]
-        assert panel.variables["y"]["tensor"]["grad_fn"] == "MulBackward0"
+        x = panel.variables["x"].tensor
+        assert x is not None and x.shape == (4,) and x.requires_grad and x.grad_shape == (4,)
+        y = panel.variables["y"].tensor
+        assert y is not None and y.grad_fn == "MulBackward0"
         table = panel.query_one("#variables-table")
         table.focus()
         table.move_cursor(row=list(panel.variables).index("y"))  # type: ignore[attr-defined]
@@ -130,8 +131,8 @@ async def test_plot_events_draw_a_chart(app: ExplorerApp) -> None:
             "plot({'a': [3, 1]}, x=['p', 'q'], kind='bar', title='bars')",
         )
         plots = list(card.query(PlotView))
-        assert [p.title for p in plots] == ["squares", "bars"]
-        assert plots[0].event is not None and plots[0].event["series"][0]["y"] == [1, 4, 9, 16]
+        assert [p.plot.title for p in plots if p.plot] == ["squares", "bars"]
+        assert plots[0].plot is not None and plots[0].plot.series[0].y == (1, 4, 9, 16)
 
 
 async def test_switching_snippets_keeps_edits(app: ExplorerApp) -> None:

@@ -39,7 +39,8 @@ from explorer.core.search.store import (
     store_index,
 )
 from explorer.core.search.walk import package_files
-from explorer.proc.search.importers import Child, ChildFailed, start_children
+from explorer.proc.messages import IndexEntriesRequest
+from explorer.proc.search.importers import Child, ChildFailed, ImportFailed, start_children
 
 Progress = Callable[[int, int, str], None]  # (modules done, total, module being finished)
 DEFAULT_TIMEOUT = settings.INDEX_MODULE_TIMEOUT
@@ -117,13 +118,16 @@ class _Collector:
                         self.finish(module, [], f"skipped {module}: no importer process ({exc})")
                         return  # the other thread, if any, carries on; `collect` notes the rest
                 try:
-                    reply = child.call("index_entries", self.timeout, module=module)
+                    reply = child.call(IndexEntriesRequest(module), self.timeout)
+                except ImportFailed as exc:
+                    self.finish(module, [], _error_note(module, exc))
+                    continue
                 except ChildFailed as exc:
                     self.live.discard(child)
                     child = None
                     self.finish(module, [], f"skipped {module}: {exc}")
                     continue
-                self.finish(module, reply.get("result") or [], _error_note(module, reply))
+                self.finish(module, [dict(entry) for entry in reply.entries], None)
         finally:
             if child is not None:
                 self.live.discard(child)
@@ -144,13 +148,10 @@ def _root_timeout(timeout: float) -> float:
     return max(timeout * 4, settings.COLD_IMPORT_ALLOWANCE)
 
 
-def _error_note(module: str, reply: dict[str, Any]) -> str | None:
-    error = reply.get("error")
-    if not error:
-        return None
-    message = str(error.get("message", "")).strip().splitlines()
-    first = message[0] if message else ""
-    return f"skipped {module}: importing it raised {error.get('type', 'an error')}: {first}"
+def _error_note(module: str, error: ImportFailed) -> str:
+    lines = error.message.strip().splitlines()
+    first = lines[0] if lines else ""
+    return f"skipped {module}: importing it raised {error.type_name}: {first}"
 
 
 def collect(

@@ -20,13 +20,32 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from explorer.proc import protocol
+from explorer.proc.messages import (
+    Forked,
+    ImportRootRequest,
+    IndexEntries,
+    IndexEntriesRequest,
+    Op,
+    Request,
+)
+
+R = TypeVar("R")
 
 
 class ChildFailed(Exception):
     """The child timed out or died; it has been killed."""
+
+
+class ImportFailed(Exception):
+    """The child answered with an error (importing the module raised)."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type_name = type_name
+        self.message = message
 
 
 class Child:
@@ -41,18 +60,24 @@ class Child:
         self._next_id = 0
         self._closed = False
 
-    def call(self, op: str, timeout: float, **args: Any) -> dict[str, Any]:
-        """The reply message; ChildFailed when it takes too long or the child dies."""
+    def call(self, request: Request[R], timeout: float) -> R:
+        """The typed reply; ImportFailed when the child answered with an error, ChildFailed
+        when it takes too long or dies."""
         self._next_id += 1
         try:
-            os.write(self._write_fd, protocol.encode(protocol.request(self._next_id, op, **args)))
-            return protocol.decode(self._read_line(time.monotonic() + timeout))
+            line = protocol.request_line(self._next_id, request.op, request.args())
+            os.write(self._write_fd, line)
+            reply = protocol.decode(self._read_line(time.monotonic() + timeout))
         except TimeoutError:
             self.kill()
             raise ChildFailed(f"took longer than {timeout:g} s") from None
         except (OSError, EOFError, ValueError):
             self.kill()
             raise ChildFailed("its importer process died") from None
+        error = reply.get("error")
+        if isinstance(error, dict):
+            raise ImportFailed(str(error.get("type", "an error")), str(error.get("message", "")))
+        return request.read_reply(reply.get("result"))
 
     def _read_line(self, deadline: float) -> bytes:
         while (end := self._buffer.find(b"\n")) < 0:
@@ -117,17 +142,15 @@ def start_children(root: str, count: int, timeout: float) -> list[Child]:
     process.stdin.close()
     process.stdout.close()
     try:
-        reply = first.call("warm", timeout, module=root)
+        pids = first.call(ImportRootRequest(root), timeout).pids
+    except ImportFailed as exc:
+        first.close()
+        raise ChildFailed(f"importing {root} raised {exc}") from None
     except ChildFailed:
         for requests, replies in pipes:
             os.close(requests[1])
             os.close(replies[0])
         raise
-    if "error" in reply:
-        first.close()
-        error = reply["error"]
-        raise ChildFailed(f"importing {root} raised {error.get('type')}: {error.get('message')}")
-    pids = reply["result"]
     forks = [
         Child(pid, replies[0], requests[1])
         for pid, (requests, replies) in zip(pids, pipes, strict=True)
@@ -147,16 +170,15 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]]) -> None:
 
     seen: dict[str, tuple[str, str]] = {}
 
-    def warm(args: dict[str, Any], emit: protocol.Emit) -> list[int]:
-        importlib.import_module(str(args["module"]))
-        return _fork_siblings(extra)
+    def import_root(request: ImportRootRequest, emit: protocol.Emit) -> Forked:
+        importlib.import_module(request.module)
+        return Forked(tuple(_fork_siblings(extra)))
 
-    def index_entries(args: dict[str, Any], emit: protocol.Emit) -> list[dict[str, Any]]:
-        module = str(args["module"])
-        importlib.import_module(module)
-        return entries_for_module(module, seen)
+    def index_entries(request: IndexEntriesRequest, emit: protocol.Emit) -> IndexEntries:
+        importlib.import_module(request.module)
+        return IndexEntries(tuple(entries_for_module(request.module, seen)))
 
-    protocol.serve(channel, {"warm": warm, "index_entries": index_entries})
+    protocol.serve(channel, {Op.IMPORT_ROOT: import_root, Op.INDEX_ENTRIES: index_entries})
 
 
 _OWN_FDS: list[int] = []  # this process's protocol fds, which a fork must not keep open

@@ -24,8 +24,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from explorer.core.model import RunResult
 from explorer.snippets import Snippet, list_snippets
-from explorer.tui.services.kernel_session import KernelSession, RunResult
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 from explorer.tui.workers import WorkerErrors

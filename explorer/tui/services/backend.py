@@ -9,20 +9,30 @@ UI, so the next request finds a live worker.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from explorer import settings
 from explorer.core.model import Doc, Listing, Source
+from explorer.proc.messages import (
+    DocRequest,
+    HelpRequest,
+    ListRequest,
+    OutputRequest,
+    Request,
+    SourceRequest,
+    WarmRequest,
+)
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
 DEFAULT_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
+R = TypeVar("R")
 
 
 class Client(Protocol):
     async def start(self) -> None: ...
-    async def request(self, op: str, *, timeout: float | None = None, **args: Any) -> Any: ...
+    async def ask(self, request: Request[R], *, timeout: float | None = None) -> R: ...
     async def restart(self) -> None: ...
-    async def close(self) -> None: ...
+    async def close(self, grace: float = 1.0) -> None: ...
 
 
 ClientFactory = Callable[[], Client]
@@ -74,46 +84,50 @@ class Backend:
                 await run_quietly(client.close)
         await self.client()
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 1.0) -> None:
         client = self._lazy.forget()
         if client is not None:
-            await run_quietly(client.close)
+            await run_quietly(lambda: client.close(grace))
 
-    async def call(self, op: str, *, timeout: float | None = None, **args: Any) -> Any:
+    async def ask(self, request: Request[R], *, timeout: float | None = None) -> R:
         from explorer.proc import client as proc
 
         client = await self.client()
         limit = timeout if timeout is not None else self.timeout
         try:
-            return await client.request(op, timeout=limit, **args)
+            return await client.ask(self.scoped(request), timeout=limit)
         except proc.WorkerError as exc:
             raise BackendError(_error_text(exc)) from exc
         except (proc.WorkerTimeout, proc.WorkerDied) as exc:
             # The client has already replaced the worker; say what was being asked.
-            what = args.get("target") or args.get("module") or op
-            text = str(exc) if what in str(exc) else f"{op} {what}: {exc}"
+            what = getattr(request, "target", None) or getattr(request, "module", None)
+            what = what or str(request.op)
+            text = str(exc) if what in str(exc) else f"{request.op} {what}: {exc}"
             raise BackendError(text, restarted=True) from exc
         except proc.ProcError as exc:  # e.g. the client was closed while quitting
             raise BackendError(str(exc)) from exc
 
+    def scoped(self, request: Request[R]) -> Request[R]:
+        """Where targets start: importable modules here (the kernel's namespace in a subclass)."""
+        return request
+
     async def warm(self, module: str) -> None:
-        await self.call("warm", module=module)
+        await self.ask(WarmRequest(module))
 
     async def listing(self, target: str, *, private: bool, dunder: bool) -> Listing:
-        data = await self.call("list", target=target, private=private, dunder=dunder)
-        return Listing.from_dict(data)
+        return await self.ask(ListRequest(target, private=private, dunder=dunder))
 
     async def doc(self, target: str) -> Doc:
-        return Doc.from_dict(await self.call("doc", target=target))
+        return await self.ask(DocRequest(target))
 
     async def help_text(self, target: str) -> str:
-        return str(await self.call("help", target=target))
+        return (await self.ask(HelpRequest(target))).text
 
     async def source(self, target: str) -> Source:
-        return Source.from_dict(await self.call("source", target=target))
+        return await self.ask(SourceRequest(target))
 
     async def output(self) -> str:
-        return str(await self.call("output"))
+        return (await self.ask(OutputRequest())).text
 
 
 def _error_text(exc: Exception) -> str:

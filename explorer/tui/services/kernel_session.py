@@ -9,16 +9,25 @@ exception), and forwards the kernel's streamed events to a callback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Protocol, TypeVar
 
 from explorer import settings
+from explorer.core.model import GradGraph, RunResult, RunStatus, Variable
+from explorer.proc.messages import (
+    Event,
+    GradGraphRequest,
+    Request,
+    ResetRequest,
+    RunRequest,
+    VariablesRequest,
+)
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
 TIMEOUT_HINT = "the limit comes from `explore --timeout`; without it a run goes on until Ctrl+C"
-STATUSES = ("ok", "error", "timeout", "interrupted", "memory", "crashed")
+R = TypeVar("R")
 
-EventCallback = Callable[[dict[str, Any]], None]
+EventCallback = Callable[[Event], None]
 
 
 class KernelClient(Protocol):
@@ -27,25 +36,17 @@ class KernelClient(Protocol):
     timeout: float
 
     async def start(self) -> None: ...
-    async def request(
-        self,
-        op: str,
-        *,
-        timeout: float | None = None,
-        on_event: EventCallback | None = None,
-        **args: Any,
-    ) -> Any: ...
+    async def ask(self, request: Request[R], *, timeout: float | None = None) -> R: ...
     async def run(
         self,
-        code: str,
+        request: RunRequest,
         *,
         timeout: float | None = None,
-        seed_module: str | None = None,
-        fresh: bool = False,
         on_event: EventCallback | None = None,
-    ) -> dict[str, Any]: ...
+    ) -> RunResult: ...
+    async def restart(self) -> None: ...
     def interrupt(self) -> None: ...
-    async def close(self) -> None: ...
+    async def close(self, grace: float = 1.0) -> None: ...
 
 
 ClientFactory = Callable[[float | None], KernelClient]
@@ -57,52 +58,23 @@ def kernel_client_factory(timeout: float | None) -> KernelClient:
     return WorkerClient(role="kernel", timeout=timeout, warm=settings.WARM_PACKAGES)
 
 
-@dataclass(slots=True)
-class RunResult:
-    """One finished run: the kernel's reply plus everything it printed."""
-
-    status: str
-    output: str = ""  # stdout and stderr, interleaved as they arrived
-    stdout: str = ""  # stdout alone (what a docstring example's want is checked against)
-    value_repr: str | None = None
-    exception: str = ""
-    traceback: str = ""
-    duration: float | None = None
-    message: str = ""
-    truncated: bool = False
-    plots: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def reply(self) -> dict[str, Any]:
-        """The kernel-reply shape explorer.core.check.RunOutput.from_reply reads."""
-        return {
-            "status": self.status,
-            "value_repr": self.value_repr,
-            "exception": self.exception,
-            "traceback": self.traceback,
-            "message": self.message,
-        }
-
-    def summary(self) -> str:
-        """One line: what happened, for a status badge or a history entry."""
-        took = f" in {format_duration(self.duration)}" if self.duration is not None else ""
-        if self.status == "ok":
-            return f"ok{took}"
-        if self.status == "error":
-            first = self.exception.strip().splitlines()
-            return f"error{took}: {first[-1] if first else 'exception'}"
-        return self.message or self.status
-
-
 def format_duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.2f} s"
+
+
+def run_summary(result: RunResult) -> str:
+    """One line: what happened, for a status badge or a history entry."""
+    took = f" in {format_duration(result.duration)}" if result.duration is not None else ""
+    if result.status == RunStatus.OK:
+        return f"ok{took}"
+    if result.status == RunStatus.ERROR:
+        first = result.exception.strip().splitlines()
+        return f"error{took}: {first[-1] if first else 'exception'}"
+    return result.message or result.status
 
 
 class KernelSession:
@@ -133,24 +105,18 @@ class KernelSession:
         timeout: float | None = None,
     ) -> RunResult:
         """Run `code`; every outcome (timeout, crash, MemoryError) is a status."""
-        collected = _Collector(on_event)
         self.running += 1
         try:
             client = await self.client()
-            reply = await client.run(
-                code,
-                timeout=self.timeout if timeout is None else timeout,
-                seed_module=seed_module,
-                fresh=fresh,
-                on_event=collected,
-            )
+            request = RunRequest(code, seed_module=seed_module, fresh=fresh)
+            limit = self.timeout if timeout is None else timeout
+            result = await client.run(request, timeout=limit, on_event=on_event)
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a status too
-            reply = {"status": "crashed", "message": f"kernel unavailable: {exc}"}
+            return RunResult(RunStatus.CRASHED, message=f"kernel unavailable: {exc}")
         finally:
             self.running -= 1
-        result = collected.result(reply)
-        if result.status == "timeout":
-            result.message = f"{result.message or 'timed out'} ({TIMEOUT_HINT})"
+        if result.status == RunStatus.TIMEOUT:
+            return replace(result, message=f"{result.message or 'timed out'} ({TIMEOUT_HINT})")
         return result
 
     def interrupt(self) -> None:
@@ -161,54 +127,17 @@ class KernelSession:
     async def reset(self, seed_module: str | None = None) -> None:
         """A fresh namespace (the process, and its imported torch, stay)."""
         client = await self.client()
-        await client.request("reset", seed_module=seed_module)
+        await client.ask(ResetRequest(seed_module))
 
-    async def variables(self) -> list[dict[str, Any]]:
+    async def variables(self) -> tuple[Variable, ...]:
         client = await self.client()
-        return list(await client.request("variables"))
+        return (await client.ask(VariablesRequest())).items
 
-    async def grad_graph(self, name: str) -> dict[str, Any]:
+    async def grad_graph(self, name: str) -> GradGraph:
         client = await self.client()
-        return dict(await client.request("grad_graph", name=name))
+        return await client.ask(GradGraphRequest(name))
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 1.0) -> None:
         client = self._lazy.forget()
         if client is not None:
-            await run_quietly(client.close)
-
-
-class _Collector:
-    """Forwards events and keeps the run's output for the result."""
-
-    def __init__(self, forward: EventCallback | None) -> None:
-        self.forward = forward
-        self.output: list[str] = []
-        self.stdout: list[str] = []
-        self.plots: list[dict[str, Any]] = []
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind in ("stdout", "stderr"):
-            text = str(event.get("text", ""))
-            self.output.append(text)
-            if kind == "stdout":
-                self.stdout.append(text)
-        elif kind == "plot":
-            self.plots.append(event)
-        if self.forward is not None:
-            self.forward(event)
-
-    def result(self, reply: dict[str, Any]) -> RunResult:
-        status = str(reply.get("status") or "crashed")
-        return RunResult(
-            status=status if status in STATUSES else "error",
-            output="".join(self.output),
-            stdout="".join(self.stdout),
-            value_repr=reply.get("value_repr"),
-            exception=str(reply.get("exception") or ""),
-            traceback=str(reply.get("traceback") or ""),
-            duration=reply.get("duration"),
-            message=str(reply.get("message") or ""),
-            truncated=bool(reply.get("truncated")),
-            plots=self.plots,
-        )
+            await run_quietly(lambda: client.close(grace))

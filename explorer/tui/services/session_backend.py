@@ -8,10 +8,14 @@ backend never closes or restarts it.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields, replace
+from typing import TypeVar
 
+from explorer.proc.messages import Request, Scope
 from explorer.tui.services.backend import Backend, Client
 from explorer.tui.services.kernel_session import KernelSession
+
+R = TypeVar("R")
 
 
 class SessionBackend(Backend):
@@ -20,13 +24,15 @@ class SessionBackend(Backend):
         self.session = session
 
     async def client(self) -> Client:
-        return await self.session.client()  # type: ignore[return-value]
+        return await self.session.client()
 
-    async def call(self, op: str, *, timeout: float | None = None, **args: Any) -> Any:
-        return await super().call(op, timeout=timeout, scope="session", **args)
+    def scoped(self, request: Request[R]) -> Request[R]:
+        if any(field.name == "scope" for field in fields(request)):  # type: ignore[arg-type]
+            return replace(request, scope=Scope.SESSION)  # type: ignore[type-var]
+        return request
 
     async def restart(self) -> None:
         """The kernel restarts itself after a crash; the runner owns its lifetime."""
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 1.0) -> None:
         """Closed with the runner's session, not here."""

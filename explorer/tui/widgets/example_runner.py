@@ -22,9 +22,9 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from explorer.core import check
-from explorer.core.check import PartChecker, PartVerdict, RunOutput
-from explorer.core.model import Doc, Example
-from explorer.tui.services.kernel_session import KernelSession, RunResult, format_duration
+from explorer.core.check import PartChecker, PartVerdict
+from explorer.core.model import Doc, Example, RunResult
+from explorer.tui.services.kernel_session import KernelSession, format_duration
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
 CONTINUATION_STARTS = (" ", "\t", ")", "]", "}")
@@ -186,12 +186,11 @@ class ExampleRunner(Vertical, can_focus=True):
                 return
         result = await self._run_capture(self.example.source, fresh)
         self.result = result
-        verdict = checker.check(self.example, RunOutput.from_reply(result.reply(), result.stdout))
+        verdict = checker.check(self.example, result)
         self._show(verdict, result)
 
-    async def _run_part(self, example: Example, fresh: bool) -> RunOutput:
-        result = await self._run_capture(example.source, fresh)
-        return RunOutput.from_reply(result.reply(), result.stdout)
+    async def _run_part(self, example: Example, fresh: bool) -> RunResult:
+        return await self._run_capture(example.source, fresh)
 
     async def _run_capture(self, source: str, fresh: bool) -> RunResult:
         return await self.session.run(source, seed_module=self.seed_module, fresh=fresh)

@@ -1,15 +1,17 @@
-"""Draws one of the kernel's "plot" events (from its `plot(...)` helper) with plotext.
+"""Draws one Plot the kernel's `plot(...)` helper sent, with plotext.
 
-The event is plain data: {kind: line|bar|scatter, x, series: [{label, y}],
-title, xlabel, ylabel}. Nothing here imports torch: the kernel has already
-turned tensors into lists.
+The Plot record is plain data (kind line|bar|scatter, x, series of labelled y values,
+title, axis labels). Nothing here imports torch: the kernel has already turned
+tensors into numbers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
+
+from explorer.core.model import Plot, PlotSeries
 
 MAX_BARS = 60  # more bars than this would not fit a terminal; plot a line instead
 
@@ -23,41 +25,34 @@ class PlotView(PlotextPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.event: dict[str, Any] | None = None
+        self.plot: Plot | None = None
 
-    def show(self, event: dict[str, Any]) -> None:
-        """Replace the chart with the one `event` describes."""
-        self.event = event
+    def show(self, plot: Plot) -> None:
+        """Replace the chart with `plot`."""
+        self.plot = plot
         plt = self.plt
         plt.clear_figure()
-        kind = str(event.get("kind", "line"))
-        x = list(event.get("x") or [])
-        series = [s for s in event.get("series") or [] if s.get("y")]
-        if kind == "bar" and series and len(series[0]["y"]) <= MAX_BARS:
+        x = list(plot.x)
+        series = [s for s in plot.series if s.y]
+        if plot.kind == "bar" and series and len(series[0].y) <= MAX_BARS:
             self._bars(x, series)
         else:
-            draw = plt.scatter if kind == "scatter" else plt.plot
+            draw = plt.scatter if plot.kind == "scatter" else plt.plot
             for item in series:
-                ys = list(item["y"])
+                ys = list(item.y)
                 xs = x[: len(ys)] if len(x) >= len(ys) else list(range(len(ys)))
-                draw(xs, ys, label=str(item.get("label") or "") or None)
-        plt.title(str(event.get("title") or ""))
-        plt.xlabel(str(event.get("xlabel") or ""))
-        plt.ylabel(str(event.get("ylabel") or ""))
+                draw(xs, ys, label=item.label or None)
+        plt.title(plot.title)
+        plt.xlabel(plot.xlabel)
+        plt.ylabel(plot.ylabel)
         self.refresh()
 
-    def _bars(self, x: list[Any], series: list[dict[str, Any]]) -> None:
-        labels = (
-            [str(v) for v in x]
-            if len(x) == len(series[0]["y"])
-            else [str(i) for i in range(len(series[0]["y"]))]
-        )
+    def _bars(self, x: Sequence[float | str], series: Sequence[PlotSeries]) -> None:
+        count = len(series[0].y)
+        labels = [str(v) for v in x] if len(x) == count else [str(i) for i in range(count)]
         if len(series) == 1:
-            self.plt.bar(labels, list(series[0]["y"]))
+            self.plt.bar(labels, list(series[0].y))
         else:
-            names = [str(s.get("label") or f"series {i + 1}") for i, s in enumerate(series)]
-            self.plt.multiple_bar(labels, [list(s["y"]) for s in series], labels=names)  # type: ignore[call-arg]
-
-    @property
-    def title(self) -> str:
-        return str((self.event or {}).get("title") or "")
+            names = [s.label or f"series {i + 1}" for i, s in enumerate(series)]
+            values = [list(s.y) for s in series]
+            self.plt.multiple_bar(labels, values, labels=names)  # type: ignore[call-arg]

@@ -11,7 +11,6 @@ streaming after its own cap). Output wraps at the pane's width, as in a terminal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,7 +19,9 @@ from textual.highlight import highlight
 from textual.widgets import Static
 
 from explorer.core.check import DiffRow
-from explorer.tui.services.kernel_session import RunResult, format_duration
+from explorer.core.model import Plot, RunResult
+from explorer.proc.messages import Event, Output, PlotEvent
+from explorer.tui.services.kernel_session import format_duration
 from explorer.tui.widgets.plot_view import PlotView
 from explorer.tui.widgets.wrapped_text import WrappedText
 
@@ -158,24 +159,23 @@ class RunCard(Vertical):
         yield Static(classes="run-value")
         yield Static(classes="run-traceback")
 
-    def feed_event(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind in ("stdout", "stderr"):
-            self.query_one(OutputLog).feed(str(event.get("text", "")))
-        elif kind == "plot":
-            self.add_plot(event)
+    def feed_event(self, event: Event) -> None:
+        if isinstance(event, Output):
+            self.query_one(OutputLog).feed(event.text)
+        elif isinstance(event, PlotEvent):
+            self.add_plot(event.plot)
 
-    def add_plot(self, event: dict[str, Any]) -> None:
+    def add_plot(self, plot: Plot) -> None:
         self._plots += 1
         if self._plots <= MAX_PLOTS:
-            plot = PlotView(classes="run-plot")
-            self.mount(plot, before=self.query_one(".run-value"))
-            plot.show(event)
+            view = PlotView(classes="run-plot")
+            self.mount(view, before=self.query_one(".run-value"))
+            view.show(plot)
 
     def finish(self, result: RunResult) -> None:
         self.result = result
         self.query_one(OutputLog).flush()
-        label = result.status
+        label = str(result.status)
         if result.duration is not None:
             label = f"{result.status} {format_duration(result.duration)}"
         self.query_one(StatusBadge).set_status(result.status, label)

@@ -9,6 +9,7 @@ posts VariableOpenRequested so the app can open the object in the explorer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from explorer.core.model import GradGraph, GraphNode, TensorInfo, Variable
 from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.workers import WorkerErrors
 
@@ -28,43 +30,39 @@ NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows i
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
 
 
-def tensor_details(tensor: dict[str, Any]) -> str:
+def tensor_details(tensor: TensorInfo) -> str:
     """`[4] float32 requires_grad grad [4] grad_fn=MulBackward0`, as the row shows it."""
-    parts = [shape_text(tensor.get("shape")), str(tensor.get("dtype", ""))]
-    if tensor.get("requires_grad"):
+    parts = [shape_text(tensor.shape), tensor.dtype]
+    if tensor.requires_grad:
         parts.append("requires_grad")
-    if tensor.get("grad_shape") is not None:
-        parts.append(f"grad {shape_text(tensor['grad_shape'])}")
-    if tensor.get("grad_fn"):
-        parts.append(f"grad_fn={tensor['grad_fn']}")
+    if tensor.grad_shape is not None:
+        parts.append(f"grad {shape_text(tensor.grad_shape)}")
+    if tensor.grad_fn:
+        parts.append(f"grad_fn={tensor.grad_fn}")
     return " ".join(p for p in parts if p)
 
 
-def shape_text(shape: Any) -> str:
+def shape_text(shape: tuple[int, ...] | None) -> str:
     if shape is None:
         return ""
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
-def variable_details(variable: dict[str, Any]) -> str:
-    if variable.get("tensor"):
-        return tensor_details(variable["tensor"])
-    if variable.get("error"):
-        return str(variable["error"])
-    return str(variable.get("repr", ""))
+def variable_details(variable: Variable) -> str:
+    if variable.tensor is not None:
+        return tensor_details(variable.tensor)
+    return variable.error or variable.repr
 
 
-def node_label(node: dict[str, Any]) -> Text:
+def node_label(node: GraphNode) -> Text:
     """Tree labels are Rich Text (Tree needs it); "dim", not a colour, keeps themes intact."""
-    label = Text(str(node.get("name", "?")))
-    extra = []
-    if node.get("variable"):
-        extra.append(str(node["variable"]))
-    if node.get("shape") is not None:
-        extra.append(shape_text(node["shape"]))
+    label = Text(node.name)
+    extra = [node.variable] if node.variable else []
+    if node.shape is not None:
+        extra.append(shape_text(node.shape))
     if extra:
         label.append("  " + " ".join(extra), style="dim")
-    if node.get("repeat"):
+    if node.repeat:
         label.append("  (shown above)", style="dim")
     return label
 
@@ -85,7 +83,7 @@ class VariablesPanel(WorkerErrors, Vertical):
     class VariableOpenRequested(Message):
         """The user wants to look at a kernel variable in the explorer."""
 
-        def __init__(self, name: str, variable: dict[str, Any]) -> None:
+        def __init__(self, name: str, variable: Variable) -> None:
             super().__init__()
             self.name = name
             self.variable = variable
@@ -93,8 +91,8 @@ class VariablesPanel(WorkerErrors, Vertical):
     def __init__(self, session: KernelSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        self.variables: dict[str, dict[str, Any]] = {}
-        self.graph: dict[str, Any] | None = None
+        self.variables: dict[str, Variable] = {}
+        self.graph: GradGraph | None = None
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(
@@ -118,13 +116,13 @@ class VariablesPanel(WorkerErrors, Vertical):
             return
         self.show_variables(variables)
 
-    def show_variables(self, variables: list[dict[str, Any]]) -> None:
+    def show_variables(self, variables: Sequence[Variable]) -> None:
         table = self.query_one(DataTable)
         current = self.selected_name
         table.clear()
-        self.variables = {str(v["name"]): v for v in variables}
+        self.variables = {v.name: v for v in variables}
         for name, variable in self.variables.items():
-            kind = str(variable.get("type", "")).removeprefix("torch.")
+            kind = variable.type.removeprefix("torch.")
             table.add_row(name, kind, variable_details(variable), key=name)
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
@@ -159,18 +157,20 @@ class VariablesPanel(WorkerErrors, Vertical):
             self.post_message(self.VariableOpenRequested(name, self.variables[name]))
 
     def _selected(self, name: str) -> None:
-        variable = self.variables.get(name, {})
-        tensor = variable.get("tensor") or {}
-        summary = f"{name}: {variable.get('type', '')} {variable_details(variable)}"
-        if tensor.get("grad_fn"):
+        variable = self.variables.get(name)
+        if variable is None:
+            return
+        tensor = variable.tensor
+        summary = f"{name}: {variable.type} {variable_details(variable)}"
+        if tensor is not None and tensor.grad_fn:
             self._note(f"{summary}\nautograd graph: loading…")
             self.load_graph(name)
             return
         self._show_tree(None)
-        if tensor:
+        if tensor is not None:
             why = (
                 "a leaf: gradients accumulate in its .grad"
-                if tensor.get("requires_grad")
+                if tensor.requires_grad
                 else "not tracked by autograd"
             )
             self._note(f"{summary}\nno grad_fn: {why}")
@@ -188,23 +188,21 @@ class VariablesPanel(WorkerErrors, Vertical):
         if self.selected_name == name:
             self.show_graph(graph)
 
-    def show_graph(self, graph: dict[str, Any]) -> None:
+    def show_graph(self, graph: GradGraph) -> None:
         self.graph = graph
-        root = graph.get("root")
+        root = graph.root
         if root is None:
             self._show_tree(None)
-            self._note(str(graph.get("note") or "no autograd graph"))
+            self._note(graph.note or "no autograd graph")
             return
-        more = " (truncated)" if graph.get("truncated") else ""
-        name = str(graph.get("target"))
-        variable = self.variables.get(name, {})
-        self._note(
-            f"{name}: {variable_details(variable)}\n"
-            f"autograd graph: {graph.get('nodes')} nodes{more}"
-        )
+        more = " (truncated)" if graph.truncated else ""
+        name = graph.target
+        variable = self.variables.get(name)
+        details = variable_details(variable) if variable is not None else ""
+        self._note(f"{name}: {details}\nautograd graph: {graph.nodes} nodes{more}")
         self._show_tree(root)
 
-    def _show_tree(self, root: dict[str, Any] | None) -> None:
+    def _show_tree(self, root: GraphNode | None) -> None:
         tree = self.query_one(Tree)
         tree.clear()
         self.set_class(root is not None, "-graph")
@@ -232,9 +230,9 @@ class VariablesPanel(WorkerErrors, Vertical):
         return labels
 
 
-def _add_children(parent: TreeNode[Any], node: dict[str, Any], depth: int) -> None:
-    for child in node.get("children") or []:
-        if child.get("children"):
+def _add_children(parent: TreeNode[Any], node: GraphNode, depth: int) -> None:
+    for child in node.children:
+        if child.children:
             branch = parent.add(node_label(child), expand=depth < GRAPH_EXPAND_DEPTH)
             _add_children(branch, child, depth + 1)
         else:
