@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, TextArea
 from tui_helpers import open_runner, wait_for
 
 from explorer.tui.app import ExplorerApp, create_app
@@ -133,18 +132,3 @@ async def test_plot_events_draw_a_chart(app: ExplorerApp) -> None:
         plots = list(card.query(PlotView))
         assert [p.plot.title for p in plots if p.plot] == ["squares", "bars"]
         assert plots[0].plot is not None and plots[0].plot.series[0].y == (1, 4, 9, 16)
-
-
-async def test_switching_snippets_keeps_edits(app: ExplorerApp) -> None:
-    async with app.run_test(size=(120, 30)) as pilot:
-        await open_runner(pilot)
-        screen = runner(app)
-        await pilot.press("a", "=", "1")
-        assert screen.editor.text == "a=1"
-        snippets = screen.query_one("#snippet-list", OptionList)
-        snippets.highlighted = snippets.get_option_index("detach")
-        await pilot.pause()
-        assert "detach" in screen.editor.text
-        snippets.highlighted = snippets.get_option_index("scratch")
-        await pilot.pause()
-        assert screen.query_one("#editor", TextArea).text == "a=1"

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from explorer.core.model import RunResult
 from explorer.snippets import Snippet, list_snippets
 from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.widgets.code_editor import CodeEditor
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 from explorer.tui.workers import WorkerErrors
@@ -87,7 +88,7 @@ class RunnerScreen(WorkerErrors, Screen[None]):
             with Vertical(id="runner-main"):
                 yield Static(id="snippet-title")
                 yield Static(id="snippet-explanation")
-                editor = TextArea.code_editor("", language="python", id="editor")
+                editor = CodeEditor.code_editor("", language="python", id="editor")
                 editor.border_title = "Editor  (Ctrl+R runs)"
                 yield editor
                 yield RunOutput(
