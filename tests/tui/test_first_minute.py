@@ -269,12 +269,11 @@ async def test_11_the_footer_keeps_search_and_go_to_at_80_columns(make_app) -> N
     async with app.run_test(size=NARROW) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
         await pilot.pause()
-        visible = {
-            key.description
-            for key in app.screen.query(FooterKey)
-            if key.region.width and key.region.right <= NARROW[0]
-        }
-        assert {"Go to", "Search", "Quit"} <= visible, visible
+        keys = list(app.screen.query(FooterKey))
+        assert {"Go to", "Search", "Quit", "Keys"} <= {key.description for key in keys}
+        spans = sorted((key.region.x, key.region.right) for key in keys)
+        assert spans[-1][1] <= NARROW[0], "every key is on screen"
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "none covers another"
 
 
 async def test_11_question_mark_lists_this_apps_keys(make_app) -> None:

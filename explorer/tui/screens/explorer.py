@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, TabbedContent
+from textual.widgets import Markdown, TabbedContent
 from textual.worker import Worker
 
 from explorer.core.model import Kind, Listing, Member
@@ -33,6 +33,7 @@ from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.status import StatusLine
 from explorer.tui.widgets.text_views import SourceView
@@ -102,7 +103,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
             yield DetailPane(
                 self.backend, example_factory=self.example_factory, id="detail-pane"
             ).data_bind(private=ExplorerScreen.show_private, dunder=ExplorerScreen.show_dunder)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.navigate(self._first)

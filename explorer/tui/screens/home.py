@@ -9,11 +9,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from explorer.tui.services.backend import Backend
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.widgets.target_input import DottedNames, TargetInput
 
 WELCOME = (
@@ -52,7 +53,7 @@ class HomeScreen(Screen[None]):
             choices = OptionList(*self._options(), id="home-choices")
             choices.border_title = "Recent and suggested"
             yield choices
-        yield Footer()
+        yield AppFooter()
 
     def _options(self) -> list[Option]:
         options: list[Option] = []

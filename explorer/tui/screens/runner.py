@@ -21,13 +21,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from explorer.core.model import RunResult
 from explorer.snippets import Snippet, list_snippets
 from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.widgets.code_editor import CodeEditor
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 from explorer.tui.workers import WorkerErrors
@@ -97,7 +98,7 @@ class RunnerScreen(WorkerErrors, Screen[None]):
             panel = VariablesPanel(self.session, id="variables")
             panel.border_title = "Variables"
             yield panel
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show_buffer(self.current)
