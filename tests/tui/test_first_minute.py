@@ -273,7 +273,8 @@ async def test_11_the_footer_keeps_search_and_go_to_at_80_columns(make_app) -> N
         assert {"Go to", "Search", "Quit", "Keys"} <= {key.description for key in keys}
         spans = sorted((key.region.x, key.region.right) for key in keys)
         assert spans[-1][1] <= NARROW[0], "every key is on screen"
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "none covers another"
+        pairs = zip(spans, spans[1:], strict=False)
+        assert all(left[1] <= right[0] for left, right in pairs), "none covers another"
 
 
 async def test_11_question_mark_lists_this_apps_keys(make_app) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Footer
 
-NARROW = 100  # columns below which keys pack tighter and ^p is left to the `?` panel
+COMPACT_BELOW = 110  # columns: keys pack tighter below this
+PALETTE_FROM = 100  # columns: below this ^p is left to the `?` panel to make room
 
 
 class AppFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < NARROW
-        self.compact = narrow
-        self.show_command_palette = not narrow
+        self.compact = event.size.width < COMPACT_BELOW
+        self.show_command_palette = event.size.width >= PALETTE_FROM
