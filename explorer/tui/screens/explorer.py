@@ -10,8 +10,6 @@ selection and scroll.
 
 from __future__ import annotations
 
-import subprocess
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +26,7 @@ from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.services.backend import Backend, BackendError
-from explorer.tui.services.editor import editor_command
+from explorer.tui.services.editor import open_in_editor
 from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
@@ -377,14 +375,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         if source is None or not source.file:
             self.notify("Open the Source tab (s) of something with source first", timeout=3)
             return
-        command = editor_command(source.file, source.line)
-        if command.problem:
-            self.notify(command.problem, severity="warning", timeout=5)
-            return
-        with self.app.suspend():
-            subprocess.run(command.argv, check=False)
-        if command.read_only:
-            self.notify("Opened read-only: it is an installed file", timeout=3)
+        open_in_editor(self.app, source.file, source.line)
 
     def action_module_output(self) -> None:
         self.show_module_output()

@@ -1,4 +1,5 @@
-"""The command that opens a source file in the user's editor (the `e` key), or why it cannot.
+"""The command that opens a source file in the user's editor (the `e` key), or why it cannot,
+and running it with the app suspended.
 
 Only `$VISUAL` or `$EDITOR` is used: with neither set the app says so rather
 than dropping a newcomer into vi. Installed files (site-packages, the standard
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import os
 import shlex
+import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from textual.app import App
 
 READ_ONLY_FLAGS = {"vi": "-R", "vim": "-R", "nvim": "-R", "view": "", "nano": "-v"}
 
@@ -48,3 +53,15 @@ def editor_command(file: str, line: int | None) -> EditorCommand:
     if read_only and flag:
         argv.append(flag)
     return EditorCommand((*argv, f"+{line or 1}", file), read_only=read_only)
+
+
+def open_in_editor(app: App[Any], file: str, line: int | None) -> None:
+    """Suspend the app, run the editor, and say what happened when it is not obvious."""
+    command = editor_command(file, line)
+    if command.problem:
+        app.notify(command.problem, severity="warning", timeout=5)
+        return
+    with app.suspend():
+        subprocess.run(command.argv, check=False)
+    if command.read_only:
+        app.notify("Opened read-only: it is an installed file", timeout=3)
