@@ -184,7 +184,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         """torch.distributions.Normal -> torch.distributions, with Normal selected."""
         parent, _, name = self.target.rpartition(".")
         if not parent:
-            self.notify(f"{self.target} is a top-level module: nothing above it", timeout=3)
+            self.notify(f"Nothing above {self.target}: it is a top-level name", timeout=3)
             return
         self.open_target(parent, select=name)
 

@@ -53,7 +53,7 @@ class RunnerScreen(WorkerErrors, Screen[None]):
         Binding("ctrl+r", "run", "Run", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True, show=False),
         Binding("ctrl+g", "interrupt", "Interrupt", priority=True, show=False),
-        Binding("ctrl+n", "reset_kernel", "Reset kernel", priority=True),
+        Binding("ctrl+n", "reset_kernel", "Reset", priority=True, tooltip="A fresh namespace"),
         Binding("ctrl+l", "toggle_snippets", "Snippets"),
         Binding("ctrl+t", "toggle_variables", "Variables"),
         Binding("escape", "close", "Leave the editor, then the runner", show=False),

@@ -1,10 +1,10 @@
 """Plain text that wraps at the widget's width: help() text and what runs print.
 
-Nothing runs past the right edge. A wrapped line's continuation rows keep the
-line's own indentation (help() is indented text), and wrapping is redone when
-the width changes. Text can be appended as it streams in; only the last line
-is re-wrapped. Rendering draws only the rows on screen, so a long text costs
-nothing until it is scrolled to.
+Nothing runs past the right edge. A wrapped line's continuation rows repeat the
+line's own indentation, gutter bars included (help() draws ` |  ` down a class),
+and wrapping is redone when the width changes. Text can be appended as it
+streams in; only the last line is re-wrapped. Rendering draws only the rows on
+screen, so a long text costs nothing until it is scrolled to.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from textual.strip import Strip
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # shown as U+FFFD, never sent to the terminal
 
-Row = tuple[int, int, int, int]  # (line index, start, end, indent)
+Row = tuple[int, int, int, int]  # (line index, start, end, indent: how much of the line's
+# own start to repeat before a continuation row)
 
 
 def clean(line: str) -> str:
@@ -27,8 +28,8 @@ def clean(line: str) -> str:
 
 
 def wrap_line(line: str, width: int, *, words: bool = True) -> list[tuple[int, int, int]]:
-    """(start, end, indent) pieces of `line` at `width` columns; continuations are
-    indented like the line itself and break between words where they can."""
+    """(start, end, indent) pieces of `line` at `width` columns; continuations repeat
+    the line's first `indent` characters and break between words where they can."""
     if width <= 0 or cell_len(line) <= width:
         return [(0, len(line), 0)]
     if not line.isascii():  # wide characters: cut by cells, no word breaks
@@ -37,7 +38,7 @@ def wrap_line(line: str, width: int, *, words: bool = True) -> list[tuple[int, i
             pieces.append((start, start + len(chunk), 0))
             start += len(chunk)
         return pieces
-    indent = len(line) - len(line.lstrip(" "))
+    indent = len(line) - len(line.lstrip(" |"))  # spaces, and pydoc's ` |  ` gutters
     if indent > width // 2:
         indent = 0
     pieces = []
@@ -95,7 +96,7 @@ class WrappedText(ScrollView, can_focus=True):
     @property
     def shown_lines(self) -> list[str]:
         """Every row as drawn (indent included), for tests and copying."""
-        return [" " * indent + self._lines[i][a:b] for i, a, b, indent in self._rows]
+        return [self._lines[i][:indent] + self._lines[i][a:b] for i, a, b, indent in self._rows]
 
     def set_text(self, text: str) -> None:
         self._lines = [""]
@@ -160,5 +161,5 @@ class WrappedText(ScrollView, can_focus=True):
         if index >= self.virtual_size.height:
             return Strip.blank(width, style)
         line, start, end, indent = self._rows[index]
-        text = " " * indent + self._lines[line][start:end]
+        text = self._lines[line][:indent] + self._lines[line][start:end]
         return Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
