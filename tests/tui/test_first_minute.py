@@ -192,8 +192,12 @@ async def test_7_back_after_a_failed_go_to_restores_the_listing(make_app) -> Non
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("h")  # the help() tab shows tui_sample's help...
+        help_view = explorer(app).query_one(HelpView)
+        await wait_for(pilot, lambda: "tui_sample" in help_view.text)
         await go_to(pilot, "tui_sample.nope")
         await wait_for(pilot, lambda: "nope" in status(app))
+        assert "nope" in help_view.text  # ...and then says why nothing is shown, not stale help
         await pilot.press("backspace")
         await wait_for(pilot, is_loaded(app, "tui_sample"))
         assert "Circle" in listed(app)

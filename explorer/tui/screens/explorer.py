@@ -241,6 +241,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         self.status.error(message)
         self.member_list.clear()
         self.member_list.border_title = f"{target} · cannot open"
+        self.detail.clear(message)
         self.detail.doc_view.call_later(
             self.detail.doc_view.show_message,
             f"**Cannot open `{target}`**\n\n{message}\n\n"

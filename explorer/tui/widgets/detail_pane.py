@@ -89,6 +89,15 @@ class DetailPane(WorkerErrors, Vertical):
         if active and active != "doc":
             self.load_tab(active, qualname)
 
+    def clear(self, message: str) -> None:
+        """Nothing to show (the target did not open): every tab says why, none is stale."""
+        self.member = None
+        self._shown.clear()
+        self.tabs.active = "doc"
+        self.tabs.hide_tab("members-tab")
+        self.query_one(HelpView).show(message)
+        self.query_one(SourceView).show_message(message)
+
     def forget(self) -> None:
         """Listing flags changed: tabs showing member lists must refetch."""
         self._shown.clear()
