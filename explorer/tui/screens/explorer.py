@@ -47,9 +47,9 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         Binding("g", "prompt_target", "Go to"),
         Binding("backspace", "back", "Back"),
         Binding("u", "up", "Up", tooltip="Up to the parent (Normal -> distributions)"),
-        Binding("h", "show_tab('help')", "help()"),
-        Binding("s", "show_tab('source')", "Source"),
-        Binding("t", "itself", "This target's docs", show=False),
+        Binding("h", "show_tab('help')", "help()", tooltip="help() tab"),
+        Binding("s", "show_tab('source')", "Source", tooltip="Source tab"),
+        Binding("t", "itself", "The target itself (Home in the list too)", show=False),
         Binding("alt+left", "back", "Back", show=False),
         Binding("alt+right", "forward", "Forward", show=False),
         Binding("1", "show_tab('doc')", "Doc tab", show=False),
@@ -63,8 +63,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         Binding("e", "open_editor", "Open the source in $EDITOR", show=False),
         Binding("escape", "cancel", "Cancel an import, leave the filter", show=False),
     ]
-    KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),
-                 ("home", "The target itself (the first row)"))  # fmt: skip
+    KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),)
 
     show_private: reactive[bool] = reactive(False, init=False)
     show_dunder: reactive[bool] = reactive(False, init=False)
