@@ -236,3 +236,15 @@ async def test_data_member_doc_shows_its_value(make_app) -> None:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
         await select_member(pilot, "RATIO")
         assert "RATIO = 2" in doc_markdown(app)
+
+
+async def test_enter_on_a_function_moves_into_its_docs_and_escape_comes_back(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "area_of")
+        await pilot.press("enter")
+        assert app.focused is explorer(app).query_one(DocView)
+        await pilot.press("escape")
+        assert app.focused is explorer(app).query_one(MemberList).options
+        assert selected(app) == "area_of"

@@ -61,7 +61,7 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         Binding("d", "toggle_dunder", "Dunder names on/off", show=False),
         Binding("o", "module_output", "What the module printed", show=False),
         Binding("e", "open_editor", "Open the source in $EDITOR", show=False),
-        Binding("escape", "cancel", "Cancel an import, leave the filter", show=False),
+        Binding("escape", "cancel", "Cancel an import; back to the list", show=False),
     ]
     KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),)
 
@@ -292,6 +292,8 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
         elif self.member_list.filter_input.has_focus:
             self.member_list.filter_input.value = ""
             self.member_list.options.focus()
+        elif self.focused is not None and self.detail in self.focused.ancestors:
+            self.member_list.options.focus()
 
     @work(exit_on_error=False)
     async def restart_worker(self) -> None:
@@ -310,8 +312,13 @@ class ExplorerScreen(WorkerErrors, Screen[None]):
 
     @on(MemberList.Activated)
     def _member_activated(self, event: MemberList.Activated) -> None:
-        if event.member.kind.opens and not event.member.error:
-            self.open_target(event.member.qualname)
+        """Enter opens a class or module; on anything else it moves into its docs
+        (arrows scroll them; Esc comes back to the list)."""
+        member = event.member
+        if member is not None and member.kind.opens and not member.error:
+            self.open_target(member.qualname)
+        else:
+            self.detail.focus_active_tab()
 
     def action_show_tab(self, tab: str) -> None:
         focused = self.focused

@@ -9,7 +9,9 @@ class VariableScreen(ExplorerScreen):
     """The explorer on a kernel variable; Escape returns to the runner."""
 
     def action_cancel(self) -> None:
-        if self.status.working or self.member_list.filter_input.has_focus:
+        focused = self.focused
+        in_detail = focused is not None and self.detail in focused.ancestors
+        if self.status.working or self.member_list.filter_input.has_focus or in_detail:
             super().action_cancel()
         else:
             self.dismiss()

@@ -84,7 +84,9 @@ class MemberList(Vertical):
             self.member = member
 
     class Activated(Message):
-        def __init__(self, member: Member) -> None:
+        """Enter on a row (member None: the target's own row)."""
+
+        def __init__(self, member: Member | None) -> None:
             super().__init__()
             self.member = member
 
@@ -243,6 +245,6 @@ class MemberList(Vertical):
     @on(OptionList.OptionSelected, "#member-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        member = self._by_name.get(event.option.id or "")
-        if member is not None:
-            self.post_message(self.Activated(member))
+        option_id = event.option.id or ""
+        if option_id == ITSELF or option_id in self._by_name:
+            self.post_message(self.Activated(self._by_name.get(option_id)))
