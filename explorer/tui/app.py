@@ -34,6 +34,7 @@ from explorer.tui.services.backend import (
     ClientFactory,
     worker_client_factory,
 )
+from explorer.tui.services.kernel_session import ClientFactory as KernelFactory
 from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.services.recent import RecentTargets
 from explorer.tui.services.session_backend import SessionBackend
@@ -68,13 +69,14 @@ class ExplorerApp(WorkerErrors, App[None]):
         recent: RecentTargets | None = None,
         run_timeout: float | None = None,
         example_factory: ExampleFactory | None = None,
+        kernel_factory: KernelFactory | None = None,
     ) -> None:
         super().__init__()
         self.initial_target = target
         self.backend = backend or Backend()
         self.recent = recent or RecentTargets()
-        self.kernel = KernelSession(timeout=run_timeout)
-        self.example_kernel = KernelSession(timeout=run_timeout)
+        self.kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
+        self.example_kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
         self.example_factory = example_factory or example_runner_factory(self.example_kernel)
 
     def get_driver_class(self) -> type[Driver]:
@@ -208,10 +210,12 @@ def create_app(
     recent: RecentTargets | None = None,
     run_timeout: float | None = None,
     example_factory: ExampleFactory | None = None,
+    kernel_factory: KernelFactory | None = None,
 ) -> ExplorerApp:
     """The app as the CLI runs it. `run_timeout` limits each run in the runner and the
     examples (`explore --timeout S`); without it a run goes on until interrupted.
-    Tests pass a shorter request `timeout` or their own recent store."""
+    Tests pass a shorter request `timeout`, their own recent store, or kernels they
+    share between tests (`kernel_factory`)."""
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     warm = [top for top in settings.WARM_PACKAGES if target and target.split(".", 1)[0] == top]
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
@@ -221,6 +225,7 @@ def create_app(
         recent=recent,
         run_timeout=run_timeout,
         example_factory=example_factory,
+        kernel_factory=kernel_factory,
     )
 
 

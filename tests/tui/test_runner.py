@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import pytest
+import pytest_asyncio
 from textual.pilot import Pilot
 from tui_helpers import open_runner, wait_for
 
+from explorer.proc.messages import ResetRequest
 from explorer.tui.app import ExplorerApp, create_app
 from explorer.tui.screens.runner import RunnerScreen
+from explorer.tui.services.kernel_session import KernelClient, kernel_client_factory
 from explorer.tui.widgets.plot_view import PlotView
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 
 RUN_WAIT = 60.0  # the first run imports torch in the kernel
-pytestmark = pytest.mark.slow  # the kernel imports torch
+# One kernel for the module (it imports torch once), each test in a fresh namespace.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 
 def runner(app: ExplorerApp) -> RunnerScreen:
@@ -38,9 +45,31 @@ def variable_names(app: ExplorerApp) -> list[str]:
     return list(runner(app).query_one(VariablesPanel).variables)
 
 
-@pytest.fixture
-def app() -> ExplorerApp:
-    return create_app(None, run_timeout=20.0)
+class Borrowed:
+    """The module's kernel, lent to one app: closing the app leaves it running."""
+
+    def __init__(self, client: KernelClient) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def close(self, grace: float = 1.0) -> None:
+        pass
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def kernel() -> AsyncIterator[KernelClient]:
+    client = kernel_client_factory(None)
+    await client.start()
+    yield client
+    await client.close(grace=0)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def app(kernel: KernelClient) -> ExplorerApp:
+    await kernel.ask(ResetRequest())
+    return create_app(None, run_timeout=20.0, kernel_factory=lambda _timeout: Borrowed(kernel))
 
 
 async def test_snippet_runs_and_output_streams_into_history(app: ExplorerApp) -> None:
