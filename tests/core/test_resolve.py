@@ -59,8 +59,8 @@ def test_bad_targets_give_one_line_errors(target: str, message: str) -> None:
     [
         ("json.dump_s", "(did you mean dumps or dump?)"),
         ("collections.ordereddict", "(did you mean OrderedDict?)"),  # case alone differs
-        ("tui_sample.Circel", "(did you mean Circle?)"),
-        ("tui_sample.shapez", "(did you mean shapes or Shape?)"),
+        ("collections.Counterr", "(did you mean Counter?)"),
+        ("os.pathh", "(did you mean path"),
         ("jsonn", "(did you mean json"),
         ("email.mimee", "(did you mean mime?)"),  # a submodule not yet imported
     ],
