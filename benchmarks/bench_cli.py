@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/bench_cli.py [--runs N]
 Both commands run alternately in the same session, so machine load hits both.
-Goal: ratio <= 1.3.
+Goal: ratio <= 1.1 (issue 11: every view in a child process, at the import floor).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> None:
     print(f"runs: {options.runs} each, alternating")
     print(f"explore {options.target} --list     median {ours_median * 1000:7.0f} ms")
     print(f'python -c "import {options.target}"  median {base_median * 1000:7.0f} ms')
-    print(f"ratio: {ours_median / base_median:.2f}  (goal <= 1.30)")
+    print(f"ratio: {ours_median / base_median:.2f}  (goal <= 1.10)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """`explore TARGET --run-examples` next to xdoctest on the same module, same run.
 
 Usage: .venv/bin/python benchmarks/bench_examples.py [--target torch.distributions] [--runs 3]
-Both tools run alternately as fresh processes (so machine load hits both) and
-are given `import torch` for every example, as the explorer's kernel does.
+Both tools run alternately as fresh processes (so machine load hits both);
+xdoctest runs as torch's doctest CI runs it (google style, dynamic analysis,
+`from torch import nn` / `import torch.nn.functional as F` / `import torch`,
++IGNORE_WHITESPACE), the names explore's conventions table gives torch examples.
 Acceptance: explore passes at least as many examples as xdoctest, in less
-wall time (median).
+wall time (median). benchmarks/compare_xdoctest.py prints the table over
+several modules.
 """
 
 from __future__ import annotations
@@ -37,15 +40,11 @@ def explore_counts(target: str) -> tuple[float, dict[str, int]]:
 
 def xdoctest_counts(target: str) -> tuple[float, dict[str, int]]:
     command = [
-        sys.executable,
-        "-m",
-        "xdoctest",
-        target,
-        "all",
-        "--global-exec",
-        "import torch",
-        "--nocolor",
-    ]
+        sys.executable, "-m", "xdoctest", target, "all", "--nocolor",
+        "--style", "google", "--analysis", "dynamic",
+        "--global-exec", r"from torch import nn\nimport torch.nn.functional as F\nimport torch",
+        "--options", "+IGNORE_WHITESPACE",
+    ]  # fmt: skip
     seconds, out = timed(command)
     # The closing line reads e.g. "=== 34 passed, 10 skipped, 1 warnings in 2.06 seconds ==="
     counts = {
@@ -83,7 +82,8 @@ def main() -> None:
     print(
         f"explore:  {explore_summary.get('passed', 0)} passed, "
         f"{explore_summary.get('skipped', 0)} skipped, "
-        f"{explore_summary.get('differs', 0)} differ, {explore_summary.get('error', 0)} errors"
+        f"{explore_summary.get('differs', 0)} differ ({explore_summary.get('random', 0)} "
+        f"random), {explore_summary.get('error', 0)} errors"
         f"   median wall {explore_median:.2f} s  "
         f"(all: {', '.join(f'{t:.2f}' for t in explore_times)})"
     )

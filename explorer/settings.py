@@ -13,7 +13,31 @@ HOME_SUGGESTIONS = ("torch.distributions", "torch.autograd", "torch", "builtins"
 # Slow to import: a worker or kernel for a target under one of these starts importing it
 # while the UI paints, and every example namespace of the package gets it.
 WARM_PACKAGES = ("torch",)
-SEED_IMPORTS = ("torch",)  # what an example or snippet namespace imports by default
+SEED_IMPORTS = ("torch",)  # what a snippet or runner namespace (no module of its own) imports
+
+# ---- docstring examples --------------------------------------------------------------------
+
+# The names a package's documentation takes for granted in its examples, per top-level
+# package: (name, module) pairs. An example block runs in the globals of the module that
+# documents it plus these, each bound only where that module has no such name of its own
+# and only when the module is installed. torch's doctest CI gives every example the first
+# three (xdoctest --global-exec "from torch import nn / import torch.nn.functional as F /
+# import torch"); `--setup CODE` replaces the table for one run. A package missing here
+# gets its module globals alone, so a target outside torch never imports torch.
+EXAMPLE_CONVENTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "torch": (
+        ("torch", "torch"),
+        ("nn", "torch.nn"),
+        ("F", "torch.nn.functional"),
+        ("np", "numpy"),
+    ),
+    "numpy": (("np", "numpy"),),
+    "pandas": (("pd", "pandas"), ("np", "numpy")),
+    "scipy": (("np", "numpy"), ("scipy", "scipy")),
+}
+# Checking options a package's own doctest CI applies to every example, applied here too
+# so the same examples pass (torch's: xdoctest --options +IGNORE_WHITESPACE).
+EXAMPLE_OPTIONS: dict[str, tuple[str, ...]] = {"torch": ("+IGNORE_WHITESPACE",)}
 
 # ---- time (seconds) -----------------------------------------------------------------------
 
@@ -22,10 +46,15 @@ SEED_IMPORTS = ("torch",)  # what an example or snippet namespace imports by def
 COLD_IMPORT_ALLOWANCE = 120.0
 WORKER_TIMEOUT = 30.0  # one list/doc/help/source request once the target is imported
 KERNEL_TIMEOUT = 10.0  # one run, when the caller sets no limit of its own
-RUN_EXAMPLES_TIMEOUT = 10.0  # `--run-examples --timeout` default, per example part
+# `--run-examples --timeout` default, per example part: torch.nn.Transformer's example
+# alone takes ~10 s on a busy 2-core machine, and a slow example is not a failing one.
+RUN_EXAMPLES_TIMEOUT = 30.0
 INTERRUPT_GRACE = 1.0  # a kernel gets this long to honour SIGINT before it is killed
 INDEX_MODULE_TIMEOUT = 30.0  # one submodule's import and description in an index build
 REPR_TIME_LIMIT = 1.0  # one default's or annotation's repr while looking (not running)
+# `--run-examples` imports the target's submodules to find their examples; one import gets
+# this long unless the user's --timeout says otherwise.
+SUBMODULE_IMPORT_TIMEOUT = 30.0
 
 # ---- caps --------------------------------------------------------------------------------
 

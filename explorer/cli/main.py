@@ -51,9 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="S",
         help=f"time limit in seconds: per example with --run-examples (default "
-        f"{settings.RUN_EXAMPLES_TIMEOUT:g}), per run in the TUI (default: none, Ctrl+C "
-        f"interrupts), for importing and looking otherwise (default "
-        f"{settings.COLD_IMPORT_ALLOWANCE:g})",
+        f"{settings.RUN_EXAMPLES_TIMEOUT:g}; given, it bounds each import too), per run "
+        f"in the TUI (default: none, Ctrl+C interrupts), for importing and looking "
+        f"otherwise (default {settings.COLD_IMPORT_ALLOWANCE:g})",
+    )
+    views.add_argument(
+        "--setup",
+        metavar="CODE",
+        help="--run-examples: code run before every example block, instead of the "
+        "package's conventions (e.g. 'import torch')",
+    )
+    views.add_argument(
+        "--loaded-only",
+        action="store_true",
+        help="--run-examples: search only the submodules the target imports itself",
     )
     views.add_argument("--in", dest="within", metavar="PACKAGE", help="package to search")
     views.add_argument("--limit", type=int, default=20, metavar="N", help="most search hits")

@@ -10,61 +10,153 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from explorer import settings, snippets
+from explorer import settings
 from explorer.cli.textout import Style, indent, printable
-from explorer.core import check
 from explorer.core.model import Plot, RunResult, RunStatus
-from explorer.proc.batch import BatchReport, BlockResult, run_examples
 from explorer.proc.client import EventHandler, WorkerClient
 from explorer.proc.messages import Event, Output, RunRequest
 
+if TYPE_CHECKING:
+    from explorer.proc.batch import BatchReport, BlockResult, Collected, ImportLimits
+
+# explorer.proc.batch brings the example checker (xdoctest, ~50 ms to import): it is
+# imported after the first kernel has been started, so the two overlap.
+
 DIFF_LINES = 12  # diff lines shown under a "differs" line; --json has everything
-_COUNT_WORDS = (
-    ("passed", "passed"),
-    ("differs", "differ"),
-    ("error", "errors"),
-    ("skipped", "skipped"),
-    ("timeout", "timed out"),
-    ("crashed", "crashed"),
-)
+LISTED = 10  # import failures named one per line; --json has them all
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.run_examples:
+        return _run_examples(args)  # it needs to know whether --timeout was given
     if args.timeout is None:
         args.timeout = settings.RUN_EXAMPLES_TIMEOUT
-    if args.run_examples:
-        return _run_examples(args)
     if args.snippets:
         return _list_snippets(args)
     return _run_snippet(args)
 
 
+def _run_timeout(args: argparse.Namespace) -> float:
+    return settings.RUN_EXAMPLES_TIMEOUT if args.timeout is None else float(args.timeout)
+
+
 # ---- --run-examples -------------------------------------------------------------------
+
+
+def import_limits(timeout: float | None) -> ImportLimits:
+    """--timeout, when given, bounds the target's import and each submodule's too."""
+    from explorer.proc.batch import ImportLimits
+
+    if timeout is None:
+        return ImportLimits(hint="give it more time with --timeout S")
+    return ImportLimits(
+        target=timeout,
+        submodule=timeout,
+        hint=f"--timeout {timeout:g} bounds each import too; give more with --timeout S",
+    )
 
 
 def _run_examples(args: argparse.Namespace) -> int:
     out = sys.stdout
     style = Style.for_stream(out)
 
+    def print_header(found: Collected) -> None:
+        out.writelines(f"{line}\n" for line in header_lines(args.target, args.setup,
+                                                            len(found.blocks)))  # fmt: skip
+        out.flush()
+
     def print_line(_index: int, result: BlockResult) -> None:
         out.write(format_result(result, style))
         out.flush()
 
-    callback = None if args.json else print_line
-    report = asyncio.run(run_examples(args.target, timeout=args.timeout, on_result=callback))
+    printing = not args.json
+    report = asyncio.run(
+        _collect_and_run(args, print_header if printing else None, print_line if printing else None)
+    )
     if args.json:
         json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(summary_line(report) + "\n")
-        if report.unsearched:
-            out.write(unsearched_note(report.unsearched) + "\n")
+        out.writelines(line + "\n" for line in notes(report))
     return 0
 
 
-def unsearched_note(names: list[str], shown: int = 5) -> str:
+async def _collect_and_run(
+    args: argparse.Namespace,
+    on_collected: Callable[[Collected], None] | None,
+    on_result: Callable[[int, BlockResult], None] | None,
+) -> BatchReport:
+    first = WorkerClient("kernel", timeout=_run_timeout(args))
+    try:
+        await first.start()
+    except BaseException:
+        await first.close()
+        raise
+    from explorer.proc.batch import run_examples
+
+    return await run_examples(
+        args.target,
+        timeout=_run_timeout(args),
+        limits=import_limits(args.timeout),
+        setup=args.setup,
+        submodules=not args.loaded_only,
+        on_result=on_result,
+        on_collected=on_collected,
+        first=first,
+    )
+
+
+def header_lines(target: str, setup: str | None, found: int) -> list[str]:
+    """Said before the first result: how many blocks were found, where they run, and
+    what every block's namespace holds."""
+    from explorer.core.conventions import conventions, describe_conventions
+
+    package = target.split(".")[0]
+    options = settings.EXAMPLE_OPTIONS.get(package, ())
+    checked = f", checked with {' '.join(options)} as {package}'s CI does" if options else ""
+    lead = "namespace: its module's globals"
+    if setup is not None:
+        namespace = f"{lead}, then --setup {_one_line(setup, 80)!r}{checked}"
+    elif pairs := conventions(target):
+        namespace = (
+            f"{lead} + {describe_conventions(pairs)}{checked} "
+            f"({package}'s conventions; --setup CODE replaces them)"
+        )
+    else:
+        namespace = f"{lead}{checked} ({package} has no conventions; --setup CODE adds names)"
+    where = "run in a temporary working directory, removed afterwards"
+    return [f"{_count(found, 'example')} of {target} ({where})", namespace]
+
+
+def notes(report: BatchReport) -> list[str]:
+    found = report.collection
+    lines: list[str] = []
+    if found.imported:
+        lines.append(
+            f"note: imported {_count(len(found.imported), 'submodule')} that {report.target} "
+            f"does not import itself, to search them too (--loaded-only leaves them out)"
+        )
+    if found.import_failures:
+        count = len(found.import_failures)
+        lines.append(f"note: skipped {_count(count, 'submodule')} that could not be imported:")
+        for failure in found.import_failures[:LISTED]:
+            lines.append(f"  {failure.module}: {_one_line(failure.why)}")
+        if count > LISTED:
+            lines.append(f"  ... and {count - LISTED} more (--json lists them all)")
+    if found.unsearched:
+        lines.append(unsearched_note(found.unsearched))
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def unsearched_note(names: Sequence[str], shown: int = 5) -> str:
     listed = ", ".join(names[:shown]) + (
         f" and {len(names) - shown} more" if len(names) > shown else ""
     )
@@ -75,20 +167,26 @@ def unsearched_note(names: list[str], shown: int = 5) -> str:
 
 
 def format_result(result: BlockResult, style: Style) -> str:
-    verdict = result.verdict.verdict
-    label = f"{verdict:<8}"
-    label = style.bold(label) if verdict in check.FATAL or verdict == check.DIFFERS else label
-    line = f"{label} {result.block.location}"
+    from explorer.core import check
+
+    verdict = result.verdict
+    label = f"{verdict.label:<8}"
+    if verdict.verdict in check.FATAL or (verdict.verdict == check.DIFFERS and not verdict.random):
+        label = style.bold(label)
+    line = f"{label} {printable(result.block.location)}"
     if result.message:
         line += "  " + style.dim(f"({_one_line(result.message)})")
-    lines = [line, *(f"         note: {note}" for note in result.notes)]
-    failure = result.verdict.first_failure
-    if verdict == check.DIFFERS and failure is not None:
+    lines = [line, *(f"         note: {printable(note)}" for note in result.notes)]
+    failure = verdict.first_failure
+    if verdict.verdict == check.DIFFERS and not verdict.random and failure is not None:
         lines.append(indent(_difference(failure.expected, failure.got), 9))
     return "\n".join(lines) + "\n"
 
 
 def _difference(expected: str, got: str) -> str:
+    from explorer.core import check
+
+    expected, got = printable(expected), printable(got)
     if "\n" not in expected.strip() and "\n" not in got.strip():
         return f"expected: {expected.strip()}\ngot:      {got.strip()}"
     diff = check.unified_diff(expected.strip(), got.strip()).splitlines()
@@ -98,17 +196,19 @@ def _difference(expected: str, got: str) -> str:
 
 
 def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(printable(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def summary_line(report: BatchReport) -> str:
+    """collected / passed / differs (random) / errors / skipped / timed out / crashed."""
     counts = report.counts()
-    parts = [f"{counts[key]} {word}" for key, word in _COUNT_WORDS]
-    examples = "example" if len(report.results) == 1 else "examples"
     return (
-        f"{', '.join(parts)} — {len(report.results)} {examples} of {report.target} "
-        f"in {report.seconds:.2f} s"
+        f"{len(report.results)} collected: {counts['passed']} passed, "
+        f"{counts['differs']} differ ({counts['random']} random output), "
+        f"{_count(counts['error'], 'error')}, {counts['skipped']} skipped, "
+        f"{counts['timeout']} timed out, {counts['crashed']} crashed "
+        f"— examples of {report.target} in {report.seconds:.2f} s"
     )
 
 
@@ -116,6 +216,8 @@ def summary_line(report: BatchReport) -> str:
 
 
 def _list_snippets(args: argparse.Namespace) -> int:
+    from explorer import snippets
+
     library = snippets.list_snippets()
     if args.json:
         json.dump([s.to_dict() for s in library], sys.stdout, indent=2, ensure_ascii=False)
@@ -129,6 +231,8 @@ def _list_snippets(args: argparse.Namespace) -> int:
 
 
 def _run_snippet(args: argparse.Namespace) -> int:
+    from explorer import snippets
+
     snippet = snippets.get_snippet(args.snippet)
     out = sys.stdout
     style = Style.for_stream(out)

@@ -8,8 +8,11 @@ ignored, output of parts without an expected output may be matched by the
 next part's want, and an expected traceback is matched against the exception
 actually raised.
 
-Verdicts: passed, differs (output mismatch: sampling examples print random
-numbers, so this is not an error), error, skipped, timeout, crashed.
+Verdicts: passed, differs (output mismatch, not an error), error, skipped,
+timeout, crashed. A difference from an example that draws random numbers
+without a seed is marked `random` ("differs (random output)"), so a reader sees
+at once which differences matter. A part with nothing but comments is skipped:
+running it proves nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from dataclasses import dataclass, field
 from xdoctest import checker as xchecker
 from xdoctest import directive as xdirective
 
+from explorer import settings
+from explorer.core.examples import is_comment_only
 from explorer.core.model import Example, Record, RunResult, RunStatus
+from explorer.core.randomness import random_call
 
 PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
     "passed",
@@ -34,6 +40,8 @@ PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
 VERDICTS = (PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED)
 # A part that ends like this leaves the namespace unusable for the parts after it.
 FATAL = (ERROR, TIMEOUT, CRASHED)
+RANDOM_LABEL = "differs (random output)"  # how a random difference is named to people
+COMMENTS_ONLY = "only comments"  # the skip reason of a part with no code
 # Worst first: an example gets the worst verdict of its parts.
 _SEVERITY = {CRASHED: 5, TIMEOUT: 4, ERROR: 3, DIFFERS: 2, PASSED: 1, SKIPPED: 0}
 
@@ -46,9 +54,15 @@ class PartVerdict(Record):
     expected: str = ""
     got: str = ""
     message: str = ""  # one line: why it failed, or why it was skipped
+    random: bool = False  # differs, and the code drew random numbers without a seed
 
     def diff_rows(self) -> list[DiffRow]:
         return side_by_side(self.expected, self.got)
+
+    @property
+    def label(self) -> str:
+        """The verdict as people read it: "differs (random output)" for a random one."""
+        return RANDOM_LABEL if self.random else self.verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,16 @@ class ExampleVerdict(Record):
     def first_failure(self) -> PartVerdict | None:
         return None if self.failed_part is None else self.parts[self.failed_part]
 
+    @property
+    def random(self) -> bool:
+        """Differs only where the example drew random numbers (see `combine`)."""
+        failure = self.first_failure
+        return self.verdict == DIFFERS and failure is not None and failure.random
+
+    @property
+    def label(self) -> str:
+        return RANDOM_LABEL if self.random else self.verdict
+
 
 def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
     """xdoctest's option state for directive strings such as "+SKIP" or "-ELLIPSIS"."""
@@ -83,14 +107,23 @@ def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
     return state
 
 
+def package_options(module: str | None) -> tuple[str, ...]:
+    """The checking options the package of `module` applies to every example
+    (settings.EXAMPLE_OPTIONS: torch's doctest CI ignores whitespace)."""
+    return settings.EXAMPLE_OPTIONS.get(module.split(".")[0], ()) if module else ()
+
+
 def skip_reason(example: Example) -> str | None:
-    """Why this part will not run (+SKIP, an unmet +REQUIRES), or None to run it."""
+    """Why this part will not run (+SKIP, an unmet +REQUIRES, nothing but comments),
+    or None to run it."""
     state = runtime_state(example.directives)
     if state["SKIP"]:
         return "+SKIP"
     requires = state["REQUIRES"]
     if isinstance(requires, set) and requires:
         return "requires " + ", ".join(sorted(requires))
+    if is_comment_only(example.source):
+        return COMMENTS_ONLY
     return None
 
 
@@ -113,14 +146,18 @@ class PartChecker:
     next part's want match any trailing run of that output plus its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, options: Sequence[str] = (), setup: str = "") -> None:
+        self._options = tuple(options)  # in force for every part, before its own directives
         self._unmatched: list[str] = []
+        # The code run so far (setup code first), to tell a random difference.
+        self._ran: list[str] = [setup] if setup else []
 
     def skipped(self, reason: str) -> PartVerdict:
         return PartVerdict(SKIPPED, message=reason)
 
     def check(self, example: Example, output: RunResult) -> PartVerdict:
-        state = runtime_state(example.directives)
+        self._ran.append(example.source)
+        state = runtime_state((*self._options, *example.directives))
         if output.status in (RunStatus.TIMEOUT, RunStatus.INTERRUPTED):
             return PartVerdict(TIMEOUT, example.want, output.stdout, output.message or "timed out")
         if output.status == RunStatus.CRASHED:
@@ -146,6 +183,10 @@ class PartChecker:
             stdout = "".join(trailing[-count:])
             if _matches(example.want, stdout, output.value_repr, state):
                 return PartVerdict(PASSED, example.want, got)
+        call = random_call(self._ran)
+        if call is not None:
+            why = f"the example draws random numbers ({call}) without a seed"
+            return PartVerdict(DIFFERS, example.want, got, why, random=True)
         return PartVerdict(DIFFERS, example.want, got, "output differs from the expected")
 
     def _check_exception(
@@ -187,14 +228,29 @@ def _error_line(output: RunResult) -> str:
 
 
 def combine(parts: Sequence[PartVerdict]) -> ExampleVerdict:
-    """One verdict for a block: the worst part wins; all skipped means skipped."""
+    """One verdict for a block: the worst part wins; all skipped means skipped.
+
+    Among differences a real one outranks a random one, so a block is "differs
+    (random output)" only when every difference in it came from random numbers.
+    """
     if not parts or all(part.verdict == SKIPPED for part in parts):
         return ExampleVerdict(SKIPPED, list(parts), None)
-    worst_index = max(range(len(parts)), key=lambda i: (_SEVERITY[parts[i].verdict], -i))
+    worst_index = max(
+        range(len(parts)),
+        key=lambda i: (_SEVERITY[parts[i].verdict], not parts[i].random, -i),
+    )
     worst = parts[worst_index].verdict
     if worst in (PASSED, SKIPPED):
         return ExampleVerdict(PASSED, list(parts), None)
     return ExampleVerdict(worst, list(parts), worst_index)
+
+
+def skip_message(verdict: ExampleVerdict) -> str:
+    """Why a skipped example was skipped: a directive's reason before "only comments"
+    (a block that opens with a comment line is skipped for its +SKIP, not its comment)."""
+    reasons = [part.message for part in verdict.parts if part.message]
+    directives = [reason for reason in reasons if reason != COMMENTS_ONLY]
+    return (directives or reasons or [""])[0]
 
 
 def side_by_side(expected: str, got: str) -> list[DiffRow]:

@@ -1,10 +1,25 @@
 """Find every docstring example under a target: the target itself and, for a
-module, everything defined in it and its loaded submodules, recursively.
+module, every name it exposes and its loaded submodules, recursively.
 
 Runs where the target may be imported (the kernel), never in the UI. Values
 are read from `__dict__`s, so no property or `__getattr__` runs while walking.
 One docstring's examples form one block: they share a namespace seeded from
 the module that defines the object, as doctest and xdoctest do.
+
+What counts, and under which name (the name a reader browsing the module sees):
+- modules are walked breadth first, each one's public names (its `__all__`, else
+  every name without a leading underscore) before its private ones, so an object
+  is reported once, under the shortest public path that reaches it
+  (`torch.distributions.Normal`, `torch.nn.functional.fractional_max_pool2d`,
+  never `boolean_dispatch.<locals>.fn`);
+- what is defined inside the package is walked wherever it is found;
+- a C builtin exposed under a public name is documented where it is exposed
+  (`torch.nn.functional.conv1d` is `torch.conv1d`, its docstring written for F):
+  its block is seeded from the module that exposes it; so is a public name whose
+  object is defined in a private module of the same package (`torch._functorch`
+  behind `torch.func`), since the reader can only find it here;
+- anything else defined elsewhere (a re-exported Python function or class) is
+  walked where it is defined, not here.
 
 Blocks keep xdoctest's own parts (`xdoctest_parts`) rather than the display-oriented
 runs of `explorer.core.examples`: a directive line such as `>>> # xdoctest:
@@ -15,38 +30,21 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import os
 import pkgutil
 import re
 import sys
 import types
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.core.examples import xdoctest_parts
-from explorer.core.model import Example, Record
+from explorer.core.model import Example, ExampleBlock
 from explorer.core.objects import class_dict, defined_in, is_class, own_doc
 from explorer.core.resolve import resolve
 
-
-@dataclass(slots=True)
-class ExampleBlock(Record):
-    """The examples of one docstring, with where they live."""
-
-    qualname: str  # module.Class.method
-    module: str  # seeds the namespace: the module that defines the object
-    examples: list[Example] = field(default_factory=list)
-    file: str | None = None
-    lineno: int | None = None  # file line of the first example, when the source is known
-
-    @property
-    def location(self) -> str:
-        return f"{self.qualname}:{self.lineno}" if self.lineno else self.qualname
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ExampleBlock:
-        examples = [Example(**e) for e in data.get("examples", [])]
-        return cls(data["qualname"], data["module"], examples, data.get("file"), data.get("lineno"))
+__all__ = ["ExampleBlock", "collect_blocks", "find_blocks", "submodules_on_disk"]
 
 
 def collect_blocks(target: str) -> list[ExampleBlock]:
@@ -54,32 +52,74 @@ def collect_blocks(target: str) -> list[ExampleBlock]:
     return _walk(target).blocks
 
 
-def collect_block_dicts(target: str) -> dict[str, Any]:
-    """JSON-ready: {"blocks": [...], "unsearched": [submodules nobody imported]}."""
+def find_blocks(target: str) -> tuple[list[ExampleBlock], list[str]]:
+    """The blocks, and the public submodules on disk that nobody imported (unsearched)."""
     walker = _walk(target)
-    return {
-        "blocks": [block.to_dict() for block in walker.blocks],
-        "unsearched": sorted(walker.unsearched),
-    }
+    return walker.blocks, sorted(walker.unsearched)
+
+
+def submodules_on_disk(package: types.ModuleType) -> list[str]:
+    """Public submodules of an imported package, at any depth, read from its
+    directories (nothing is imported): parents before children.
+
+    Private names (`_impl`) and `__main__` (a command line, not a module to
+    import) are left out, and so is everything below them.
+    """
+    namespace = _dict_of(package)
+    path, name = namespace.get("__path__"), namespace.get("__name__")
+    if path is None or not isinstance(name, str):
+        return []
+    found: list[str] = []
+    pending: deque[tuple[str, list[str]]] = deque([(name, _paths(path))])
+    while pending:
+        parent, directories = pending.popleft()
+        for child, is_package in _children(directories):
+            if child.startswith("_"):
+                continue
+            full = f"{parent}.{child}"
+            found.append(full)
+            if is_package:
+                pending.append((full, [os.path.join(d, child) for d in directories]))
+    return sorted(found)
+
+
+def _paths(path: Any) -> list[str]:
+    try:
+        return [entry for entry in list(path) if isinstance(entry, str)]
+    except Exception:  # noqa: BLE001 - an odd __path__: nothing to list
+        return []
+
+
+def _children(directories: list[str]) -> list[tuple[str, bool]]:
+    try:
+        infos = pkgutil.iter_modules([d for d in directories if os.path.isdir(d)])
+        return sorted({(info.name, info.ispkg) for info in infos})
+    except Exception:  # noqa: BLE001 - unreadable directories have no submodules for us
+        return []
 
 
 def _walk(target: str) -> _Walker:
     resolved = resolve(target)
-    walker = _Walker()
     obj = resolved.obj
     if isinstance(obj, types.ModuleType):
-        walker.module(obj, root=obj.__name__)
-    elif is_class(obj):
-        home = _module_name(obj, resolved.module.__name__) or resolved.module.__name__
-        walker.klass(obj, home, _qualname(obj, home))
+        walker = _Walker(obj.__name__)
+        walker.package(obj)
+        return walker
+    walker = _Walker(resolved.module.__name__)
+    home = _module_name(obj, None)
+    # A C function is documented where the reader found it (as the namespace seeds it).
+    documented = isinstance(obj, types.BuiltinFunctionType) or home not in sys.modules
+    seed = resolved.module.__name__ if documented else str(home)
+    if is_class(obj):
+        walker.klass(obj, seed, target)
     else:
-        home = _module_name(obj, resolved.module.__name__) or resolved.module.__name__
-        walker.callable(obj, home, target)
+        walker.callable(obj, seed, target)
     return walker
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, root: str) -> None:
+        self.root = root
         self.blocks: list[ExampleBlock] = []
         self.unsearched: set[str] = set()  # submodules on disk that were never imported
         self._seen: set[int] = set()
@@ -91,40 +131,57 @@ class _Walker:
         self._seen.add(key)
         return True
 
-    def module(self, module: types.ModuleType, root: str) -> None:
-        if not self._first_visit(module):
-            return
-        self._add(module, module.__name__, module.__name__)
-        for value in _own_values(module):
-            self._member_of_module(value, module, root)
-        self.unsearched.update(_unloaded_submodules(module))
-        for name, submodule in _loaded_submodules(module):
-            if _is_within(name, root):
-                self.module(submodule, root)
+    def package(self, top: types.ModuleType) -> None:
+        """Breadth first: a module's names before its submodules' names."""
+        queue: deque[types.ModuleType] = deque([top])
+        while queue:
+            module = queue.popleft()
+            if self._first_visit(module):
+                queue.extend(self.module(module))
 
-    def _member_of_module(self, value: Any, module: types.ModuleType, root: str) -> None:
-        if issubclass(type(value), types.ModuleType):
-            if _is_within(_dict_of(value).get("__name__", ""), root):
-                self.module(value, root)
-            return
+    def module(self, module: types.ModuleType) -> list[types.ModuleType]:
+        """Add the blocks of one module's names; return its submodules to walk next."""
+        namespace = _dict_of(module)
+        name = namespace.get("__name__")
+        if not isinstance(name, str):
+            return []
+        self._add(module, name, name)
+        submodules: list[types.ModuleType] = []
+        for key, value, public in _exposed(namespace):
+            if issubclass(type(value), types.ModuleType):
+                if _is_within(_dict_of(value).get("__name__", ""), self.root):
+                    submodules.append(value)
+                continue
+            self._member_of_module(value, name, f"{name}.{key}", public)
+        self.unsearched.update(_unloaded_submodules(module))
+        submodules.extend(sub for _, sub in _loaded_submodules(module))
+        return submodules
+
+    def _member_of_module(self, value: Any, module: str, public_name: str, public: bool) -> None:
         # defined_in never touches plain data, so no instance __getattr__ runs here.
         home = defined_in(value)
-        # Only what is defined here: re-exports are walked where they are defined.
-        if home is None or not _is_within(home, root):
-            return
-        if is_class(value):
-            self.klass(value, home, _qualname(value, home))
+        if home is not None and _is_within(home, self.root):
+            seed = home if home in sys.modules else module
+        elif public and (
+            isinstance(value, types.BuiltinFunctionType) or _private_home(home, self.root)
+        ):
+            seed = module  # documented where the reader finds it
         else:
-            self.callable(value, home, _qualname(value, home))
+            return  # defined elsewhere: walked (and named) where it is defined
+        if is_class(value):
+            self.klass(value, seed, public_name)
+        else:
+            self.callable(value, seed, public_name)
 
     def klass(self, klass: type, module: str, qualname: str) -> None:
         if not self._first_visit(klass):
             return
         self._add(klass, module, qualname)
+        home = _module_name(klass, None)
         for name, raw in dict(class_dict(klass)).items():
             value = _unwrap(raw)
             if is_class(value):
-                if _module_name(value, None) == module:
+                if _module_name(value, None) == home:
                     self.klass(value, module, f"{qualname}.{name}")
             elif value is not None and self._first_visit(value):
                 self._add(value, module, f"{qualname}.{name}")
@@ -140,18 +197,35 @@ class _Walker:
             return
         examples = xdoctest_parts(inspect.cleandoc(doc))
         if examples:
-            file, lineno = _example_line(obj, doc, examples[0])
-            self.blocks.append(ExampleBlock(qualname, module, examples, file, lineno))
+            file, lineno = _example_line(obj, doc, examples[0], module)
+            self.blocks.append(ExampleBlock(qualname, module, tuple(examples), file, lineno))
 
 
-def _own_values(module: types.ModuleType) -> Iterator[Any]:
-    for name, value in _dict_of(module).items():
-        if not (name.startswith("__") and name.endswith("__")):
-            yield value
+def _exposed(namespace: dict[str, Any]) -> Iterator[tuple[str, Any, bool]]:
+    """(name, value, public) for a module's names, public ones first; dunders left out."""
+    exported = namespace.get("__all__")
+    names = (
+        {n for n in exported if isinstance(n, str)} if isinstance(exported, list | tuple) else None
+    )
+    items = [
+        (key, value)
+        for key, value in namespace.items()
+        if isinstance(key, str) and not (key.startswith("__") and key.endswith("__"))
+    ]
+
+    def is_public(key: str) -> bool:
+        return key in names if names is not None else not key.startswith("_")
+
+    for key, value in items:
+        if is_public(key):
+            yield key, value, True
+    for key, value in items:
+        if not is_public(key):
+            yield key, value, False
 
 
 def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.ModuleType]]:
-    """Submodules already imported (no new imports: importing can run anything)."""
+    """Submodules already imported (no new imports here: importing can run anything)."""
     namespace = _dict_of(module)
     if "__path__" not in namespace or not isinstance(namespace.get("__name__"), str):
         return []
@@ -167,16 +241,20 @@ def _loaded_submodules(module: types.ModuleType) -> list[tuple[str, types.Module
 
 
 def _unloaded_submodules(module: types.ModuleType) -> list[str]:
-    """Names of submodules on disk that nothing imported (listed, never imported)."""
+    """Public direct submodules on disk that nothing imported (listed, never imported)."""
     namespace = _dict_of(module)
     path, name = namespace.get("__path__"), namespace.get("__name__")
     if path is None or not isinstance(name, str):
         return []
-    try:
-        found = [f"{name}.{info.name}" for info in pkgutil.iter_modules(list(path))]
-    except Exception:  # noqa: BLE001 - an odd __path__: nothing to say about it
-        return []
-    return [full for full in found if full not in sys.modules]
+    children = [child for child, _ in _children(_paths(path)) if not child.startswith("_")]
+    return [f"{name}.{child}" for child in children if f"{name}.{child}" not in sys.modules]
+
+
+def _private_home(home: str | None, root: str) -> bool:
+    """A module of root's own package that no reader browses (`torch._functorch.apis`)."""
+    if home is None or home.split(".")[0] != root.split(".")[0]:
+        return False
+    return any(part.startswith("_") for part in home.split("."))
 
 
 def _is_within(name: str, root: str) -> bool:
@@ -198,19 +276,6 @@ def _module_name(value: Any, default: str | None) -> str | None:
     return name if isinstance(name, str) else default
 
 
-def _qualname(value: Any, module: str) -> str:
-    """module.Qual.Name of a class or function, read without running __getattr__ hooks."""
-    try:
-        name = (
-            type.__getattribute__(value, "__qualname__")
-            if is_class(value)
-            else object.__getattribute__(value, "__qualname__")
-        )
-    except Exception:  # noqa: BLE001
-        name = None
-    return f"{module}.{name}" if isinstance(name, str) else f"{module}.<unnamed>"
-
-
 def _unwrap(raw: Any) -> Any:
     """The function behind a classmethod/staticmethod/property; functions as they are."""
     if isinstance(raw, staticmethod | classmethod):
@@ -229,26 +294,48 @@ def _docstring(obj: Any) -> str | None:
         return None
 
 
-def _example_line(obj: Any, doc: str, first: Example) -> tuple[str | None, int | None]:
-    """File and line of the first example: its text searched for from the definition on.
+def _example_line(obj: Any, doc: str, first: Example, module: str) -> tuple[str | None, int | None]:
+    """File and line of the first example: its text searched for from the definition on,
+    else (a C function, a docstring copied onto a wrapper) in the file of the module
+    that documents it, after the docstring's first line.
 
     Cheaper than inspect.getsourcelines, which tokenizes every block it returns.
     """
+    wanted = first.source.splitlines()[0].strip()
     target: Any = obj.fget if isinstance(obj, property) else obj
     try:
         file = inspect.getsourcefile(target)
         lines = linecache.getlines(file) if file else []
         start = _definition_line(target, lines) if lines else 0
-    except Exception:  # noqa: BLE001 - no source (builtin, hostile object): no line
-        return None, None
-    if not lines:
-        return file, None
-    wanted = first.source.splitlines()[0].strip()
+    except Exception:  # noqa: BLE001 - no source (builtin, hostile object)
+        file, lines, start = None, [], 0
+    found = _prompt_line(lines, wanted, start)
+    if file is not None and found is not None:
+        return file, found
+    documented_in = _module_file(module)
+    if documented_in is not None:
+        lines = linecache.getlines(documented_in)
+        opening = next((line.strip() for line in doc.splitlines() if line.strip()), "")
+        after = next((i for i, line in enumerate(lines) if opening and opening in line), None)
+        found = _prompt_line(lines, wanted, after) if after is not None else None
+        if found is not None:
+            return documented_in, found
+    return file, None
+
+
+def _prompt_line(lines: list[str], wanted: str, start: int) -> int | None:
+    """1-based number of the first `>>> wanted` line at or after `start`."""
     for index in range(start, len(lines)):
         line = lines[index]
         if ">>>" in line and line.split(">>>", 1)[1].strip() == wanted:
-            return file, index + 1
-    return file, start + 1
+            return index + 1
+    return None
+
+
+def _module_file(name: str) -> str | None:
+    module = sys.modules.get(name)
+    file = _dict_of(module).get("__file__") if module is not None else None
+    return file if isinstance(file, str) and file.endswith(".py") else None
 
 
 def _definition_line(obj: Any, lines: list[str]) -> int:

@@ -10,6 +10,7 @@ All examples of one docstring are meant to share one namespace, in order.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 
@@ -105,3 +106,15 @@ def _merge_directives(first: Sequence[str], second: Sequence[str]) -> tuple[str,
 
 def is_skipped(example: Example) -> bool:
     return "+SKIP" in example.directives
+
+
+def is_comment_only(source: str) -> bool:
+    """True when the code holds nothing but comments and blank lines: running it
+    proves nothing, so it is skipped rather than counted as passed."""
+    if not source.strip():
+        return True
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False  # broken code is worth running: the error is the answer
+    return not tree.body

@@ -158,6 +158,34 @@ class Example(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class ExampleBlock(Record):
+    """The examples of one docstring (xdoctest's parts), with where they live."""
+
+    qualname: str  # the public dotted name it was found under
+    module: str  # seeds the namespace: the module that defines (or documents) the object
+    examples: tuple[Example, ...] = ()
+    file: str | None = None
+    lineno: int | None = None  # file line of the first example, when the source is known
+
+    @property
+    def location(self) -> str:
+        return f"{self.qualname}:{self.lineno}" if self.lineno else self.qualname
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExampleBlock:
+        examples = tuple(Example.from_dict(e) for e in data.get("examples", []))
+        return cls(data["qualname"], data["module"], examples, data.get("file"), data.get("lineno"))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFailure(Record):
+    """A submodule that could not be imported to search its examples, and why (one line)."""
+
+    module: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class Link(Record):
     """A Sphinx cross-reference: the text shown and the dotted name it means."""
 

@@ -1,89 +1,54 @@
 """Run every docstring example under a target in kernels, one verdict per example.
 
-The target is never imported here: a kernel collects the example blocks
-(explorer.core.example_walk) and writes them to a temporary file; then a
-small pool of kernels (a second one only when blocks are slow) takes blocks
-from a queue. Each block starts in a fresh
-namespace seeded like doctest (its module's globals plus `import torch`) and
-runs part by part, one "run" request each, so every want is checked against
-its own part. A timeout or crash ends only that block: the client restarts
-the kernel and the pool carries on.
+The target is never imported here. A kernel collects the example blocks (the
+`collect_examples` op, explorer.proc.collect): it imports the target and its
+submodules, each under a time limit, and answers with the blocks. Then a
+small pool of kernels runs them (explorer.proc.pool).
+
+A submodule that kills the kernel on import (a segfault, os._exit) or hangs
+where no signal reaches it cannot be skipped from inside: the kernel says
+which module it is importing before each import, so here the kernel is
+restarted and asked again with that module left out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from explorer import settings
-from explorer.core import check
-from explorer.core.check import ExampleVerdict, PartChecker
+from explorer.core.check import package_options
+from explorer.core.conventions import conventions
 from explorer.core.errors import UsageError
-from explorer.core.example_walk import ExampleBlock
-from explorer.core.model import Example, RunResult
+from explorer.core.model import ImportFailure
 from explorer.core.resolve import validate
-from explorer.proc.client import ProcError, WorkerClient
-from explorer.proc.messages import RunRequest, WarmRequest
+from explorer.proc import launch
+from explorer.proc.client import ProcError, WorkerClient, WorkerDied, WorkerError
+from explorer.proc.messages import Collected, CollectRequest, Event, Importing, Walking
+from explorer.proc.pool import BlockResult, Pool, ResultCallback, Seeding
 
-COLLECT_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE  # importing and walking a big package
-WARM_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
 DEFAULT_KERNELS = 2
-SPARE_AFTER = 1.0  # seconds one block may hold a kernel before a spare kernel starts
-SEED_IMPORTS = settings.SEED_IMPORTS  # like xdoctest --global-exec
+GRACE = settings.INTERRUPT_GRACE  # past an import's own limit before the kernel is killed
+SUMMARY_KEYS = ("passed", "differs", "random", "error", "skipped", "timeout", "crashed")
+
+__all__ = ["BatchReport", "BlockResult", "Collected", "ImportLimits", "collect", "run_examples"]
 
 
-@dataclass(slots=True)
-class BlockResult:
-    """What one example block did, ready for a line of text or JSON."""
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """Time limits on collecting: importing the target, then each submodule.
 
-    block: ExampleBlock
-    verdict: ExampleVerdict
-    seconds: float  # spent running its parts (kernel warm-up excluded)
-    notes: list[str] = field(default_factory=list)  # e.g. output truncated
+    `hint` ends the message of an import that overran (how to change the limit).
+    """
 
-    @property
-    def message(self) -> str:
-        failure, index = self.verdict.first_failure, self.verdict.failed_part
-        if failure is not None and index is not None:
-            line = _file_line(self.block, self.block.examples[index])
-            where = f"line {line}: " if line is not None and line != self.block.lineno else ""
-            return where + failure.message
-        if self.verdict.verdict == check.SKIPPED and self.verdict.parts:
-            return self.verdict.parts[0].message
-        return ""
-
-    def to_dict(self) -> dict[str, Any]:
-        block = self.block
-        return {
-            "location": block.location,
-            "qualname": block.qualname,
-            "module": block.module,
-            "file": block.file,
-            "lineno": block.lineno,
-            "verdict": self.verdict.verdict,
-            "message": self.message,
-            "failed_part": self.verdict.failed_part,
-            "parts": [
-                {**part.to_dict(), "source": example.source, "lineno": _file_line(block, example)}
-                for part, example in zip(self.verdict.parts, block.examples, strict=False)
-            ],
-            "seconds": round(self.seconds, 4),
-            "notes": self.notes,
-        }
-
-
-def _file_line(block: ExampleBlock, example: Example) -> int | None:
-    """The file line of one part: the block's first line plus the offset in the docstring."""
-    if block.lineno is None or not block.examples:
-        return None
-    return block.lineno + example.lineno - block.examples[0].lineno
+    target: float = settings.COLD_IMPORT_ALLOWANCE
+    submodule: float = settings.SUBMODULE_IMPORT_TIMEOUT
+    walk: float = settings.COLD_IMPORT_ALLOWANCE  # reading every docstring once imported
+    hint: str = ""
 
 
 @dataclass(slots=True)
@@ -92,45 +57,73 @@ class BatchReport:
     results: list[BlockResult]
     seconds: float
     kernels: int
-    unsearched: list[str] = field(default_factory=list)  # submodules nothing imported
+    collection: Collected = field(default_factory=lambda: Collected(()))
+    setup: str | None = None  # the user's --setup code, replacing the conventions
+
+    @property
+    def conventions(self) -> tuple[tuple[str, str], ...]:
+        return () if self.setup is not None else conventions(self.target)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(check.VERDICTS, 0)
+        """Blocks per verdict; `random` counts the `differs` whose output is random."""
+        counts = dict.fromkeys(SUMMARY_KEYS, 0)
         for result in self.results:
             counts[result.verdict.verdict] += 1
+            counts["random"] += result.verdict.random
         return counts
 
     def to_dict(self) -> dict[str, Any]:
+        collection = self.collection
+        total = len(self.results)
         return {
             "target": self.target,
+            "namespace": {
+                "conventions": [list(pair) for pair in self.conventions],
+                "setup": self.setup,
+                "options": list(package_options(self.target)),
+            },
             "examples": [r.to_dict() for r in self.results],
-            "summary": {**self.counts(), "total": len(self.results)},
+            "summary": {"collected": total, **self.counts(), "total": total},
             "seconds": round(self.seconds, 3),
             "kernels": self.kernels,
-            "unsearched": self.unsearched,
+            "imported": list(collection.imported),
+            "import_failures": [failure.to_dict() for failure in collection.import_failures],
+            "unsearched": list(collection.unsearched),
         }
-
-
-ResultCallback = Callable[[int, BlockResult], None]
 
 
 async def run_examples(
     target: str,
     *,
     timeout: float = settings.RUN_EXAMPLES_TIMEOUT,
+    limits: ImportLimits | None = None,
+    setup: str | None = None,
+    submodules: bool = True,
     kernels: int = DEFAULT_KERNELS,
     on_result: ResultCallback | None = None,
+    on_collected: Callable[[Collected], None] | None = None,
+    first: WorkerClient | None = None,
 ) -> BatchReport:
-    """Collect and run every example block of `target`; results in collection order."""
+    """Collect and run every example block of `target`; results in collection order.
+
+    `setup` replaces the package's conventions; `submodules=False` searches only
+    what importing the target loads. `first` is a kernel the caller already
+    started (so it boots while the caller imports); it is closed here too.
+    """
     validate(target)
     started = time.perf_counter()
-    clients = [WorkerClient("kernel", timeout=timeout) for _ in range(max(1, kernels))]
+    clients = [first or WorkerClient("kernel", timeout=timeout)]
+    clients += [WorkerClient("kernel", timeout=timeout) for _ in range(max(1, kernels) - 1)]
     try:
-        blocks, unsearched = await collect(clients[0], target)
-        results = await _Pool(clients, blocks, timeout, on_result).run()
+        found = await collect(clients[0], target, submodules=submodules, limits=limits)
+        if on_collected is not None:
+            on_collected(found)
+        seeding = Seeding(setup)
+        results = await Pool(clients, list(found.blocks), timeout, seeding, on_result).run()
     finally:
         await asyncio.gather(*(_discard(client) for client in clients))
-    return BatchReport(target, results, time.perf_counter() - started, len(clients), unsearched)
+    seconds = time.perf_counter() - started
+    return BatchReport(target, results, seconds, len(clients), found, setup)
 
 
 async def _discard(client: WorkerClient) -> None:
@@ -139,173 +132,92 @@ async def _discard(client: WorkerClient) -> None:
         await client.close(grace=0)
 
 
-async def collect(kernel: WorkerClient, target: str) -> tuple[list[ExampleBlock], list[str]]:
-    """The example blocks of `target`, found by a kernel (which imports it, not us),
-    and the submodules that were not searched because nothing imported them."""
-    handle, path = tempfile.mkstemp(prefix="explorer-examples-", suffix=".json")
-    os.close(handle)
-    code = (
-        "import json as _json\n"
-        "from explorer.core.example_walk import collect_block_dicts as _collect\n"
-        f"with open({path!r}, 'w', encoding='utf-8') as _file:\n"
-        f"    _json.dump(_collect({target!r}), _file)\n"
-    )
-    try:
-        reply = await kernel.run(RunRequest(code, fresh=True), timeout=COLLECT_TIMEOUT)
-        if not reply.ok:
-            raise UsageError(_collect_failure(target, reply))
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-    blocks = [ExampleBlock.from_dict(item) for item in data["blocks"]]
-    return blocks, list(data.get("unsearched", []))
+def _kill(client: WorkerClient) -> None:
+    """End a kernel stuck where no signal reaches it; its request fails with WorkerDied."""
+    pid = client.pid
+    if pid is not None:
+        launch.kill_tree(pid)
 
 
-def _collect_failure(target: str, reply: RunResult) -> str:
-    exception = reply.exception.strip()
-    if exception.startswith(("TargetError: ", "UsageError: ")):
-        return exception.split(": ", 1)[1].splitlines()[0]
-    why = exception.splitlines()[-1] if exception else reply.message
-    why = why.removesuffix(" — restarted")  # nothing more runs on it: no restart to speak of
-    return f"could not collect the examples of {target}: {why or reply.status}"
-
-
-async def _warm(kernel: WorkerClient, modules: tuple[str, ...]) -> None:
-    """Import `modules` in the kernel ahead of the runs, so no run pays for it."""
-    for module in modules:
-        with contextlib.suppress(ProcError):
-            await kernel.ask(WarmRequest(module), timeout=WARM_TIMEOUT)
-
-
-class _Pool:
-    """Kernels draining one queue of blocks.
-
-    The first kernel (already warm from collecting) starts alone; a spare one
-    is started only when a block keeps its kernel busy for SPARE_AFTER seconds
-    while others wait. Fast batches so never pay for a second torch import on
-    a small machine; slow ones (timeouts, restarts, heavy examples) overlap.
-    """
-
-    def __init__(
-        self,
-        clients: list[WorkerClient],
-        blocks: list[ExampleBlock],
-        timeout: float,
-        on_result: ResultCallback | None,
-    ) -> None:
-        self.clients = clients
-        self.blocks = blocks
-        self.timeout = timeout
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
-        for index in range(len(blocks)):
-            self.queue.put_nowait(index)
-        self.results: list[BlockResult | None] = [None] * len(blocks)
-        self.reporter = _InOrder(self.results, on_result)
-        self.busy_since: dict[int, float] = {}  # kernel number -> when its block started
-
-    async def run(self) -> list[BlockResult]:
-        drains = [asyncio.create_task(self._drain(0))]
-        spares = list(range(1, len(self.clients)))
+async def collect(
+    kernel: WorkerClient,
+    target: str,
+    *,
+    submodules: bool = True,
+    limits: ImportLimits | None = None,
+) -> Collected:
+    """The example blocks of `target`, found by a kernel (which imports it, not us)."""
+    limits = limits or ImportLimits()
+    fatal: list[ImportFailure] = []  # submodules that killed or hung the kernel
+    while True:
+        watch = _Watch(limits)
+        request = CollectRequest(
+            target, submodules, tuple(failure.module for failure in fatal),
+            limits.target, limits.submodule, limits.hint,
+        )  # fmt: skip
         try:
-            while None in self.results and not all(task.done() for task in drains):
-                await asyncio.wait(drains, timeout=0.05, return_when=asyncio.FIRST_COMPLETED)
-                for task in drains:
-                    if task.done():
-                        task.result()  # a bug in a drain surfaces instead of hanging
-                if spares and not self.queue.empty() and self._stalled():
-                    drains.append(asyncio.create_task(self._drain(spares.pop(0))))
+            reply = await watch.ask(kernel, request)
+        except WorkerDied as died:
+            if watch.importing is None:
+                raise UsageError(f"{watch.stage(target)} {watch.why(died)}") from None
+            fatal.append(ImportFailure(watch.importing, watch.why(died)))
+            continue  # the client has started a fresh kernel: ask again without it
+        except WorkerError as error:
+            raise UsageError(_collect_failure(target, error)) from None
+        failures = (*fatal, *reply.import_failures)
+        failed = {failure.module for failure in failures}
+        unsearched = tuple(name for name in reply.unsearched if name not in failed)
+        return Collected(reply.blocks, unsearched, reply.imported, failures)
+
+
+class _Watch:
+    """One collect_examples request, with a deadline that moves with its progress:
+    each import gets its own limit (plus grace) from the moment it starts."""
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
+        self.importing: str | None = None  # the submodule being imported, if any
+        self.walking = False
+        self.hung_after: float | None = None  # the limit it overran, when it was killed
+        self._limit = limits.target
+        self._deadline = 0.0
+
+    async def ask(self, kernel: WorkerClient, request: CollectRequest) -> Collected:
+        loop = asyncio.get_running_loop()
+        await kernel.start()
+        self._deadline = loop.time() + self._limit + GRACE
+        task = asyncio.ensure_future(kernel.ask(request, timeout=None, on_event=self._on_event))
+        try:
+            while not task.done():
+                await asyncio.wait({task}, timeout=max(0.0, self._deadline - loop.time()))
+                if not task.done() and loop.time() >= self._deadline:
+                    self.hung_after = self._limit
+                    _kill(kernel)  # the request now fails with WorkerDied
+                    break
+            return await task
         finally:
-            # A spare may still be importing torch when the last block is done.
-            for task in drains:
-                task.cancel()
-            await asyncio.gather(*drains, return_exceptions=True)
-        return [result for result in self.results if result is not None]
+            task.cancel()
 
-    def _stalled(self) -> bool:
-        now = time.perf_counter()
-        return any(now - since >= SPARE_AFTER for since in self.busy_since.values())
+    def _on_event(self, event: Event) -> None:
+        if not isinstance(event, Importing | Walking):
+            return
+        self.walking = isinstance(event, Walking)
+        self.importing = event.module if isinstance(event, Importing) else None
+        self._limit = self.limits.walk if self.walking else self.limits.submodule
+        self._deadline = asyncio.get_running_loop().time() + self._limit + GRACE
 
-    async def _drain(self, number: int) -> None:
-        runner = BlockRunner(self.clients[number], self.timeout)
-        if number > 0:
-            await runner.ensure_warm(None)  # warm up before taking a block off the queue
-        while not self.queue.empty():
-            index = self.queue.get_nowait()
-            self.busy_since[number] = time.perf_counter()
-            try:
-                self.results[index] = await runner.run(self.blocks[index])
-            finally:
-                self.busy_since.pop(number, None)
-            self.reporter.advance()
+    def stage(self, target: str) -> str:
+        return f"reading the examples of {target}" if self.walking else f"importing {target}"
+
+    def why(self, died: WorkerDied) -> str:
+        if self.hung_after is not None:
+            hint = f" ({self.limits.hint})" if self.limits.hint else ""
+            return f"did not finish within {self.hung_after:g} s and ignored the time limit{hint}"
+        return f"killed the kernel: {str(died).removesuffix(' — restarted')}"
 
 
-class _InOrder:
-    """Hands results to the callback in collection order as soon as each is known."""
-
-    def __init__(self, results: list[BlockResult | None], callback: ResultCallback | None):
-        self._results = results
-        self._callback = callback
-        self._next = 0
-
-    def advance(self) -> None:
-        while self._next < len(self._results) and self._results[self._next] is not None:
-            result = self._results[self._next]
-            if self._callback is not None and result is not None:
-                self._callback(self._next, result)
-            self._next += 1
-
-
-class BlockRunner:
-    """Runs example blocks on one kernel, re-warming it whenever it was replaced.
-
-    Public for the TUI's Run button too: `await BlockRunner(client, timeout).run(block)`.
-    """
-
-    def __init__(self, client: WorkerClient, timeout: float) -> None:
-        self.client = client
-        self.timeout = timeout
-        self._warm_pid: int | None = None
-        self._warm_modules: set[str] = set()
-
-    async def run(self, block: ExampleBlock) -> BlockResult:
-        running = 0.0  # time in its own runs: a kernel (re)start is not the example's
-        checker = PartChecker()
-        parts: list[check.PartVerdict] = []
-        notes: list[str] = []
-        fresh = True
-        for example in block.examples:
-            reason = check.skip_reason(example)
-            if reason is not None:
-                parts.append(checker.skipped(reason))
-                continue
-            if fresh:
-                await self.ensure_warm(block.module)
-            started = time.perf_counter()
-            output = await self._run_part(example.source, block.module, fresh, notes)
-            running += time.perf_counter() - started
-            fresh = False
-            part = checker.check(example, output)
-            parts.append(part)
-            if part.verdict in check.FATAL:
-                break  # the namespace is gone or broken: the later parts cannot mean much
-        verdict = check.combine(parts)
-        return BlockResult(block, verdict, running, notes)
-
-    async def ensure_warm(self, module: str | None) -> None:
-        """Import torch (and the block's module) once per kernel process."""
-        await self.client.start()
-        if self.client.pid != self._warm_pid:
-            await _warm(self.client, SEED_IMPORTS)
-            self._warm_pid = self.client.pid
-            self._warm_modules = set()
-        if module is not None and module not in self._warm_modules:
-            await _warm(self.client, (module,))
-            self._warm_modules.add(module)
-
-    async def _run_part(self, source: str, module: str, fresh: bool, notes: list[str]) -> RunResult:
-        request = RunRequest(source, seed_module=module, fresh=fresh)
-        result = await self.client.run(request, timeout=self.timeout)
-        notes.extend(result.notes)
-        return result
+def _collect_failure(target: str, error: ProcError) -> str:
+    if isinstance(error, WorkerError) and error.type in ("TargetError", "UsageError"):
+        return error.message.splitlines()[0]
+    text = str(error).strip().splitlines()
+    return f"could not collect the examples of {target}: {text[-1] if text else error}"

@@ -1,13 +1,14 @@
 """The kernel child: runs examples and snippets in a persistent, seeded namespace.
 
 Run by explorer.proc.client; its ops (run, reset, variables, grad_graph, output,
-limits, and list/doc/help/source/warm/ping as in the worker) are described in
-explorer.proc.messages. A run streams Started (the namespace is seeded: the
-client starts the run's clock), Output chunks and PlotEvents, then a RunReply.
+limits, collect_examples, and list/doc/help/source/warm/ping as in the worker) are
+described in explorer.proc.messages. A run streams Started (the namespace is seeded:
+the client starts the run's clock), Output chunks and PlotEvents, then a RunReply.
 The namespace persists; it is (re)seeded on the first run or with fresh=true:
-the globals of seed_module (or of the module defining it) plus `imports` plus
-`plot`. With scope="session", list/doc/help/source start at a variable of the
-namespace (live object inspection).
+the globals of seed_module (or of the module defining it), `imports` or else the
+package's example conventions, `plot`, then `setup` code (explorer.proc.namespace).
+With scope="session", list/doc/help/source start at a variable of the namespace
+(live object inspection).
 
 Output is capped per run, the last expression's value comes back as a repr
 like a REPL, and SIGINT stops a run with KeyboardInterrupt. The address-space
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import errno
-import importlib.util
 import linecache
 import re
 import signal
@@ -38,6 +38,8 @@ from explorer.core.errors import UsageError
 from explorer.core.model import GradGraph, Plot, Record, RunStatus, Variables
 from explorer.proc.capture import OutputPump, RingBuffer, text_stream
 from explorer.proc.messages import (
+    Collected,
+    CollectRequest,
     GradGraphRequest,
     Limits,
     LimitsRequest,
@@ -54,7 +56,7 @@ from explorer.proc.messages import (
     Text,
     VariablesRequest,
 )
-from explorer.proc.namespace import DEFAULT_IMPORTS, Namespace, grad_graph, make_plot, short_repr
+from explorer.proc.namespace import Namespace, grad_graph, make_plot, short_repr
 from explorer.proc.protocol import Emit, Handler, safe_str, serve
 from explorer.proc.worker import inspection_handlers, keep_crash_reports, start_child
 
@@ -219,17 +221,14 @@ class Kernel:
             with self.state_lock:
                 self.current = None
 
-    def _namespace(self, seed: str | None, fresh: bool, imports: Imports) -> Namespace:
-        if self.namespace is None or fresh:
-            self.namespace = self._new_namespace(seed, imports)
+    def _namespace(self, request: RunRequest) -> Namespace:
+        if self.namespace is None or request.fresh:
+            self.namespace = self._new_namespace(request.seed_module, request.imports,
+                                                 request.setup)  # fmt: skip
         return self.namespace
 
-    def _new_namespace(self, seed: str | None, imports: Imports) -> Namespace:
-        if imports is None:  # torch by default, where it is installed at all
-            modules = tuple(m for m in DEFAULT_IMPORTS if importlib.util.find_spec(m))
-        else:
-            modules = imports
-        return Namespace(seed, modules, extras={"plot": make_plot(self._emit_plot)})
+    def _new_namespace(self, seed: str | None, imports: Imports, setup: str = "") -> Namespace:
+        return Namespace(seed, imports, extras={"plot": make_plot(self._emit_plot)}, setup=setup)
 
     # ---- ops ----------------------------------------------------------------------
 
@@ -243,7 +242,7 @@ class Kernel:
             started = time.perf_counter()
             try:
                 self._arm_interrupt()  # seeding (a slow or hanging import) is interruptible too
-                namespace = self._namespace(request.seed_module, request.fresh, request.imports)
+                namespace = self._namespace(request)
                 emit(Started())  # the client's timeout counts from here, not from the import
                 started = time.perf_counter()
                 value = self._execute(code, filename, namespace.globals)
@@ -291,8 +290,17 @@ class Kernel:
         )  # fmt: skip
 
     def reset(self, request: ResetRequest, emit: Emit) -> ResetReply:
-        self.namespace = self._new_namespace(request.seed_module, request.imports)
+        self.namespace = self._new_namespace(request.seed_module, request.imports, request.setup)
         return ResetReply(self.namespace.seed, len(self.namespace.globals))
+
+    def collect_examples(self, request: CollectRequest, emit: Emit) -> Collected:
+        from explorer.proc.collect import collect_examples  # xdoctest: only when collecting
+
+        self._arm_interrupt()  # the client's interrupt stops a collection as it stops a run
+        try:
+            return collect_examples(request, emit)
+        finally:
+            self.running = False
 
     def variables(self, request: VariablesRequest, emit: Emit) -> Variables:
         return Variables(tuple(self.namespace.variables()) if self.namespace is not None else ())
@@ -347,6 +355,7 @@ class Kernel:
             **inspection,
             Op.RUN: self.run,
             Op.RESET: self.reset,
+            Op.COLLECT_EXAMPLES: self.collect_examples,
             Op.VARIABLES: self.variables,
             Op.GRAD_GRAPH: self.graph,
             Op.OUTPUT: self.output,

@@ -15,7 +15,9 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from explorer.core.model import (
     Doc,
+    ExampleBlock,
     GradGraph,
+    ImportFailure,
     Listing,
     Plot,
     Record,
@@ -42,6 +44,7 @@ class Op(StrEnum):
     VARIABLES = "variables"
     GRAD_GRAPH = "grad_graph"
     LIMITS = "limits"
+    COLLECT_EXAMPLES = "collect_examples"  # --run-examples: import the target, find examples
     IMPORT_ROOT = "import_root"  # index importers: import the package, fork the siblings
     INDEX_ENTRIES = "index_entries"  # index importers: describe one module
 
@@ -125,6 +128,25 @@ class Limits(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Collected(Record):
+    """The example blocks under a target, once it and its submodules were imported."""
+
+    blocks: tuple[ExampleBlock, ...]
+    unsearched: tuple[str, ...] = ()  # public submodules on disk left unimported
+    imported: tuple[str, ...] = ()  # submodules imported to search them
+    import_failures: tuple[ImportFailure, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Collected:
+        return cls(
+            tuple(ExampleBlock.from_dict(_record_dict(b)) for b in data.get("blocks", ())),
+            tuple(str(name) for name in data.get("unsearched", ())),
+            tuple(str(name) for name in data.get("imported", ())),
+            tuple(ImportFailure(**_record_dict(f)) for f in data.get("import_failures", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Forked(Record):
     """An importer imported the package root and forked its siblings (their pids)."""
 
@@ -172,7 +194,20 @@ class PlotEvent(Record):
     name: ClassVar[str] = "plot"
 
 
-Event = Started | Output | PlotEvent
+@dataclass(frozen=True, slots=True)
+class Importing(Record):
+    """collect_examples starts importing a submodule (its own time limit starts now)."""
+
+    module: str
+    name: ClassVar[str] = "importing"
+
+
+@dataclass(frozen=True, slots=True)
+class Walking(Record):
+    name: ClassVar[str] = "walking"  # collect_examples is done importing: reads docstrings
+
+
+Event = Started | Output | PlotEvent | Importing | Walking
 
 
 def encode_event(event: Event) -> JsonObject:
@@ -190,6 +225,10 @@ def decode_event(message: JsonObject) -> Event:
                       bool(message.get("truncated")))  # fmt: skip
     if name == PlotEvent.name:
         return PlotEvent(Plot.from_dict(_record_dict(message.get("plot"))))
+    if name == Importing.name:
+        return Importing(str(message.get("module", "")))
+    if name == Walking.name:
+        return Walking()
     raise ProtocolError(f"unknown event {name!r}")
 
 
@@ -268,13 +307,15 @@ class OutputRequest(Request[Text]):
 
 @dataclass(frozen=True, slots=True)
 class RunRequest(Request[RunReply]):
-    """Run code in the kernel's namespace; `fresh` (or the first run) seeds a new one
-    with the globals of `seed_module` plus `imports` (None: the default seed imports)."""
+    """Run code in the kernel's namespace; `fresh` (or the first run) seeds a new one:
+    `seed_module`'s globals, `imports` (None: its package's example conventions, or the
+    seed imports without one), then `setup` code (explorer.proc.namespace.Namespace)."""
 
     code: str
     seed_module: str | None = None
     fresh: bool = False
     imports: tuple[str, ...] | None = None
+    setup: str = ""
     op, reply = Op.RUN, RunReply
 
 
@@ -282,7 +323,22 @@ class RunRequest(Request[RunReply]):
 class ResetRequest(Request[ResetReply]):
     seed_module: str | None = None
     imports: tuple[str, ...] | None = None
+    setup: str = ""
     op, reply = Op.RESET, ResetReply
+
+
+@dataclass(frozen=True, slots=True)
+class CollectRequest(Request[Collected]):
+    """Import `target` and its submodules (but `skip`), then find the example blocks;
+    streams Importing and Walking (explorer.proc.collect.collect_examples says more)."""
+
+    target: str
+    submodules: bool = True
+    skip: tuple[str, ...] = ()
+    target_timeout: float | None = None
+    import_timeout: float | None = None
+    limit_hint: str = ""
+    op, reply = Op.COLLECT_EXAMPLES, Collected
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +373,7 @@ REQUESTS: dict[Op, type[Request[Any]]] = {
     cls.op: cls
     for cls in (PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest,
                 OutputRequest, RunRequest, ResetRequest, VariablesRequest, GradGraphRequest,
-                LimitsRequest, ImportRootRequest, IndexEntriesRequest)
+                LimitsRequest, CollectRequest, ImportRootRequest, IndexEntriesRequest)
 }  # fmt: skip
 
 
@@ -334,8 +390,9 @@ def decode_request(op: str, args: JsonObject) -> Request[Any]:
     values: dict[str, Any] = dict(args)
     if "scope" in values:
         values["scope"] = Scope(str(values["scope"]))
-    if isinstance(values.get("imports"), list):
-        values["imports"] = tuple(str(name) for name in values["imports"])
+    for key in ("imports", "skip"):
+        if isinstance(values.get(key), list):
+            values[key] = tuple(str(name) for name in values[key])
     try:
         return cls(**values)
     except TypeError as exc:

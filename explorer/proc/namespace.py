@@ -2,7 +2,8 @@
 
 Kept apart from kernel.py (process plumbing) because all of this is about
 looking at the user's objects. torch is never imported here unless seeding
-asks for it; tensors are recognised through `sys.modules`.
+asks for it (a torch target's conventions, or a namespace with no module of
+its own); tensors are recognised through `sys.modules`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from explorer import settings
+from explorer.core.conventions import conventions
 from explorer.core.errors import UsageError, describe_error
 from explorer.core.model import GradGraph, GraphNode, Plot, PlotSeries, TensorInfo, Variable
 from explorer.core.resolve import resolve, validate
 
-DEFAULT_IMPORTS = settings.SEED_IMPORTS
 REPR_LIMIT = 200
 GRAPH_NODE_LIMIT = 400
 PLOT_POINT_LIMIT = 100_000
@@ -33,23 +33,34 @@ PlotSink = Callable[[Plot], None]
 
 def seed_module_of(seed: str) -> types.ModuleType:
     """The module whose globals seed the namespace: the module itself, or the one
-    that defines the object (as doctest does for a docstring's examples)."""
+    that defines the object (as doctest does for a docstring's examples). A C
+    function has no module of its own: it is documented where the reader found it
+    (`torch.nn.functional.conv1d` is `torch.conv1d` with F's docstring)."""
     resolved = resolve(seed)
     if isinstance(resolved.obj, types.ModuleType):
         return resolved.obj
+    if isinstance(resolved.obj, types.BuiltinFunctionType):
+        return resolved.module
     home = getattr(resolved.obj, "__module__", None)
     module = sys.modules.get(home) if isinstance(home, str) else None
     return module if module is not None else resolved.module
 
 
 class Namespace:
-    """A dict of globals plus what it was seeded with, to tell user names apart."""
+    """A dict of globals plus what it was seeded with, to tell user names apart.
+
+    Seeded, in order: the globals of the seed's module; then `imports` (module
+    names, each binding its top-level name) or, when None, the package's example
+    conventions (`conventions`), each name bound only where the module has none of
+    its own; then `extras`; then `setup` code run in it (like xdoctest's --global-exec).
+    """
 
     def __init__(
         self,
         seed: str | None = None,
-        imports: Iterable[str] = DEFAULT_IMPORTS,
+        imports: Iterable[str] | None = None,
         extras: dict[str, Any] | None = None,
+        setup: str = "",
     ) -> None:
         self.seed = seed
         if seed:
@@ -57,13 +68,17 @@ class Namespace:
         else:
             self.globals = {"__name__": "__main__", "__builtins__": builtins}
         self.globals.setdefault("__builtins__", builtins)
-        for name in imports:
-            validate(name)
-            top = name.split(".")[0]
-            importlib.import_module(name)
-            self.globals.setdefault(top, sys.modules[top])
+        if imports is None:
+            pairs = conventions(seed)
+        else:
+            pairs = tuple((name.split(".")[0], name) for name in imports)
+        for name, module in pairs:
+            if name not in self.globals:
+                self.globals[name] = _bound(name, module)
         for name, value in (extras or {}).items():
             self.globals.setdefault(name, value)
+        if setup.strip():
+            exec(compile(setup, "<setup>", "exec"), self.globals)  # noqa: S102 - the user's own
         self._seeded = dict(self.globals)
 
     def user_names(self) -> list[str]:
@@ -89,6 +104,15 @@ class Namespace:
 
     def variables(self) -> list[Variable]:
         return [describe_variable(name, self.globals[name]) for name in self.user_names()]
+
+
+def _bound(name: str, module: str) -> types.ModuleType:
+    """The module a name stands for: `torch` for `import torch.nn`, the module itself
+    for a convention such as `F = torch.nn.functional`."""
+    validate(module)
+    imported = importlib.import_module(module)
+    top = module.split(".")[0]
+    return sys.modules[top] if name == top and module != top else imported
 
 
 def _torch_tensor_type() -> type | None:

@@ -148,3 +148,58 @@ def test_side_by_side_rows_line_up_expected_and_got() -> None:
         ("insert", None, "d"),
     ]
     assert "-b" in check.unified_diff("a\nb", "a\nB") and "+B" in check.unified_diff("a\nb", "a\nB")
+
+
+# ---- random output, comment-only parts, package options -------------------------------
+
+
+def test_a_difference_after_an_unseeded_draw_is_random_output() -> None:
+    checker = PartChecker()
+    checker.check(Example("m = Normal(0, 1)"), ok())
+    part = checker.check(Example("m.sample()", want="tensor([0.1046])"), ok(value="tensor([0.7])"))
+    assert (part.verdict, part.random, part.label) == ("differs", True, "differs (random output)")
+    assert part.message == "the example draws random numbers (sample()) without a seed"
+    block = check.combine([part])
+    assert (block.verdict, block.random, block.label) == ("differs", True, part.label)
+
+
+def test_a_seed_before_the_draw_makes_a_difference_real() -> None:
+    checker = PartChecker()
+    checker.check(Example("torch.manual_seed(0)"), ok())
+    part = checker.check(Example("torch.randn(2)", want="tensor([0., 0.])"), ok(value="x"))
+    assert (part.verdict, part.random) == ("differs", False)
+    # A seed in the setup code counts as run before the block.
+    seeded = PartChecker(setup="import random; random.seed(3)")
+    assert not seeded.check(Example("random.random()", want="0.5"), ok(value="0.1")).random
+
+
+def test_a_block_is_random_only_when_every_difference_is() -> None:
+    random_part = check.PartVerdict("differs", "1", "2", "random", random=True)
+    real_part = check.PartVerdict("differs", "3", "4", "differs")
+    mixed = check.combine([random_part, real_part])
+    assert (mixed.verdict, mixed.random, mixed.failed_part) == ("differs", False, 1)
+    assert check.combine([random_part, check.PartVerdict("passed")]).random
+
+
+def test_errors_are_never_excused_as_random() -> None:
+    checker = PartChecker()
+    part = checker.check(Example("torch.randn(2)[5]"), raised(IndexError("index 5")))
+    assert (part.verdict, part.random) == ("error", False)
+
+
+def test_a_part_of_nothing_but_comments_is_skipped() -> None:
+    assert check.skip_reason(Example("# build a model\n# then train it")) == "only comments"
+    assert check.skip_reason(Example("# a comment\nx = 1")) is None
+    assert check.skip_reason(Example("x = (")) is None  # broken code runs, and errors
+    # A block of comments and a +SKIP part is skipped for the +SKIP.
+    parts = [check.PartVerdict("skipped", message=m) for m in ("only comments", "+SKIP")]
+    assert check.skip_message(check.combine(parts)) == "+SKIP"
+
+
+def test_a_package_options_apply_to_every_part() -> None:
+    assert check.package_options("torch.nn.functional") == ("+IGNORE_WHITESPACE",)
+    assert check.package_options("json") == ()
+    example = Example("x", want="tensor([[[ 2.,  4.,  6.]]])")
+    got = ok(value="tensor([[[2., 4., 6.]]])")
+    assert PartChecker().check(example, got).verdict == "differs"
+    assert PartChecker(check.package_options("torch")).check(example, got).verdict == "passed"

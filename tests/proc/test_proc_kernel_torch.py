@@ -118,3 +118,12 @@ async def test_fresh_namespace_seeded_from_the_defining_module(kernel: WorkerCli
         seed_module="torch.distributions.multinomial.Multinomial",
     )
     assert result.value_repr == "('Multinomial', 'torch.distributions.constraints')"
+
+
+async def test_a_torch_example_gets_torch_ci_names_and_its_module_globals(
+    kernel: WorkerClient,
+) -> None:
+    # conv1d is torch.conv1d (a C function) documented in torch.nn.functional: seeded there.
+    code = "(F is torch.nn.functional, nn is torch.nn, np.__name__, 'has_torch_function' in dir())"
+    result = await run(kernel, code, seed_module="torch.nn.functional.conv1d", fresh=True)
+    assert result.value_repr == "(True, True, 'numpy', True)"

@@ -42,6 +42,7 @@ class StatusBadge(Static):
                   background: $boost; color: $text-muted; }
     StatusBadge.-ok, StatusBadge.-passed { background: $success-muted; color: $text-success; }
     StatusBadge.-differs { background: $warning-muted; color: $text-warning; }
+    StatusBadge.-differs.-random { background: $boost; color: $text-warning; }
     StatusBadge.-error, StatusBadge.-memory, StatusBadge.-crashed {
         background: $error-muted; color: $text-error; }
     StatusBadge.-timeout, StatusBadge.-interrupted {
@@ -261,8 +262,10 @@ class ExpectedGot(Horizontal):
     ExpectedGot .side-text { height: auto; }
     """
 
-    def __init__(self, rows: Sequence[DiffRow], *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, rows: Sequence[DiffRow], *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.rows = list(rows)
 
     def compose(self) -> ComposeResult:
