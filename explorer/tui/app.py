@@ -174,6 +174,11 @@ class ExplorerApp(WorkerErrors, App[None]):
             return self.typing
         return True
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside the runner: people press it to quit, so say how."""
+        key = "Ctrl+Q" if self.typing else "q"
+        self.notify(f"Press {key} to quit", title="Do you want to quit?")
+
     async def action_quit_key(self) -> None:
         await self.action_quit()
 

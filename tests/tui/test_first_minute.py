@@ -124,6 +124,15 @@ def footer_text(app) -> str:
     return "  ".join(f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey))
 
 
+async def test_3_ctrl_c_outside_the_runner_says_how_to_quit(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("ctrl+c")
+        assert any("Press q to quit" in str(n.message) for n in app._notifications)
+        assert app.is_running
+
+
 # ---- 4. no hard cutoff for an interactive run ------------------------------------------
 
 
