@@ -26,7 +26,7 @@ from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.services.backend import Backend, BackendError
-from explorer.tui.services.editor import open_in_editor
+from explorer.tui.editor import open_in_editor
 from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
