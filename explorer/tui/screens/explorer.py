@@ -21,12 +21,12 @@ from textual.widgets import Markdown, TabbedContent
 from textual.worker import Worker
 
 from explorer.core.model import Kind, Listing, Member
+from explorer.tui.editor import open_in_editor
 from explorer.tui.providers import MemberProvider
 from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
 from explorer.tui.screens.prompt import TargetPrompt
 from explorer.tui.services.backend import Backend, BackendError
-from explorer.tui.editor import open_in_editor
 from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
