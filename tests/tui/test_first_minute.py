@@ -272,6 +272,16 @@ async def test_9_dotted_names_complete_in_the_inputs(make_app, where: str) -> No
         assert field.value == "tui_sample.Circle"
 
 
+def test_9_completion_prefers_what_you_opened_before() -> None:
+    from explorer.tui.widgets.target_input import best_completion
+
+    recent = ["torch.distributions", "torch.autograd", "torch", "builtins"]
+    assert best_completion("t", recent) == "torch"  # not `tty`, the shortest module name
+    assert best_completion("torch.d", recent) == "torch.distributions"
+    assert best_completion("tui_sample.ci", ["tui_sample.Circle"]) == "tui_sample.Circle"
+    assert best_completion("json.", ["json._private", "json.dumps"]) == "json.dumps"
+
+
 # ---- 11. smaller ------------------------------------------------------------------------
 
 

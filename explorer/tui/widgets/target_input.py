@@ -51,19 +51,21 @@ class DottedNames(Suggester):
         self._top: list[str] | None = None
 
     async def get_suggestion(self, value: str) -> str | None:
+        """Recent and suggested targets first (what you came for before), then names."""
         try:
-            return best_completion(value, await self._candidates(value))
+            return best_completion(value, self.extra()) or best_completion(
+                value, await self._names_under(value)
+            )
         except Exception:  # noqa: BLE001 - completion is a convenience: never an error
             return None
 
-    async def _candidates(self, value: str) -> list[str]:
+    async def _names_under(self, value: str) -> list[str]:
         parent, dot, _ = value.rpartition(".")
-        extra = [name for name in self.extra() if name.startswith(parent)]
         if not dot:
             if self._top is None:
                 self._top = await asyncio.to_thread(top_level_modules)
-            return [*extra, *self._top]
-        return [*extra, *(f"{parent}.{name}" for name in await self._names(parent))]
+            return self._top
+        return [f"{parent}.{name}" for name in await self._names(parent)]
 
     async def _names(self, parent: str) -> list[str]:
         if parent not in self._members:
