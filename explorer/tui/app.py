@@ -150,7 +150,14 @@ class ExplorerApp(WorkerErrors, App[None]):
     def _open_variable(self, event: VariablesPanel.VariableOpenRequested) -> None:
         """A live object from the runner, explored through the kernel that holds it."""
         backend = SessionBackend(self.kernel, self.backend.timeout)
-        self.push_screen(VariableScreen(backend, event.name, example_factory=self.example_factory))
+        self.push_screen(
+            VariableScreen(
+                backend,
+                event.name,
+                example_factory=self.example_factory,
+                value=event.variable.repr,
+            )
+        )
 
     # ---- keys, errors and quitting ------------------------------------------------
 

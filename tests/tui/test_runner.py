@@ -161,3 +161,20 @@ async def test_plot_events_draw_a_chart(app: ExplorerApp) -> None:
         plots = list(card.query(PlotView))
         assert [p.plot.title for p in plots if p.plot] == ["squares", "bars"]
         assert plots[0].plot is not None and plots[0].plot.series[0].y == (1, 4, 9, 16)
+
+
+async def test_a_variable_opens_on_its_value(app: ExplorerApp) -> None:
+    from tui_helpers import doc_markdown
+
+    from explorer.tui.screens.variables import VariableScreen
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
+        await run_code(pilot, "w = torch.ones(2)")
+        await wait_for(pilot, lambda: "w" in variable_names(app))
+        runner(app).query_one("#variables-table").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VariableScreen))
+        await wait_for(pilot, lambda: "w = tensor([1., 1.])" in doc_markdown(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunnerScreen))

@@ -216,7 +216,8 @@ class RunOutput(VerticalScroll):
     RunOutput { height: 1fr; }
     RunOutput .run-card { height: auto; margin: 0 0 1 0; }
     RunOutput .run-header { height: 1; }
-    RunOutput .run-title { width: 1fr; color: $text-muted; padding: 0 1; }
+    RunOutput .run-title { width: 1fr; color: $text-muted; padding: 0 1;
+                           text-wrap: nowrap; text-overflow: ellipsis; }
     RunOutput .run-value { height: auto; display: none; }
     RunOutput .run-traceback { height: auto; color: $text-error; display: none; }
     RunOutput .run-plot { height: 16; }
