@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from tui_helpers import open_runner, wait_for
+from tui_helpers import doc_markdown, open_runner, wait_for
 
 from explorer.proc.messages import ResetRequest
 from explorer.tui.app import ExplorerApp, create_app
 from explorer.tui.screens.runner import RunnerScreen
+from explorer.tui.screens.variables import VariableScreen
 from explorer.tui.services.kernel_session import KernelClient, kernel_client_factory
 from explorer.tui.widgets.plot_view import PlotView
 from explorer.tui.widgets.run_output import RunCard, RunOutput
@@ -164,10 +165,6 @@ async def test_plot_events_draw_a_chart(app: ExplorerApp) -> None:
 
 
 async def test_a_variable_opens_on_its_value(app: ExplorerApp) -> None:
-    from tui_helpers import doc_markdown
-
-    from explorer.tui.screens.variables import VariableScreen
-
     async with app.run_test(size=(120, 30)) as pilot:
         await open_runner(pilot)
         await run_code(pilot, "w = torch.ones(2)")
