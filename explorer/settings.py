@@ -65,3 +65,11 @@ KERNEL_MEMORY_LIMIT = 4 << 30  # bytes of address space; EXPLORER_KERNEL_MEMORY 
 RUN_OUTPUT_LIMIT = 1_000_000  # characters of stdout+stderr streamed per run
 VALUE_REPR_LIMIT = 100_000  # characters of a run's last value shown
 MODULE_OUTPUT_LIMIT = 1 << 20  # characters of what imported modules printed, kept by a worker
+# A docstring part (description, one parameter, one note) longer than this is shown as
+# written, not parsed as reST: docutils takes 1-2 ms per 1,000 characters of ordinary
+# markup, and the longest part among 590 torch/numpy/stdlib docstrings is ~4,000.
+DOC_FORMAT_MAX_CHARS = 20_000
+# Characters of inline scanning one docstring's rendering may cost: docutils rescans the
+# rest of a paragraph for every unclosed `*` or backquote (quadratic on hostile text).
+# 1.5 M is ~30x the longest ordinary docstring, and a few tens of milliseconds.
+DOC_FORMAT_WORK = 1_500_000

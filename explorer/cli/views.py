@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from explorer.cli.fetch import ask_worker
-from explorer.cli.textout import Style, indent, printable_fields
-from explorer.core.model import Doc, Listing, Param, Source
+from explorer.cli.textout import Style, printable_fields
+from explorer.core.model import Doc, Listing, Source
+from explorer.core.render.text import render_doc
 from explorer.proc.messages import (
     DocRequest,
     HelpRequest,
@@ -49,11 +51,14 @@ def run_view(args: argparse.Namespace) -> int:
     style = Style.for_stream(sys.stdout)
     render: dict[type, Callable[[Any, Style], str]] = {
         Listing: render_listing,
-        Doc: render_doc,
+        Doc: lambda doc, style: render_doc(doc, style, shutil.get_terminal_size().columns),
         Source: render_source,
         Text: lambda text, _style: text.text,
     }
-    sys.stdout.write(render[type(result)](printable_fields(result), style))
+    # A Doc is made printable by its renderer, after the reST is read (an escaped
+    # `\x1b` would read as a reST escape).
+    shown = result if isinstance(result, Doc) else printable_fields(result)
+    sys.stdout.write(render[type(result)](shown, style))
     return 0
 
 
@@ -74,62 +79,6 @@ def render_listing(listing: Listing, style: Style) -> str:
         shown = style.dim(text) if member.error else text
         lines.append(f" {mark}{member.name.ljust(width)}{shown}".rstrip())
     return "\n".join(lines) + "\n"
-
-
-def _param_line(param: Param) -> str:
-    head = param.name
-    typ = param.type or param.annotation
-    if typ:
-        head += f" : {typ}"
-    if param.default is not None:
-        head += f" = {param.default}"
-    return head
-
-
-def render_doc(doc: Doc, style: Style) -> str:
-    home = f", defined in {doc.defined_in}" if doc.defined_in else ""
-    out = [f"{style.bold(doc.qualname)}  ({doc.kind}{home})"]
-    out.append(f"{doc.name}{doc.signature}" if doc.signature else style.dim("no signature"))
-    if doc.parse_error:
-        out.append(style.dim(f"(docstring could not be parsed: {doc.parse_error}; raw text below)"))
-    if doc.description or doc.summary:
-        out += ["", doc.description or doc.summary]
-    if doc.params:
-        out += ["", style.heading("Parameters")]
-        for param in doc.params:
-            out.append("  " + style.bold(_param_line(param)))
-            if param.description:
-                out.append(indent(param.description, 6))
-    if doc.returns:
-        out += ["", style.heading("Returns"), "  " + (doc.returns.type or "")]
-        if doc.returns.description:
-            out.append(indent(doc.returns.description, 6))
-    if doc.raises:
-        out += ["", style.heading("Raises")]
-        for raised in doc.raises:
-            out += ["  " + (raised.type or ""), indent(raised.description, 6)]
-    for section in doc.notes:
-        out += ["", style.heading(section.title), indent(section.text, 2)]
-    if doc.examples:
-        out += ["", style.heading(f"Examples ({len(doc.examples)})")]
-        for number, example in enumerate(doc.examples, 1):
-            flags = "  " + " ".join(example.directives) if example.directives else ""
-            out.append(style.dim(f"  [{number}] docstring line {example.lineno}{flags}"))
-            out += [indent(_prompted(example.source), 4)]
-            if example.want:
-                out.append(indent(example.want, 4))
-    if doc.links:
-        out += ["", style.heading("Links")]
-        out += [f"  {link.text} → {link.target}" for link in doc.links]
-    return "\n".join(out) + "\n"
-
-
-def _prompted(source: str) -> str:
-    lines = source.splitlines()
-    return "\n".join(
-        (">>> " if not line.startswith((" ", "\t")) or not index else "... ") + line
-        for index, line in enumerate(lines)
-    )
 
 
 def render_source(source: Source, style: Style) -> str:

@@ -221,6 +221,7 @@ class Doc(Record):
     defined_in: str | None = None
     raw: str = ""  # the docstring as written
     parse_error: str | None = None  # set when docstring-parser failed and raw is all we have
+    unreadable: str | None = None  # why there is no docstring to read (a non-string __doc__)
 
     def __post_init__(self) -> None:
         self._coerce_kind()

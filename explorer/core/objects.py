@@ -14,6 +14,7 @@ from typing import Any
 
 from explorer.core.errors import describe_error as describe_error  # re-exported
 from explorer.core.model import Kind
+from explorer.core.render.signature import closing_paren
 from explorer.core.static import C_SLOT_TYPES, static_mro, static_text
 from explorer.core.static import class_dict as class_dict  # its home before static.py
 
@@ -82,7 +83,9 @@ def own_doc(value: Any) -> str | None:
     else:
         doc = _slot_doc(value)
     if doc is not None and type(doc) is not str:
-        raise TypeError(f"__doc__ is a {type(doc).__name__}, not a string")
+        if issubclass(type(doc), property):  # pybind11's static property, say
+            raise TypeError(f"its __doc__ is a {type(doc).__name__}, computed only when read")
+        raise TypeError(f"its __doc__ is a {type(doc).__name__}, not a string")
     return doc
 
 
@@ -120,22 +123,105 @@ def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
 
 
-# torch's C functions open their docstring with `name(args) -> type` instead of
-# carrying a __text_signature__.
-_SIGNATURE_LINE = re.compile(r"^\s*[\w.]+(?P<signature>\(.*\)(\s*->\s*.+)?)\s*$")
+# C functions (CPython's older builtins, torch's, numpy's ufuncs) open their
+# docstring with `name(args) -> type` lines instead of carrying a __text_signature__;
+# some go on, on the same line, with the description: `D.clear() -> None.  Remove ...`.
+_SIGNATURE_START = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\(")
+_TEXT_SIGNATURE_END = re.compile(r"^\s*--\s*$")  # CPython's `name(sig)\n--\n\n` convention
+_DESCRIPTION_BREAK = re.compile(r"\.\s{2,}|\s+--\s+")
+
+
+def _split_return(text: str) -> tuple[str, str]:
+    """`None.  Remove all items` -> (`None`, `Remove all items`); `v, remove ...` alike.
+
+    A return "type" of four words or more (`a set-like object providing a view
+    on D's items`) is a description, not a type.
+    """
+    cut = _DESCRIPTION_BREAK.search(text)
+    head, rest = (text[: cut.start()], text[cut.end() :]) if cut else (text, "")
+    if not cut:
+        before, comma, after = text.partition(", ")
+        if comma and " " not in before.strip() and after[:1].islower():
+            head, rest = before, after
+    head, rest = head.strip().removesuffix("."), rest.strip()
+    if len(head.split()) >= 4:
+        head, rest = "", f"{head}.\n\n{rest}".strip()
+    return head, rest[:1].upper() + rest[1:]
+
+
+def _signature_line(line: str, name: str | None) -> tuple[str, str] | None:
+    """(`(args) -> type`, description that follows on the line) or None."""
+    match = _SIGNATURE_START.match(line.strip())
+    if match is None or (name is not None and match["name"].rsplit(".", 1)[-1] != name):
+        return None
+    text = line.strip()
+    close = closing_paren(text, match.end() - 1)
+    if close < 0:
+        return None
+    params, tail = text[match.end() - 1 : close + 1], text[close + 1 :].strip()
+    if not tail:
+        return params, ""
+    if not tail.startswith("->"):
+        return None
+    returned, description = _split_return(tail[2:].strip())
+    return f"{params} -> {returned}" if returned else params, description
+
+
+def split_signature_lines(doc: str, name: str | None = None) -> tuple[list[str], str]:
+    """Signatures written as a docstring's first lines, and the rest of the doc.
+
+    Several lines give several signatures (`int([x]) -> integer` and
+    `int(x, base=10) -> integer`). A line with an indented continuation stays
+    in the text, as does any line whose name is not `name` (when given).
+    """
+    lines = doc.strip().split("\n")
+    signatures: list[str] = []
+    descriptions: list[str] = []
+    index = 0
+    while index < len(lines):
+        found = _signature_line(lines[index], name)
+        continued = index + 1 < len(lines) and lines[index + 1][:1] in (" ", "\t")
+        if found is None or (continued and lines[index + 1].strip()):
+            break
+        signatures.append(found[0])
+        descriptions += [found[1]] if found[1] else []
+        index += 1
+        following = index  # more signatures may follow a `--` marker or a blank line
+        while following < len(lines) and (
+            not lines[following].strip() or _TEXT_SIGNATURE_END.match(lines[following])
+        ):
+            following += 1
+        if following < len(lines) and _signature_line(lines[following], name) is not None:
+            index = following
+    if not signatures:
+        return [], doc
+    if index < len(lines) and _TEXT_SIGNATURE_END.match(lines[index]):
+        index += 1
+    rest = "\n".join(lines[index:]).strip()
+    return signatures, "\n\n".join([*descriptions, rest] if rest else descriptions)
 
 
 def split_signature_line(doc: str) -> tuple[str | None, str]:
     """(`(args) -> type` from a leading signature line or None, the rest of the doc)."""
-    first, _, rest = doc.strip().partition("\n")
-    match = _SIGNATURE_LINE.match(first)
-    return (match["signature"].strip(), rest.strip()) if match else (None, doc)
+    signatures, rest = split_signature_lines(doc)
+    return (signatures[0], rest) if signatures else (None, doc)
+
+
+def _summary_paragraph(doc: str) -> str:
+    """The first paragraph that is prose: not a directive, comment or section heading."""
+    for paragraph in re.split(r"\n\s*\n", split_signature_lines(doc)[1].strip()):
+        lines = paragraph.strip().split("\n")
+        if not lines[0] or lines[0].startswith(".. ") or paragraph[:1].isspace():
+            continue
+        if len(lines) > 1 and re.fullmatch(r"\s*([-=~^*+#])\1{2,}\s*", lines[1]):
+            return ""  # a NumPy section heading: there is no summary
+        return paragraph
+    return ""
 
 
 def first_sentence(doc: str) -> str:
     """The first sentence of the first paragraph, on one line (after a signature line)."""
-    paragraph = split_signature_line(doc)[1].strip().split("\n\n", 1)[0]
-    flat = " ".join(paragraph.split())
+    flat = " ".join(_summary_paragraph(doc).split())
     match = _SENTENCE_END.search(flat)
     return flat[: match.end()] if match else flat
 

@@ -86,7 +86,7 @@ def test_google_returns_and_raises() -> None:
 
 
 def test_hostile_docs_never_crash() -> None:
-    assert "not a string" in (get_doc("hostile_objects.NonStringDoc").parse_error or "")
+    assert "not a string" in (get_doc("hostile_objects.NonStringDoc").unreadable or "")
     huge = get_doc("hostile_objects.HugeDoc")
     assert huge.summary == "Huge docstring." and len(huge.raw) > 1_000_000
     assert get_doc("hostile_objects.BadRest").summary == "Summary line."

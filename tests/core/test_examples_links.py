@@ -52,7 +52,7 @@ def test_roles_become_text_and_resolved_links() -> None:
         ":func:`sampler <torch.multinomial>`; :math:`x^2`",
         scopes,
     )
-    assert text == "see `log_prob`, `Normal` and `sampler`; x^2"
+    assert text == "see `log_prob`, `Normal` and `sampler`; x²"
     assert [(link.text, link.target) for link in links] == [
         ("log_prob", "torch.distributions.Multinomial.log_prob"),
         ("Normal", "torch.distributions.Normal"),

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from explorer.core.model import Doc, Link, Listing, Member, Param, Raises, Returns, Section
-from explorer.core.render.markdown import (
-    doc_markdown,
-    linkify,
-    members_markdown,
-    rst_literals,
-    strip_examples,
-)
+from explorer.core.render.markdown import doc_markdown, members_markdown
 
 
 def sample_doc() -> Doc:
@@ -18,8 +12,7 @@ def sample_doc() -> Doc:
         qualname="pkg.Dist.log_prob",
         kind="method",
         signature="(value: Tensor) -> Tensor",
-        description="Log density of `value`; see `sample`.\n\nExample::\n\n"
-        "    >>> d.log_prob(x)\n    tensor(-1.)\n\nMore text.",
+        description="Log density of `value`; see `sample`.\n\n*(Example 1 below)*\n\nMore text.",
         params=[Param("value", "POSITIONAL_OR_KEYWORD", "Tensor", None, None, "a | b sample")],
         returns=Returns("Tensor", "the log density"),
         raises=[Raises("ValueError", "when `value` is out of support")],
@@ -36,7 +29,7 @@ def test_doc_has_signature_params_returns_raises_and_notes() -> None:
     assert "- `ValueError` when `value` is out of support" in text
     assert "### Note\n\nUses [sample](pkg.Dist.sample) internally." in text
     assert "see [sample](pkg.Dist.sample)" in text
-    assert ">>>" not in text and "Example::" not in text and "More text." in text
+    assert "*(Example 1 below)*\n\nMore text." in text
 
 
 def test_class_signature_reads_like_a_definition() -> None:
@@ -48,19 +41,28 @@ def test_undocumented_object_says_so() -> None:
     assert "*No documentation.*" in doc_markdown(Doc(name="x", qualname="m.x", kind="data"))
 
 
-def test_linkify_leaves_code_blocks_and_unknown_names_alone() -> None:
-    links = {"a": "m.a"}
-    assert linkify("`a` and `b`\n    `a` in code", links) == "[a](m.a) and `b`\n    `a` in code"
+def test_names_link_in_prose_but_not_in_code_blocks() -> None:
+    doc = Doc(
+        name="f", qualname="m.f", kind="function",
+        description="`a` and `b`::\n\n    `a` in code",
+        links=[Link("a", "m.a", "func")],
+    )  # fmt: skip
+    assert "[a](m.a) and `b`:\n\n```text\n`a` in code\n```" in doc_markdown(doc)
 
 
 def test_rst_literal_blocks_become_fenced_code() -> None:
-    text = rst_literals("Use it like this::\n\n    x = 1\n    y = 2\n\nDone.")
-    assert text.startswith("Use it like this:\n\n```python\nx = 1\ny = 2\n```")
-    assert "Done." in text
+    doc = Doc(name="f", qualname="m.f", kind="function",
+              description="Use it like this::\n\n    x = 1\n    y = 2\n\nDone.")  # fmt: skip
+    text = doc_markdown(doc)
+    assert "Use it like this:\n\n```python\nx = 1\ny = 2\n```\n\nDone." in text
 
 
-def test_strip_examples_keeps_the_surrounding_prose() -> None:
-    assert strip_examples("Intro.\n\n>>> 1 + 1\n2\n\nOutro.") == "Intro.\n\nOutro."
+def test_a_narrow_view_gets_a_wrapped_signature_and_a_parameter_list() -> None:
+    doc = sample_doc()
+    wide, narrow = doc_markdown(doc, width=120), doc_markdown(doc, width=30)
+    assert "| `value` |" in wide and "log_prob(value: Tensor) -> Tensor" in wide
+    assert "log_prob(\n    value: Tensor,\n) -> Tensor" in narrow
+    assert "- **value** (Tensor) — a \\| b sample" in narrow
 
 
 def test_members_tab_groups_inherited_members_in_mro_order() -> None:

@@ -116,4 +116,4 @@ def test_class_listing_carries_its_mro() -> None:
 
 def test_summaries_skip_torch_signature_lines_and_roles() -> None:
     multinomial = by_name(list_members("torch"), "multinomial")
-    assert multinomial.summary.startswith("Returns a tensor where each row contains `num_samples`")
+    assert multinomial.summary.startswith("Returns a tensor where each row contains num_samples")

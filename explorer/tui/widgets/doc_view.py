@@ -1,15 +1,20 @@
 """The Doc tab: rendered Markdown for one object, then its examples, one widget each.
 
+The Markdown comes from the core pipeline (explorer.core.render.markdown) for
+the width the view has: a signature that does not fit goes one parameter per
+line, a parameter table that would be cramped becomes a list. A resize
+re-renders the Markdown (never the examples, which keep their runs).
 Examples come from the `example_factory` the app passes (runners with Run/Edit
 on the app's kernel).
-Clicking a cross-reference posts DocView.LinkFollowed with the dotted target.
+Clicking a cross-reference posts DocView.LinkFollowed with the dotted target;
+a web link opens in the browser.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -40,15 +45,30 @@ class DocView(VerticalScroll):
         super().__init__(id=id)
         self.example_factory = example_factory
         self.doc: Doc | None = None
+        self._value: str | None = None
+        self._source = ""
 
     def compose(self) -> ComposeResult:
         yield Markdown(id="doc-markdown", open_links=False)
         yield Vertical(id="doc-examples")
 
+    def _text_width(self) -> int | None:
+        """Columns for the text (the scrollbar's included), None before the first layout."""
+        width = self.scrollable_content_region.width
+        return width if width > 0 else None
+
+    async def _render_markdown(self) -> None:
+        if self.doc is None:
+            return
+        source = doc_markdown(self.doc, self._value, self._text_width())
+        if source != self._source:
+            self._source = source
+            await self.query_one("#doc-markdown", Markdown).update(source)
+
     async def show(self, doc: Doc, value: str | None = None) -> None:
         """`value`: a data member's short repr (the listing has it; the doc does not)."""
-        self.doc = doc
-        await self.query_one("#doc-markdown", Markdown).update(doc_markdown(doc, value))
+        self.doc, self._value, self._source = doc, value, ""
+        await self._render_markdown()
         examples = self.query_one("#doc-examples", Vertical)
         await examples.remove_children()
         if doc.examples:
@@ -60,11 +80,17 @@ class DocView(VerticalScroll):
         return self.example_factory(doc, index)
 
     async def show_message(self, text: str) -> None:
-        self.doc = None
+        self.doc, self._source = None, ""
         await self.query_one("#doc-markdown", Markdown).update(text)
         await self.query_one("#doc-examples", Vertical).remove_children()
+
+    async def on_resize(self, event: events.Resize) -> None:
+        await self._render_markdown()
 
     @on(Markdown.LinkClicked)
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        self.post_message(self.LinkFollowed(event.href))
+        if "://" in event.href:
+            self.app.open_url(event.href)
+        else:
+            self.post_message(self.LinkFollowed(event.href))
