@@ -239,7 +239,8 @@ async def test_9_only_targets_that_opened_become_recent(make_app) -> None:
     app = make_app(None)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press(*"tui_sample.nope", "enter")
+        app.screen.query_one("#target-input", Input).value = "tui_sample.nope"
+        await pilot.press("enter")
         await wait_for(pilot, lambda: "nope" in status(app))
         await go_to(pilot, "tui_sample.shapes")
         await wait_for(pilot, is_loaded(app, "tui_sample.shapes"))
@@ -265,8 +266,8 @@ async def test_9_dotted_names_complete_in_the_inputs(make_app, where: str) -> No
             await pilot.press("g")
             await wait_for(pilot, lambda: app.screen.query("#prompt-input"))
             field = app.screen.query_one("#prompt-input", Input)
-            field.value = ""
-        await pilot.press(*"tui_sample.Ci")
+        field.value = "tui_sample.Ci"  # as typed: the suggester runs on every change
+        field.cursor_position = len(field.value)
         await wait_for(pilot, lambda: field._suggestion == "tui_sample.Circle")
         await pilot.press("right")  # accepts the completion, as in a shell
         assert field.value == "tui_sample.Circle"
