@@ -147,11 +147,9 @@ async def test_variable_screen_backend_errors_are_shown(make_app, monkeypatch) -
 
 
 def test_no_worker_in_the_tui_can_close_the_app() -> None:
-    """Every @work passes exit_on_error=False (the example runner's are its own)."""
+    """Every @work passes exit_on_error=False."""
     offenders = []
     for path in TUI.rglob("*.py"):
-        if path.name == "example_runner.py":
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "work":
                 flags = {k.arg: k.value for k in node.keywords}
