@@ -118,3 +118,30 @@ def is_comment_only(source: str) -> bool:
     except (SyntaxError, ValueError):
         return False  # broken code is worth running: the error is the answer
     return not tree.body
+
+
+def doctest_text(source: str) -> str:
+    """The example as a doctest session shows it: `>>> ` where a statement starts, `... `
+    on the lines that continue one (found with the parser, so a closing bracket or a
+    string's second line is a continuation, and a blank line inside a block too)."""
+    lines = source.rstrip("\n").split("\n")
+    starts = _statement_starts(source)
+    return "\n".join(
+        (">>> " if index in starts else "... ") + line for index, line in enumerate(lines)
+    )
+
+
+def _statement_starts(source: str) -> set[int]:
+    """0-based lines where a top-level statement (or its first decorator) begins."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        # Not Python on its own (a fragment): indentation is the best guess left.
+        lines = source.split("\n")
+        return {i for i, line in enumerate(lines) if not i or not line[:1].isspace()}
+    starts = set()
+    for node in tree.body:
+        decorators = getattr(node, "decorator_list", [])
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        starts.add(first - 1)
+    return starts or {0}
