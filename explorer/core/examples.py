@@ -132,16 +132,20 @@ def doctest_text(source: str) -> str:
 
 
 def _statement_starts(source: str) -> set[int]:
-    """0-based lines where a top-level statement (or its first decorator) begins."""
+    """0-based lines that open a prompt: where a top-level statement (or its first
+    decorator) begins, and comment lines between statements."""
+    lines = source.split("\n")
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         # Not Python on its own (a fragment): indentation is the best guess left.
-        lines = source.split("\n")
         return {i for i, line in enumerate(lines) if not i or not line[:1].isspace()}
-    starts = set()
+    starts: set[int] = set()
+    inside: set[int] = set()
     for node in tree.body:
         decorators = getattr(node, "decorator_list", [])
-        first = min([node.lineno, *(d.lineno for d in decorators)])
-        starts.add(first - 1)
+        first = min([node.lineno, *(d.lineno for d in decorators)]) - 1
+        starts.add(first)
+        inside.update(range(first + 1, (node.end_lineno or node.lineno)))
+    starts.update(i for i in range(len(lines)) if i not in inside and lines[i].strip())
     return starts or {0}
