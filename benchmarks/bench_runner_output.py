@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from explorer.tui.screens.runner import RunnerApp, RunnerScreen
-from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.app import create_app
+from explorer.tui.screens.runner import RunnerScreen
 from explorer.tui.widgets.run_output import RunOutput
 
 FLOODS = {
@@ -30,10 +30,13 @@ TICK = 0.02
 
 
 async def measure() -> list[tuple[str, float, float, str]]:
-    app = RunnerApp(KernelSession(timeout=60.0))
+    app = create_app(None, run_timeout=60.0)
     rows = []
-    async with app.run_test(size=(100, 30)) as pilot:
-        await app.session.run("pass", timeout=120.0)  # torch imported before timing
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f2")
+        while not isinstance(app.screen, RunnerScreen):
+            await pilot.pause(TICK)
+        await app.kernel.run("pass", timeout=120.0)  # torch imported before timing
         gaps: list[float] = []
         last = [time.perf_counter()]
 

@@ -56,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="S",
         help=f"time limit in seconds: per example with --run-examples (default "
-        f"{settings.RUN_EXAMPLES_TIMEOUT:g}; given, it bounds each import too), for "
-        f"importing and looking otherwise (default {settings.COLD_IMPORT_ALLOWANCE:g})",
+        f"{settings.RUN_EXAMPLES_TIMEOUT:g}; given, it bounds each import too), per run "
+        f"in the TUI (default: none, Ctrl+C interrupts), for importing and looking "
+        f"otherwise (default {settings.COLD_IMPORT_ALLOWANCE:g})",
     )
     views.add_argument(
         "--setup",
@@ -120,7 +121,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return cli_search.run(args)
     from explorer.tui.app import run_app
 
-    return run_app(args.target, run_timeout=args.timeout or settings.KERNEL_TIMEOUT)
+    return run_app(args.target, run_timeout=args.timeout)
 
 
 def _end_children_and_exit(signum: int, frame: object) -> None:

@@ -112,6 +112,15 @@ def _is_future_flag(obj: Any, name: str) -> bool:
     return type(vars(obj).get(name)) is __future__._Feature
 
 
+def _imported_module(obj: Any, member: Member) -> bool:
+    """`import codecs` inside json: a module that is neither a submodule of the module
+    listed nor named in its `__all__` (shown, like private names, only on request)."""
+    if member.kind != Kind.MODULE or member.exported or classify(obj) != Kind.MODULE:
+        return False
+    package = vars(obj).get("__name__")
+    return not (type(package) is str and (member.defined_in or "").startswith(package + "."))
+
+
 def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool = False) -> Listing:
     notes: list[str] = []
     exports = _exports(obj)
@@ -120,6 +129,8 @@ def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool =
         for name in _names(obj, notes)
         if is_visible(name, private=private, dunder=dunder) and not _is_future_flag(obj, name)
     ]
+    if not private:
+        members = [member for member in members if not _imported_module(obj, member)]
     members.sort(key=lambda m: (KIND_ORDER.index(m.kind), m.name.lower()))
     mro = tuple(_qualified(klass) for klass in obj.__mro__) if is_class(obj) else ()
     return Listing(qualname, classify(obj), tuple(members), tuple(notes), mro)

@@ -6,11 +6,15 @@ dots, and each step is an import or a static-first attribute lookup.
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import importlib
 import importlib.util
 import inspect
 import keyword
+import pkgutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -82,7 +86,8 @@ def resolve(target: str) -> Resolved:
             if module is not None:
                 break
     if module is None:
-        raise TargetError(f"no module named {parts[0]!r}")
+        hint = did_you_mean(parts[0], top_level_names())
+        raise TargetError(f"no module named {parts[0]!r}{hint}")
     obj: Any = module
     parent: Any = None
     for depth, name in enumerate(parts[index:], start=index):
@@ -92,7 +97,8 @@ def resolve(target: str) -> Resolved:
         except Exception as exc:  # __getattr__ may raise anything
             where = ".".join(parts[:depth])
             if isinstance(exc, AttributeError):
-                raise TargetError(f"{where} has no attribute {name!r}") from exc
+                hint = did_you_mean(name, attribute_names(obj))
+                raise TargetError(f"{where} has no attribute {name!r}{hint}") from exc
             raise TargetError(
                 f"looking up {name!r} on {where} raised {describe_error(exc)}"
             ) from exc
@@ -117,3 +123,34 @@ def _module_may_exist(name: str) -> bool:
         return False
     except BaseException:  # noqa: BLE001
         return False
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """ " (did you mean Multinomial?)" for the closest names, or "" when none is close."""
+    pool = {c for c in candidates if not c.startswith("_") or name.startswith("_")}
+    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+    if not close:
+        folded = {c.lower(): c for c in pool}  # "multinomial" for "Multinomial"
+        close = [folded[name.lower()]] if name.lower() in folded else []
+    if not close:
+        return ""
+    shown = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+    return f" (did you mean {shown}?)"
+
+
+def attribute_names(obj: Any) -> list[str]:
+    """Names a lookup on `obj` could have meant: its attributes and, for a package,
+    its submodules (found on disk, not imported)."""
+    names: list[str] = []
+    with contextlib.suppress(Exception):  # a hostile __dir__: no suggestions from it
+        names += dir(obj)
+    path = vars(obj).get("__path__") if isinstance(obj, ModuleType) else None
+    if path is not None:
+        with contextlib.suppress(Exception):  # an odd __path__: no submodule suggestions
+            names += [module.name for module in pkgutil.iter_modules(path)]
+    return names
+
+
+def top_level_names() -> list[str]:
+    """Importable top-level module names (found on sys.path, not imported)."""
+    return [*sys.builtin_module_names, *(module.name for module in pkgutil.iter_modules())]

@@ -9,15 +9,23 @@ persist) and one for docstring examples (each Run seeds a fresh namespace).
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import sys
+from typing import Any
+
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.widgets import Input, TextArea
 
 from explorer import settings
 from explorer.tui.providers import IndexSearchProvider
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
-from explorer.tui.screens.runner import open_runner
+from explorer.tui.screens.keys import KeysScreen
+from explorer.tui.screens.runner import RunnerScreen, open_runner
 from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen
 from explorer.tui.screens.variables import VariableScreen
 from explorer.tui.services.backend import (
@@ -26,23 +34,31 @@ from explorer.tui.services.backend import (
     ClientFactory,
     worker_client_factory,
 )
-from explorer.tui.services.kernel_session import DEFAULT_RUN_TIMEOUT, KernelSession
+from explorer.tui.services.kernel_session import ClientFactory as KernelFactory
+from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.services.recent import RecentTargets
 from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
 from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
 from explorer.tui.widgets.variables import VariablesPanel
+from explorer.tui.workers import WorkerErrors, WorkerFailed
 
 
-class ExplorerApp(App[None]):
+class ExplorerApp(WorkerErrors, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "explore"
     COMMANDS = App.COMMANDS | {IndexSearchProvider}
     BINDINGS = [
-        Binding("question_mark", "toggle_keys", "Keys"),
-        Binding("f2", "open_runner", "Runner"),
-        Binding("f3", "search", "Search"),
+        # q quits unless you are typing; while you type, the footer offers ^q instead.
+        Binding("q", "quit_key", "Quit"),
+        Binding("ctrl+q", "quit_typing", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("f3", "search", "Search"),
+        Binding("f2", "open_runner", "Runner"),
+        # ? lists the keys unless you are typing (then it is a "?"); f1 always does.
+        Binding("question_mark", "keys_key", "Keys"),
+        Binding("f1", "keys_typing", "Keys"),
+        Binding("f1", "keys", "Keys", show=False),
     ]
 
     def __init__(
@@ -51,50 +67,55 @@ class ExplorerApp(App[None]):
         *,
         backend: Backend | None = None,
         recent: RecentTargets | None = None,
-        run_timeout: float = DEFAULT_RUN_TIMEOUT,
+        run_timeout: float | None = None,
         example_factory: ExampleFactory | None = None,
+        kernel_factory: KernelFactory | None = None,
     ) -> None:
         super().__init__()
         self.initial_target = target
         self.backend = backend or Backend()
         self.recent = recent or RecentTargets()
-        self.kernel = KernelSession(timeout=run_timeout)
-        self.example_kernel = KernelSession(timeout=run_timeout)
+        self.kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
+        self.example_kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
         self.example_factory = example_factory or example_runner_factory(self.example_kernel)
+
+    def get_driver_class(self) -> type[Driver]:
+        if sys.platform != "win32":
+            from explorer.tui.driver import QuickExitDriver
+
+            return QuickExitDriver
+        return super().get_driver_class()
 
     def on_mount(self) -> None:
         self.start_backend()
         if self.initial_target:
             self.open_target(self.initial_target)
         else:
-            self.push_screen(HomeScreen(self.recent))
+            self.push_screen(HomeScreen(self.recent, self.backend))
 
-    @work(group="backend", exit_on_error=False)
+    @work(exit_on_error=False)
     async def start_backend(self) -> None:
         await self.backend.client()
 
+    # ---- targets ------------------------------------------------------------------
+
     def open_target(self, target: str) -> None:
-        self.recent.add(target)
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open_target(target)
         else:
             self.push_screen(
-                ExplorerScreen(
-                    self.backend,
-                    target,
-                    example_factory=self.example_factory,
-                )
+                ExplorerScreen(self.backend, target, example_factory=self.example_factory)
             )
+
+    @on(ExplorerScreen.TargetOpened)
+    def _target_opened(self, event: ExplorerScreen.TargetOpened) -> None:
+        """Only targets that opened are worth offering again on the home screen."""
+        if not isinstance(event.screen, VariableScreen):
+            self.recent.add(event.target)
 
     @on(HomeScreen.TargetChosen)
     def _target_chosen(self, event: HomeScreen.TargetChosen) -> None:
         self.open_target(event.target)
-
-    def action_toggle_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
 
     @property
     def search_package(self) -> str:
@@ -111,8 +132,14 @@ class ExplorerApp(App[None]):
         # The search screen is closing; open the hit once it is gone.
         self.call_after_refresh(self.open_target, event.target)
 
+    # ---- runner and variables -------------------------------------------------------
+
     def action_open_runner(self) -> None:
-        open_runner(self, self.kernel)
+        """F2 opens the runner, and from the runner goes back to where you were."""
+        if isinstance(self.screen, RunnerScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            open_runner(self, self.kernel)
 
     @on(ExampleRunner.EditRequested)
     def _edit_example(self, event: ExampleRunner.EditRequested) -> None:
@@ -123,12 +150,68 @@ class ExplorerApp(App[None]):
     def _open_variable(self, event: VariablesPanel.VariableOpenRequested) -> None:
         """A live object from the runner, explored through the kernel that holds it."""
         backend = SessionBackend(self.kernel, self.backend.timeout)
-        self.push_screen(VariableScreen(backend, event.name, example_factory=self.example_factory))
+        self.push_screen(
+            VariableScreen(
+                backend,
+                event.name,
+                example_factory=self.example_factory,
+                value=event.variable.repr,
+            )
+        )
+
+    # ---- keys, errors and quitting ------------------------------------------------
+
+    def action_keys(self) -> None:
+        if isinstance(self.screen, KeysScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(KeysScreen(self.screen))
+
+    @property
+    def typing(self) -> bool:
+        """A text field has focus, so printable keys are text, not commands."""
+        return isinstance(self.focused, Input | TextArea)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that type text are commands only when no text field has focus; the
+        footer then offers their ctrl/function-key twins instead."""
+        if action in ("quit_key", "keys_key"):
+            return not self.typing
+        if action in ("quit_typing", "keys_typing"):
+            return self.typing
+        return True
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside the runner: people press it to quit, so say how."""
+        key = "Ctrl+Q" if self.typing else "q"
+        self.notify(f"Press {key} to quit", title="Do you want to quit?")
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    async def action_quit_typing(self) -> None:
+        await self.action_quit()
+
+    def action_keys_key(self) -> None:
+        self.action_keys()
+
+    def action_keys_typing(self) -> None:
+        self.action_keys()
+
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """The fallback for errors no widget handled: say so, and keep going."""
+        self.log.error(f"worker {event.worker.name} failed", event.error)
+        self.notify(event.text, title="Something went wrong", severity="error", timeout=8)
 
     async def on_unmount(self) -> None:
-        await self.backend.close()
-        await self.kernel.close()
-        await self.example_kernel.close()
+        # Children are killed, not asked to finish: a worker may be importing torch and a
+        # kernel may be in an endless loop, and quitting must not wait for either.
+        await asyncio.gather(
+            self.backend.close(grace=0),
+            self.kernel.close(grace=0),
+            self.example_kernel.close(grace=0),
+        )
 
 
 def create_app(
@@ -137,10 +220,14 @@ def create_app(
     client_factory: ClientFactory | None = None,
     timeout: float | None = None,
     recent: RecentTargets | None = None,
-    run_timeout: float = DEFAULT_RUN_TIMEOUT,
+    run_timeout: float | None = None,
     example_factory: ExampleFactory | None = None,
+    kernel_factory: KernelFactory | None = None,
 ) -> ExplorerApp:
-    """The app as the CLI runs it; tests pass a shorter timeout or their own recent store."""
+    """The app as the CLI runs it. `run_timeout` limits each run in the runner and the
+    examples (`explore --timeout S`); without it a run goes on until interrupted.
+    Tests pass a shorter request `timeout`, their own recent store, or kernels they
+    share between tests (`kernel_factory`)."""
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     warm = [top for top in settings.WARM_PACKAGES if target and target.split(".", 1)[0] == top]
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
@@ -150,9 +237,15 @@ def create_app(
         recent=recent,
         run_timeout=run_timeout,
         example_factory=example_factory,
+        kernel_factory=kernel_factory,
     )
 
 
-def run_app(target: str | None, *, run_timeout: float = DEFAULT_RUN_TIMEOUT) -> int:
-    create_app(target, run_timeout=run_timeout).run()
-    return 0
+def run_app(target: str | None, *, run_timeout: float | None = None, **options: Any) -> int:
+    """Run the TUI; the exit status is 1 when an unhandled exception ended it."""
+    app = create_app(target, run_timeout=run_timeout)
+    app.run(**options)
+    # Skip the interpreter's final collection of every widget ever made: it added
+    # ~0.2 s between quitting and the shell prompt.
+    gc.freeze()
+    return app.return_code or 0

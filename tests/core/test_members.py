@@ -63,6 +63,13 @@ def test_json_listing_marks_all_exports() -> None:
     assert by_name(listing, "JSONDecodeError").kind == "exception"
 
 
+def test_modules_a_module_merely_imports_are_listed_only_on_request() -> None:
+    names = {m.name for m in list_members("json").members}
+    assert {"decoder", "encoder", "scanner"} <= names  # json's own submodules
+    assert "codecs" not in names  # `import codecs` inside json
+    assert "codecs" in {m.name for m in list_members("json", private=True).members}
+
+
 def test_listing_never_runs_properties_or_getattr() -> None:
     listing = list_members("hostile_objects.Hostile", private=True, dunder=True)
     assert by_name(listing, "raising").kind == "property"

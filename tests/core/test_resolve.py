@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from explorer.core.resolve import TargetError, resolve
+from explorer.core.resolve import TargetError, did_you_mean, resolve
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,29 @@ def test_bad_targets_give_one_line_errors(target: str, message: str) -> None:
         resolve(target)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [
+        ("json.dump_s", "(did you mean dumps or dump?)"),
+        ("collections.ordereddict", "(did you mean OrderedDict?)"),  # case alone differs
+        ("collections.Counterr", "(did you mean Counter?)"),
+        ("os.pathh", "(did you mean path"),
+        ("jsonn", "(did you mean json"),
+        ("email.mimee", "(did you mean mime?)"),  # a submodule not yet imported
+    ],
+)
+def test_a_miss_suggests_the_nearest_names(target: str, hint: str) -> None:
+    with pytest.raises(TargetError) as info:
+        resolve(target)
+    assert hint in str(info.value)
+
+
+def test_far_misses_and_private_names_are_not_suggested() -> None:
+    assert did_you_mean("nopezzz", ["dumps", "loads"]) == ""
+    assert did_you_mean("helper", ["_helper", "help_me"]) == " (did you mean help_me?)"
+    assert did_you_mean("_helpr", ["_helper"]) == " (did you mean _helper?)"
 
 
 def test_module_getattr_raising_keyerror_is_reported() -> None:

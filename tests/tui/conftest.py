@@ -1,4 +1,5 @@
-"""Pilot/snapshot fixtures: a temp data dir, no cursor blink, fixture modules importable."""
+"""Pilot/snapshot fixtures: a temp data dir, no animations or cursor blink, fixture modules
+importable."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import textual.constants
 from textual.widgets import Input
 
 from explorer.tui.app import ExplorerApp, create_app
@@ -17,6 +19,12 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     monkeypatch.setenv(DATA_DIR_ENV, str(data))
     return data
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits for every animation after each key (0.4 s for a tab switch's underline)."""
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture(autouse=True)

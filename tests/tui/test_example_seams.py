@@ -13,9 +13,9 @@ SIZE = (100, 30)
 
 
 async def test_app_examples_run_and_edit_opens_the_runner(make_app) -> None:
-    app = make_app("tui_sample")
+    app = make_app("tui_sample.Circle")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
         [runner] = explorer(app).query(ExampleRunner)
         assert runner.query(Button)
         runner.run_example(explicit=True)
@@ -29,8 +29,8 @@ async def test_an_example_factory_builds_each_example_widget() -> None:
     def factory(doc, index):
         return Static(f"custom {doc.qualname} #{index}", classes="custom-example")
 
-    app = create_app("tui_sample", timeout=20.0, example_factory=factory)
+    app = create_app("tui_sample.Circle", timeout=20.0, example_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
         shown = [str(w.render()) for w in explorer(app).query(".custom-example")]
         assert shown == ["custom tui_sample.Circle #0"]

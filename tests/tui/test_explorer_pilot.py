@@ -38,8 +38,8 @@ async def test_module_lists_members_grouped_by_kind_with_counts(make_app) -> Non
         assert headings(app)[:2] == ["Classes (2)", "Functions (2)"]
         assert listed(app)[:4] == ["Circle", "Shape", "area_of", "unit_circle"]
         assert "shapes" in listed(app) and "_helper" not in listed(app)
-        assert selected(app) == "Circle"  # the first member's doc is shown at once
-        assert doc_qualname(app) == "tui_sample.Circle"
+        assert selected(app) is None  # the first row is the module itself, and its doc shows
+        assert doc_qualname(app) == "tui_sample"
     assert "tui_sample" not in sys.modules, "the UI process must never import the target"
 
 
@@ -47,6 +47,7 @@ async def test_class_doc_tab_shows_parameters_and_examples(make_app) -> None:
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "Circle")
         text = doc_markdown(app)
         assert "class Circle(radius: float, label: str = 'circle')" in text
         assert "| `radius` | float |  | distance from the centre to the edge. |" in text
@@ -118,6 +119,7 @@ async def test_following_a_meth_link_with_the_link_picker_and_back(make_app) -> 
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "Circle")
         assert [link.text for link in explorer(app).query_one(DocView).doc.links] == [
             "area",
             "describe",
@@ -164,12 +166,13 @@ async def test_help_and_source_tabs_are_one_key_each(make_app) -> None:
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "Circle")
         screen = explorer(app)
         await pilot.press("h")
-        help_text = screen.query_one("#help-text")
-        await wait_for(pilot, lambda: "Help on class Circle" in str(help_text.render()))
+        help_text = screen.query_one(HelpView)
+        await wait_for(pilot, lambda: "Help on class Circle" in help_text.text)
         assert screen.tabs.active == "help"
-        assert "Method resolution order:" in str(help_text.render())
+        assert "Method resolution order:" in help_text.text
 
         await pilot.press("s")
         source = screen.query_one(SourceView)
@@ -180,14 +183,14 @@ async def test_help_and_source_tabs_are_one_key_each(make_app) -> None:
         await select_member(pilot, "unit_circle")  # the open tab follows the selection
         await wait_for(pilot, lambda: source.source.qualname == "tui_sample.unit_circle")
         await pilot.press("h")
-        await wait_for(pilot, lambda: "unit_circle()" in str(help_text.render()))
-        assert isinstance(screen.query_one("#help-view"), HelpView)
+        await wait_for(pilot, lambda: "unit_circle()" in help_text.text)
 
 
 async def test_members_tab_groups_inherited_members_by_base(make_app) -> None:
     app = make_app("tui_sample")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "Circle")
         await pilot.press("4")
         view = explorer(app).query_one("#class-members", Markdown)
         await wait_for(pilot, lambda: "Inherited" in view.source)
@@ -215,6 +218,7 @@ async def test_back_restores_the_doc_scroll_position(make_app) -> None:
     app = make_app("tui_sample")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "Circle")
         doc_view = explorer(app).query_one(DocView)
         await wait_for(pilot, lambda: doc_view.max_scroll_y > 5)
         doc_view.scroll_to(y=5, animate=False, immediate=True)
@@ -232,3 +236,15 @@ async def test_data_member_doc_shows_its_value(make_app) -> None:
         await wait_for(pilot, is_loaded(app, "tui_sample"))
         await select_member(pilot, "RATIO")
         assert "RATIO = 2" in doc_markdown(app)
+
+
+async def test_enter_on_a_function_moves_into_its_docs_and_escape_comes_back(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await select_member(pilot, "area_of")
+        await pilot.press("enter")
+        assert app.focused is explorer(app).query_one(DocView)
+        await pilot.press("escape")
+        assert app.focused is explorer(app).query_one(MemberList).options
+        assert selected(app) == "area_of"

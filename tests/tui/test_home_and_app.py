@@ -1,4 +1,4 @@
-"""The home screen, recent targets, the `?` keys panel and the UI process's imports."""
+"""The home screen, recent targets, the go-to prompt and the UI process's imports."""
 
 from __future__ import annotations
 
@@ -47,18 +47,6 @@ async def test_picking_a_recent_target_opens_it(make_app) -> None:
         choices.highlighted = 1  # first entry under the "Recent" heading
         await pilot.press("enter")
         await wait_for(pilot, is_loaded(app, "tui_sample.shapes"))
-
-
-async def test_question_mark_shows_the_key_bindings(make_app) -> None:
-    app = make_app("tui_sample")
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, is_loaded(app, "tui_sample"))
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert app.screen.query("HelpPanel")
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert not app.screen.query("HelpPanel")
 
 
 async def test_go_to_prompt_opens_any_target(make_app) -> None:

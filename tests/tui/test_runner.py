@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.pilot import Pilot
-from textual.widgets import OptionList, TextArea
-from tui_helpers import wait_for
+from collections.abc import AsyncIterator
+from typing import Any
 
-from explorer.tui.screens.runner import RunnerApp, RunnerScreen
-from explorer.tui.services.kernel_session import KernelSession
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
+from tui_helpers import doc_markdown, open_runner, wait_for
+
+from explorer.proc.messages import ResetRequest
+from explorer.tui.app import ExplorerApp, create_app
+from explorer.tui.screens.runner import RunnerScreen
+from explorer.tui.screens.variables import VariableScreen
+from explorer.tui.services.kernel_session import KernelClient, kernel_client_factory
 from explorer.tui.widgets.plot_view import PlotView
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
 
 RUN_WAIT = 60.0  # the first run imports torch in the kernel
+# One kernel for the module (it imports torch once), each test in a fresh namespace.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 
-def runner(app: RunnerApp) -> RunnerScreen:
+def runner(app: ExplorerApp) -> RunnerScreen:
     screen = app.screen
     assert isinstance(screen, RunnerScreen)
     return screen
@@ -34,19 +42,40 @@ async def run_code(pilot: Pilot, code: str | None = None) -> RunCard:
     return output.cards[-1]
 
 
-def variable_names(app: RunnerApp) -> list[str]:
+def variable_names(app: ExplorerApp) -> list[str]:
     return list(runner(app).query_one(VariablesPanel).variables)
 
 
-@pytest.fixture
-def session() -> KernelSession:
-    return KernelSession(timeout=20.0)
+class Borrowed:
+    """The module's kernel, lent to one app: closing the app leaves it running."""
+
+    def __init__(self, client: KernelClient) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def close(self, grace: float = 1.0) -> None:
+        pass
 
 
-async def test_snippet_runs_and_output_streams_into_history(session: KernelSession) -> None:
-    app = RunnerApp(session, snippet="autograd_basics")
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = runner(app)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def kernel() -> AsyncIterator[KernelClient]:
+    client = kernel_client_factory(None)
+    await client.start()
+    yield client
+    await client.close(grace=0)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def app(kernel: KernelClient) -> ExplorerApp:
+    await kernel.ask(ResetRequest())
+    return create_app(None, run_timeout=20.0, kernel_factory=lambda _timeout: Borrowed(kernel))
+
+
+async def test_snippet_runs_and_output_streams_into_history(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_runner(pilot, "autograd_basics")
         assert "x = torch.arange(4.0, requires_grad=True)" in screen.editor.text
         assert "Autograd basics" in str(screen.query_one("#snippet-title").render())
         card = await run_code(pilot)
@@ -58,9 +87,9 @@ async def test_snippet_runs_and_output_streams_into_history(session: KernelSessi
         assert second.output_text == "again"
 
 
-async def test_variables_persist_between_runs(session: KernelSession) -> None:
-    app = RunnerApp(session)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_variables_persist_between_runs(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
         await run_code(pilot, "a = 20\nb = [1, 2]")
         card = await run_code(pilot, "a + len(b)")
         assert card.result is not None and card.result.value_repr == "22"
@@ -70,9 +99,9 @@ async def test_variables_persist_between_runs(session: KernelSession) -> None:
         assert panel.variables["a"].type == "int"
 
 
-async def test_reset_kernel_forgets_variables(session: KernelSession) -> None:
-    app = RunnerApp(session)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_reset_kernel_forgets_variables(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
         await run_code(pilot, "kept = 1")
         await wait_for(pilot, lambda: "kept" in variable_names(app))
         await pilot.press("ctrl+n")
@@ -82,9 +111,9 @@ async def test_reset_kernel_forgets_variables(session: KernelSession) -> None:
         assert "NameError" in card.result.exception
 
 
-async def test_autograd_snippet_shows_grad_and_graph_tree(session: KernelSession) -> None:
-    app = RunnerApp(session)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_autograd_snippet_shows_grad_and_graph_tree(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
         await run_code(
             pilot,
             "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\n",
@@ -105,15 +134,15 @@ async def test_autograd_snippet_shows_grad_and_graph_tree(session: KernelSession
         assert any(label.startswith("AccumulateGrad") and "x" in label for label in labels)
 
 
-async def test_selecting_a_variable_asks_to_open_it(session: KernelSession) -> None:
-    app = RunnerApp(session)
+async def test_selecting_a_variable_asks_to_open_it(app: ExplorerApp) -> None:
     opened: dict[int, str] = {}  # the hook sees a message at every step it bubbles
 
     def hook(message: object) -> None:
         if isinstance(message, VariablesPanel.VariableOpenRequested):
             opened[id(message)] = message.name
 
-    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        await open_runner(pilot)
         await run_code(pilot, "w = torch.ones(2)")
         await wait_for(pilot, lambda: "w" in variable_names(app))
         runner(app).query_one("#variables-table").focus()
@@ -122,9 +151,9 @@ async def test_selecting_a_variable_asks_to_open_it(session: KernelSession) -> N
         assert list(opened.values()) == ["w"]
 
 
-async def test_plot_events_draw_a_chart(session: KernelSession) -> None:
-    app = RunnerApp(session)
-    async with app.run_test(size=(100, 40)) as pilot:
+async def test_plot_events_draw_a_chart(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_runner(pilot)
         card = await run_code(
             pilot,
             "plot([1, 4, 9, 16], title='squares')\n"
@@ -135,16 +164,14 @@ async def test_plot_events_draw_a_chart(session: KernelSession) -> None:
         assert plots[0].plot is not None and plots[0].plot.series[0].y == (1, 4, 9, 16)
 
 
-async def test_switching_snippets_keeps_edits(session: KernelSession) -> None:
-    app = RunnerApp(session)
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = runner(app)
-        await pilot.press("a", "=", "1")
-        assert screen.editor.text == "a=1"
-        snippets = screen.query_one("#snippet-list", OptionList)
-        snippets.highlighted = snippets.get_option_index("detach")
-        await pilot.pause()
-        assert "detach" in screen.editor.text
-        snippets.highlighted = snippets.get_option_index("scratch")
-        await pilot.pause()
-        assert screen.query_one("#editor", TextArea).text == "a=1"
+async def test_a_variable_opens_on_its_value(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
+        await run_code(pilot, "w = torch.ones(2)")
+        await wait_for(pilot, lambda: "w" in variable_names(app))
+        runner(app).query_one("#variables-table").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VariableScreen))
+        await wait_for(pilot, lambda: "w = tensor([1., 1.])" in doc_markdown(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunnerScreen))

@@ -7,11 +7,13 @@ import asyncio
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import wait_for
+from tui_helpers import open_runner, wait_for
 
-from explorer.tui.screens.runner import RunnerApp, RunnerScreen
-from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.app import ExplorerApp, create_app
+from explorer.tui.screens.runner import RunnerScreen
 from explorer.tui.widgets.run_output import RunCard, RunOutput
+
+pytestmark = pytest.mark.slow  # the kernel imports torch
 
 TIMEOUT = 3.0  # the kernel's per-run timeout in these tests
 GRACE = 2.0  # what the acceptance allows on top of the timeout
@@ -27,7 +29,7 @@ HOSTILE = [
 ]
 
 
-def runner(app: RunnerApp) -> RunnerScreen:
+def runner(app: ExplorerApp) -> RunnerScreen:
     screen = app.screen
     assert isinstance(screen, RunnerScreen)
     return screen
@@ -51,15 +53,15 @@ async def finished(pilot: Pilot, output: RunOutput, count: int, within: float) -
 
 
 @pytest.fixture
-async def warm_app() -> RunnerApp:
-    """A runner whose kernel has already imported torch (the first run pays for that)."""
-    return RunnerApp(KernelSession(timeout=TIMEOUT))
+def app() -> ExplorerApp:
+    """The app as `explore --timeout 3` builds it."""
+    return create_app(None, run_timeout=TIMEOUT)
 
 
-async def test_hostile_runs_end_clearly_and_the_next_run_works(warm_app: RunnerApp) -> None:
-    app = warm_app
-    async with app.run_test(size=(100, 30)) as pilot:
-        session = app.session
+async def test_hostile_runs_end_clearly_and_the_next_run_works(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
+        session = app.kernel
         await session.run("import torch", timeout=60.0)  # warm: keep torch out of the timing
         count = 0
         loop = asyncio.get_running_loop()
@@ -83,18 +85,33 @@ async def test_hostile_runs_end_clearly_and_the_next_run_works(warm_app: RunnerA
             assert after.output_text == "42"
 
 
-async def test_keys_are_handled_while_an_infinite_loop_runs(warm_app: RunnerApp) -> None:
-    app = warm_app
-    async with app.run_test(size=(100, 30)) as pilot:
-        await app.session.run("pass", timeout=60.0)
-        screen = runner(app)
+async def test_keys_are_handled_while_an_infinite_loop_runs_and_ctrl_c_stops_it() -> None:
+    app = create_app(None)  # no --timeout: the loop runs until the user interrupts it
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_runner(pilot)
+        await app.kernel.run("pass", timeout=60.0)
         output = await start(pilot, "while True:\n    pass\n")
         await wait_for(pilot, lambda: screen.busy, 5.0)
+        assert "Ctrl+C interrupts" in str(screen.editor.border_subtitle)
         screen.editor.move_cursor((2, 0))
         await pilot.press("#", " ", "o", "k")
         assert screen.editor.text.endswith("# ok")
         assert screen.busy  # still looping: the keys did not wait for the kernel
-        await pilot.press("ctrl+g")  # interrupt
+        await pilot.press("ctrl+c")  # as in Python: KeyboardInterrupt, not "quit?"
         card = await finished(pilot, output, 1, 2.0)
         assert card.result is not None and card.result.status == "interrupted"
         assert "KeyboardInterrupt" in card_text(card)
+        assert app.is_running and not screen.busy
+        output = await start(pilot, "print('after')")
+        card = await finished(pilot, output, 2, 10.0)
+        assert card.output_text == "after"
+
+
+async def test_a_timeout_from_the_command_line_says_where_it_comes_from(app: ExplorerApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_runner(pilot)
+        await app.kernel.run("pass", timeout=60.0)
+        output = await start(pilot, "import time\ntime.sleep(30)\n")
+        card = await finished(pilot, output, 1, TIMEOUT + GRACE)
+        assert card.result is not None and card.result.status == "timeout"
+        assert "--timeout" in card_text(card)

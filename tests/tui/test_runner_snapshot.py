@@ -1,4 +1,5 @@
-"""SVG snapshot of the runner screen at 100x30: the autograd snippet loaded, nothing run yet.
+"""SVG snapshots of the runner at 100x30 (the autograd snippet, nothing run yet) and at
+80x24, where the editor and its output get the whole width.
 
 Nothing runs, so the kernel is never started and the picture does not depend on
 timings. Update with `pytest tests/tui/test_runner_snapshot.py --snapshot-update`
@@ -7,21 +8,18 @@ and look at the SVG before committing it.
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from tui_helpers import open_runner
 
-from explorer.tui.screens.runner import RunnerApp
-from explorer.tui.services.kernel_session import KernelSession
-
-SIZE = (100, 30)
+from explorer.tui.app import create_app
 
 
-def test_runner_screen(snap_compare) -> None:
-    app = RunnerApp(KernelSession(), snippet="autograd_basics")
-
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_runner_screen(snap_compare, size: tuple[int, int]) -> None:
     async def ready(pilot: Pilot) -> None:
-        editor = pilot.app.screen.query_one("#editor", TextArea)
-        editor.cursor_blink = False  # a blinking cursor makes the picture depend on timing
+        screen = await open_runner(pilot, "autograd_basics")
+        screen.editor.cursor_blink = False  # a blinking cursor makes the picture depend on timing
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+    assert snap_compare(create_app(None), terminal_size=size, run_before=ready)

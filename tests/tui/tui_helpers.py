@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, OptionList, Static
 
 from explorer.tui.screens.explorer import ExplorerScreen
+from explorer.tui.screens.runner import RunnerScreen
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.example_runner import ExampleRunner
-from explorer.tui.widgets.member_list import MemberList
+from explorer.tui.widgets.member_list import ITSELF, MemberList
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 20.0) -> None:
@@ -38,9 +39,9 @@ def breadcrumb(app: App) -> str:
 
 
 def listed(app: App) -> list[str]:
-    """Member names in the list, in screen order (group headings left out)."""
+    """Member names in the list, in screen order (headings and the target's own row left out)."""
     options = explorer(app).query_one(MemberList).options.options
-    return [option.id for option in options if option.id]
+    return [option.id for option in options if option.id and option.id != ITSELF]
 
 
 def headings(app: App) -> list[str]:
@@ -81,3 +82,16 @@ def is_loaded(app: App, target: str) -> Callable[[], bool]:
         return screen.listing.target == target and doc is not None and not screen.workers
 
     return check
+
+
+async def open_runner(pilot: Pilot, snippet: str | None = None) -> RunnerScreen:
+    """F2, as a user would; optionally pick a snippet in the library."""
+    await pilot.press("f2")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, RunnerScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, RunnerScreen)
+    if snippet is not None:
+        snippets = screen.query_one("#snippet-list", OptionList)
+        snippets.highlighted = snippets.get_option_index(snippet)
+        await wait_for(pilot, lambda: screen.current == snippet)
+    return screen

@@ -1,25 +1,27 @@
-"""The main screen: breadcrumb, members on the left, the detail tabs on the right.
+"""The main screen: breadcrumb, the target and its members on the left, the detail tabs.
 
-All data comes from the worker through `Backend` in Textual workers; errors of
-every worker land in `on_worker_state_changed`. Navigation (open, links,
-back/forward) goes through `History[Location]`, so back restores selection and scroll.
+A target opens on itself: its own Doc, help() and Source (as help() and IPython's
+`?` do); its members are listed under it. All data comes from the worker through
+`Backend` in Textual workers; each worker handles its own backend errors where the
+user is looking, anything else goes to the app (explorer.tui.workers). Navigation
+(open, up, links, back/forward) goes through `History[Location]`, so back restores
+selection and scroll.
 """
 
 from __future__ import annotations
-
-import os
-import shlex
-import subprocess
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, TabbedContent
-from textual.worker import Worker, WorkerState
+from textual.widgets import Markdown, TabbedContent
+from textual.worker import Worker
 
-from explorer.core.model import Kind, Listing
+from explorer.core.model import Kind, Listing, Member
+from explorer.tui.editor import open_in_editor
 from explorer.tui.providers import MemberProvider
 from explorer.tui.screens.links import LinkPicker
 from explorer.tui.screens.output import ModuleOutput
@@ -29,33 +31,50 @@ from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.status import StatusLine
 from explorer.tui.widgets.text_views import SourceView
+from explorer.tui.workers import WorkerErrors
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(WorkerErrors, Screen[None]):
     AUTO_FOCUS = "#member-options"
     COMMANDS = {MemberProvider}
+    KEYS_TITLE = "Exploring"
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("p", "toggle_private", "Private"),
-        Binding("d", "toggle_dunder", "Dunder"),
+        Binding("slash", "focus_filter", "Filter", tooltip="Filter members (Enter opens the top)"),
+        Binding("g", "prompt_target", "Go to"),
         Binding("backspace", "back", "Back"),
+        Binding("u", "up", "Up", tooltip="Up to the parent (Normal -> distributions)"),
+        Binding("h", "show_tab('help')", "help()", tooltip="help() tab"),
+        Binding("s", "show_tab('source')", "Source", tooltip="Source tab"),
+        Binding("t", "itself", "The target itself (Home in the list too)", show=False),
         Binding("alt+left", "back", "Back", show=False),
         Binding("alt+right", "forward", "Forward", show=False),
-        Binding("h", "show_tab('help')", "help()"),
-        Binding("s", "show_tab('source')", "Source"),
         Binding("1", "show_tab('doc')", "Doc tab", show=False),
         Binding("2", "show_tab('help')", "help() tab", show=False),
         Binding("3", "show_tab('source')", "Source tab", show=False),
-        Binding("4", "show_tab('members')", "Members tab", show=False),
-        Binding("l", "pick_link", "Links"),
-        Binding("g", "prompt_target", "Go to"),
-        Binding("o", "module_output", "Module output", show=False),
-        Binding("e", "open_editor", "Edit source", show=False),
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("4", "show_tab('members')", "Members tab (classes)", show=False),
+        Binding("l", "pick_link", "Follow a link", show=False),
+        Binding("p", "toggle_private", "Private names on/off", show=False),
+        Binding("d", "toggle_dunder", "Dunder names on/off", show=False),
+        Binding("o", "module_output", "What the module printed", show=False),
+        Binding("e", "open_editor", "Open the source in $EDITOR", show=False),
+        Binding("escape", "cancel", "Cancel an import; back to the list", show=False),
     ]
+    KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),)
+
+    show_private: reactive[bool] = reactive(False, init=False)
+    show_dunder: reactive[bool] = reactive(False, init=False)
+
+    class TargetOpened(Message):
+        """A target's listing arrived: it exists (recents keep only such targets)."""
+
+        def __init__(self, screen: ExplorerScreen, target: str) -> None:
+            super().__init__()
+            self.screen = screen
+            self.target = target
 
     def __init__(
         self,
@@ -70,6 +89,7 @@ class ExplorerScreen(Screen[None]):
         self.history: History[Location] = History()
         self.listing: Listing | None = None
         self._first = Location(target)
+        self._listing_worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -78,11 +98,9 @@ class ExplorerScreen(Screen[None]):
         with Horizontal(id="body"):
             yield MemberList(id="members")
             yield DetailPane(
-                self.backend,
-                example_factory=self.example_factory,
-                id="detail-pane",
-            )
-        yield Footer()
+                self.backend, example_factory=self.example_factory, id="detail-pane"
+            ).data_bind(private=ExplorerScreen.show_private, dunder=ExplorerScreen.show_dunder)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.navigate(self._first)
@@ -116,10 +134,12 @@ class ExplorerScreen(Screen[None]):
                 self.history.replace_current(self.snapshot())
             self.history.visit(location)
         self.query_one(Breadcrumb).target = location.target
+        if self.status.state == "error":
+            self.status.done()  # an error belongs to the place it happened
         if self.listing is not None and self.listing.target == location.target:
             self._restore(location)
         else:
-            self.load_listing(location)
+            self._listing_worker = self.load_listing(location)
 
     def open_target(self, target: str, select: str | None = None) -> None:
         self.navigate(Location(target, selected=select))
@@ -159,16 +179,32 @@ class ExplorerScreen(Screen[None]):
         self.history.replace_current(self.snapshot())
         self.navigate(self.history.forward() or self._first, record=False)
 
+    def action_up(self) -> None:
+        """torch.distributions.Normal -> torch.distributions, with Normal selected."""
+        parent, _, name = self.target.rpartition(".")
+        if not parent:
+            self.notify(f"Nothing above {self.target}: it is a top-level name", timeout=3)
+            return
+        self.open_target(parent, select=name)
+
+    def action_itself(self) -> None:
+        self.member_list.select_itself()
+        self.member_list.options.focus()
+
+    def itself(self) -> Member:
+        """The target as a row of its own listing (what the first row stands for)."""
+        kind = self.listing.kind if self.listing else Kind.DATA
+        return Member(self.target.rsplit(".", 1)[-1], self.target, kind)
+
     def _restore(self, location: Location) -> None:
         members, detail = self.member_list, self.detail
         detail.tabs.active = location.tab
-        current = members.selected
         if location.selected is None:
-            if current is not None:
-                detail.show(current.qualname, current, location.doc_scroll)
+            members.select_itself()
+            detail.show(self.target, self.itself(), location.doc_scroll)
         elif members.select(location.selected):
-            member = members.selected
-            detail.show(f"{location.target}.{location.selected}", member, location.doc_scroll)
+            qualname = f"{location.target}.{location.selected}"
+            detail.show(qualname, members.selected, location.doc_scroll)
         else:
             # Not in the listing (private, or filtered out): show its doc anyway.
             detail.show(f"{location.target}.{location.selected}")
@@ -179,58 +215,75 @@ class ExplorerScreen(Screen[None]):
     @work(exclusive=True, group="listing", exit_on_error=False)
     async def load_listing(self, location: Location) -> None:
         self.status.start(f"importing {location.target}")
-        members, detail = self.member_list, self.detail
+        members = self.member_list
         members.loading = True
         try:
             listing = await self.backend.listing(
-                location.target, private=detail.private, dunder=detail.dunder
+                location.target, private=self.show_private, dunder=self.show_dunder
             )
+        except BackendError as error:
+            self._cannot_open(location.target, str(error))
+            return
         finally:
             members.loading = False
         self.status.done()
         self.listing = listing
-        detail.forget()
+        self.detail.forget()
         members.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
         with members.prevent(MemberList.Highlighted):
             members.show(listing, select=location.selected, keep_filter=False)
-        if not listing.members:
-            detail.show(listing.target)
         self._restore(location)
+        self.post_message(self.TargetOpened(self, listing.target))
+
+    def _cannot_open(self, target: str, message: str) -> None:
+        self.listing = None
+        self.status.error(message)
+        self.member_list.clear()
+        self.member_list.border_title = f"{target} · cannot open"
+        self.detail.clear(message)
+        self.detail.doc_view.call_later(
+            self.detail.doc_view.show_message,
+            f"**Cannot open `{target}`**\n\n{message}\n\n"
+            "Press `g` to open another target, or Backspace to go back.",
+        )
 
     def _flags(self) -> str:
-        detail = self.detail
-        toggles = (("private", detail.private), ("dunder", detail.dunder))
+        toggles = (("private", self.show_private), ("dunder", self.show_dunder))
         flags = [name for name, on in toggles if on]
         return f" +{'+'.join(flags)}" if flags else ""
 
     def action_toggle_private(self) -> None:
-        self.detail.private = not self.detail.private
-        self._relist()
+        self.show_private = not self.show_private
 
     def action_toggle_dunder(self) -> None:
-        self.detail.dunder = not self.detail.dunder
+        self.show_dunder = not self.show_dunder
+
+    def watch_show_private(self) -> None:
+        self._relist()
+
+    def watch_show_dunder(self) -> None:
         self._relist()
 
     def _relist(self) -> None:
-        detail = self.detail
         self.notify(
-            f"private {'on' if detail.private else 'off'}, "
-            f"dunder {'on' if detail.dunder else 'off'}",
+            f"private {'on' if self.show_private else 'off'}, "
+            f"dunder {'on' if self.show_dunder else 'off'}",
             timeout=2,
         )
         location = self.snapshot()
         self.listing = None
-        self.load_listing(location)
+        self._listing_worker = self.load_listing(location)
 
     def action_focus_filter(self) -> None:
         self.member_list.filter_input.focus()
 
     def action_cancel(self) -> None:
-        if self.status.working:
-            self.workers.cancel_group(self, "listing")
+        worker = self._listing_worker
+        if self.status.working and worker is not None and not worker.is_finished:
+            worker.cancel()
             self.member_list.loading = False
             self.status.info("cancelled; restarting the worker…")
-            self.call_later(
+            self.detail.doc_view.call_later(
                 self.detail.doc_view.show_message,
                 f"**Import of `{self.target}` cancelled.**\n\n"
                 "Press `g` to open another target, or Backspace to go back.",
@@ -239,34 +292,49 @@ class ExplorerScreen(Screen[None]):
         elif self.member_list.filter_input.has_focus:
             self.member_list.filter_input.value = ""
             self.member_list.options.focus()
+        elif self.focused is not None and self.detail in self.focused.ancestors:
+            self.member_list.options.focus()
 
-    @work(group="restart", exit_on_error=False)
+    @work(exit_on_error=False)
     async def restart_worker(self) -> None:
-        await self.backend.restart()
+        try:
+            await self.backend.restart()
+        except BackendError as error:
+            self.status.error(f"the worker did not restart: {error}")
+            return
         self.status.info("import cancelled; the worker was restarted")
 
     # ---- members and tabs ---------------------------------------------------
     @on(MemberList.Highlighted)
     def _member_highlighted(self, event: MemberList.Highlighted) -> None:
         member = event.member
-        self.detail.show(member.qualname if member else self.target, member)
+        self.detail.show(member.qualname if member else self.target, member or self.itself())
 
     @on(MemberList.Activated)
     def _member_activated(self, event: MemberList.Activated) -> None:
-        if event.member.kind.opens and not event.member.error:
-            self.open_target(event.member.qualname)
+        """Enter opens a class or module; on anything else it moves into its docs
+        (arrows scroll them; Esc comes back to the list)."""
+        member = event.member
+        if member is not None and member.kind.opens and not member.error:
+            self.open_target(member.qualname)
         else:
-            self.detail.doc_view.focus()
+            self.detail.focus_active_tab()
 
     def action_show_tab(self, tab: str) -> None:
+        focused = self.focused
+        inside_detail = focused is not None and self.detail in focused.ancestors_with_self
         if not self.detail.activate(tab):
             self.notify("Members is for classes", timeout=2)
+        elif inside_detail:
+            # The focused widget is now hidden; Textual would move focus to a hidden
+            # sibling (another example) and switch back to its tab. Focus the new tab.
+            self.detail.focus_active_tab()
 
     # ---- links, palette, editor, output ------------------------------------
     @on(DocView.LinkFollowed)
     def _link_followed(self, event: DocView.LinkFollowed) -> None:
         doc = self.detail.doc_view.doc
-        links = doc.links if doc else []
+        links = doc.links if doc else ()
         role = next((link.role for link in links if link.target == event.target), "obj")
         self.follow_link(event.target, role)
 
@@ -298,7 +366,7 @@ class ExplorerScreen(Screen[None]):
             if target:
                 self.open_target(target)
 
-        self.app.push_screen(TargetPrompt(self.target), chosen)
+        self.app.push_screen(TargetPrompt(self.target, self.backend), chosen)
 
     def goto_member(self, name: str) -> None:
         """Palette jump: select `name` in the current listing (clearing the filter)."""
@@ -312,28 +380,18 @@ class ExplorerScreen(Screen[None]):
     def action_open_editor(self) -> None:
         source = self.query_one(SourceView).source
         if source is None or not source.file:
-            self.notify("Open the Source tab of something with source first", timeout=3)
+            self.notify("Open the Source tab (s) of something with source first", timeout=3)
             return
-        editor = shlex.split(os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi")
-        with self.app.suspend():
-            subprocess.run([*editor, f"+{source.line or 1}", source.file], check=False)
+        open_in_editor(self.app, source.file, source.line)
 
-    @work(group="output", exit_on_error=False)
-    async def action_module_output(self) -> None:
-        self.app.push_screen(ModuleOutput(await self.backend.output()))
+    def action_module_output(self) -> None:
+        self.show_module_output()
 
-    # ---- errors of every worker land here ----------------------------------
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
+    @work(exit_on_error=False)
+    async def show_module_output(self) -> None:
+        try:
+            text = await self.backend.output()
+        except BackendError as error:
+            self.notify(str(error), severity="error")
             return
-        error = event.worker.error
-        message = str(error) if isinstance(error, BackendError) else f"internal error: {error!r}"
-        group = event.worker.group
-        if group == "listing":
-            self.status.error(message)
-            self.member_list.clear()
-            self.call_later(self.detail.doc_view.show_message, f"**Cannot open**\n\n{message}")
-        elif group in ("doc", "tab"):
-            self.detail.show_error(group, message)
-        else:
-            self.status.error(message)
+        self.app.push_screen(ModuleOutput(text))

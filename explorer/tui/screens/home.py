@@ -9,41 +9,51 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from explorer.tui.services.backend import Backend
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
+from explorer.tui.widgets.footer import AppFooter
+from explorer.tui.widgets.target_input import DottedNames, TargetInput
 
 WELCOME = (
     "Explore a Python API: members, docs, help() and source.\n"
-    "Type a dotted name (e.g. torch.distributions) and press Enter."
+    "Type a dotted name (e.g. torch.distributions) and press Enter; → or Tab completes it.\n"
+    "↓ picks a recent or suggested target. F2 opens the runner, Ctrl+Q quits."
 )
 
 
 class HomeScreen(Screen[None]):
     """Posts TargetChosen; the app opens the explorer on it."""
 
-    BINDINGS = [Binding("down", "choose_from_list", "Recent/suggested", show=False)]
+    KEYS_TITLE = "Home"
+    BINDINGS = [Binding("down", "choose_from_list", "Recent and suggested targets", show=False)]
 
     class TargetChosen(Message):
         def __init__(self, target: str) -> None:
             super().__init__()
             self.target = target
 
-    def __init__(self, recent: RecentTargets) -> None:
+    def __init__(self, recent: RecentTargets, backend: Backend | None = None) -> None:
         super().__init__()
         self.store = recent
         self.recent = recent.load()
+        self.backend = backend
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static("explore", id="home-title")
             yield Static(WELCOME, id="home-help")
-            yield Input(placeholder="target, e.g. torch.distributions", id="target-input")
+            yield TargetInput(
+                placeholder="target, e.g. torch.distributions",
+                suggester=DottedNames(self.backend, lambda: [*self.recent, *SUGGESTIONS]),
+                id="target-input",
+            )
             choices = OptionList(*self._options(), id="home-choices")
             choices.border_title = "Recent and suggested"
             yield choices
-        yield Footer()
+        yield AppFooter()
 
     def _options(self) -> list[Option]:
         options: list[Option] = []

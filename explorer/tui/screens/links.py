@@ -19,7 +19,7 @@ from explorer.core.model import Link
 class LinkPicker(ModalScreen[int | None]):
     """Dismisses with the index of the chosen link, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Close"), Binding("q", "app.quit", "Quit")]
 
     def __init__(self, links: Sequence[Link]) -> None:
         super().__init__()

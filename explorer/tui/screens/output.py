@@ -13,7 +13,7 @@ from textual.widgets import Static
 class ModuleOutput(ModalScreen[None]):
     """Exactly the captured text; it never touched the terminal or the protocol."""
 
-    BINDINGS = [Binding("escape,o,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,o", "dismiss", "Close"), Binding("q", "app.quit", "Quit")]
 
     def __init__(self, text: str) -> None:
         super().__init__()

@@ -9,24 +9,29 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from explorer.tui.services.backend import Backend
+from explorer.tui.widgets.target_input import DottedNames, TargetInput
+
 
 class TargetPrompt(ModalScreen[str | None]):
     """Dismisses with the typed target, or None on escape or an empty line."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
-    def __init__(self, current: str = "") -> None:
+    def __init__(self, current: str = "", backend: Backend | None = None) -> None:
         super().__init__()
         self.current = current
+        self.backend = backend
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
-            field = Input(
+            field = TargetInput(
                 value=self.current,
                 placeholder="dotted name, e.g. torch.autograd",
+                suggester=DottedNames(self.backend),
                 id="prompt-input",
             )
-            field.border_title = "Open target"
+            field.border_title = "Open target  (→ or Tab completes, Enter opens)"
             yield field
 
     @on(Input.Submitted)

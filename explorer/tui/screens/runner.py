@@ -1,9 +1,12 @@
 """The runner: snippet library, a Python editor, run history and the kernel's variables.
 
 Code runs only in the kernel subprocess (KernelSession), from @work workers:
-runs in the exclusive "run" group, reset in its own group; interrupt is a
-plain signal and never waits. Variables persist between runs until "reset".
-Switching snippets keeps each buffer's edits, so nothing typed is lost.
+runs in the exclusive "run" group, reset in its own group; interrupt (Ctrl+C,
+as in Python) is a plain signal and never waits. A run has no time limit
+unless `explore --timeout` set one. Variables persist between runs until
+"reset". Switching snippets keeps each buffer's edits, so nothing typed is
+lost. Narrower than WIDE columns, the editor and output get the whole width
+and the snippets and variables open on demand (Ctrl+L, Ctrl+T).
 """
 
 from __future__ import annotations
@@ -11,41 +14,53 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from explorer.core.model import RunResult
 from explorer.snippets import Snippet, list_snippets
 from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.widgets.code_editor import CodeEditor
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.widgets.run_output import RunCard, RunOutput
 from explorer.tui.widgets.variables import VariablesPanel
+from explorer.tui.workers import WorkerErrors
 
 RUNNER_SCREEN = "runner"  # the name the app installs the runner under
 SCRATCH = "scratch"
 SCRATCH_TITLE = "Scratch"
 SCRATCH_HELP = (
-    "Write Python here and press Ctrl+R to run it in the kernel. Names you "
-    "define stay for the next run; Ctrl+N starts a fresh namespace."
+    "Write Python here and press Ctrl+R to run it in the kernel; Ctrl+C interrupts it. "
+    "Names you define stay for the next run; Ctrl+N starts a fresh namespace."
 )
+WIDE = 100  # columns from which snippets, editor and variables sit side by side
 
 
-class RunnerScreen(Screen[None]):
+class RunnerScreen(WorkerErrors, Screen[None]):
     """Snippets on the left, editor and run history in the middle, variables on the right."""
 
     AUTO_FOCUS = "#editor"
+    KEYS_TITLE = "Runner"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", priority=True),
-        Binding("ctrl+g", "interrupt", "Interrupt", priority=True),
-        Binding("ctrl+n", "reset_kernel", "Reset kernel", priority=True),
-        Binding("ctrl+l", "focus_snippets", "Snippets"),
-        Binding("ctrl+t", "focus_variables", "Variables", show=False),
-        Binding("escape", "close", "Close", show=False),
+        Binding("ctrl+c", "interrupt", "Interrupt", priority=True, show=False),
+        Binding("ctrl+g", "interrupt", "Interrupt", priority=True, show=False),
+        Binding("ctrl+n", "reset_kernel", "Reset", priority=True, tooltip="A fresh namespace"),
+        Binding("ctrl+l", "toggle_snippets", "Snippets"),
+        Binding("ctrl+t", "toggle_variables", "Variables"),
+        Binding("escape", "close", "Leave the editor, then the runner", show=False),
     ]
+    KEY_NOTES = (("ctrl+c", "Copy the selection when nothing runs"),)
+
+    running: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -74,7 +89,7 @@ class RunnerScreen(Screen[None]):
             with Vertical(id="runner-main"):
                 yield Static(id="snippet-title")
                 yield Static(id="snippet-explanation")
-                editor = TextArea.code_editor("", language="python", id="editor")
+                editor = CodeEditor.code_editor("", language="python", id="editor")
                 editor.border_title = "Editor  (Ctrl+R runs)"
                 yield editor
                 yield RunOutput(
@@ -83,7 +98,7 @@ class RunnerScreen(Screen[None]):
             panel = VariablesPanel(self.session, id="variables")
             panel.border_title = "Variables"
             yield panel
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show_buffer(self.current)
@@ -105,6 +120,7 @@ class RunnerScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#snippet-list")
     def _snippet_selected(self, event: OptionList.OptionSelected) -> None:
+        self.remove_class("-show-snippets")
         self.editor.focus()
 
     def _show_buffer(self, name: str) -> None:
@@ -161,15 +177,19 @@ class RunnerScreen(Screen[None]):
     @property
     def busy(self) -> bool:
         """A run of this screen is in flight."""
-        return any(w.node is self and w.group == "run" and not w.is_finished for w in self.workers)
+        return self.running
+
+    def watch_running(self, running: bool) -> None:
+        self.set_class(running, "-running")
+        self.editor.border_subtitle = "running…  Ctrl+C interrupts" if running else ""
 
     def action_run(self) -> None:
         code = self.editor.text
         if not code.strip():
             self.notify("Nothing to run: the editor is empty.", severity="warning")
             return
-        if self.busy:
-            self.notify("A run is in progress: Ctrl+G interrupts it.", severity="warning")
+        if self.running:
+            self.notify("A run is in progress: Ctrl+C interrupts it.", severity="warning")
             return
         self.runs += 1
         output = self.query_one(RunOutput)
@@ -177,13 +197,17 @@ class RunnerScreen(Screen[None]):
         if seed:
             output.note(f"fresh namespace seeded from {seed}")
         card = output.start_run(self.runs, code)
+        self.running = True
         self.run_code(code, card, seed)
 
-    @work(group="run", exclusive=True)
+    @work(group="run", exclusive=True, exit_on_error=False)
     async def run_code(self, code: str, card: RunCard, seed: str | None = None) -> RunResult:
-        result = await self.session.run(
-            code, on_event=card.feed_event, seed_module=seed, fresh=seed is not None
-        )
+        try:
+            result = await self.session.run(
+                code, on_event=card.feed_event, seed_module=seed, fresh=seed is not None
+            )
+        finally:
+            self.running = False
         card.finish(result)
         if result.status == "crashed":
             self.notify(result.message or "kernel died — restarted", severity="error")
@@ -191,18 +215,18 @@ class RunnerScreen(Screen[None]):
         return result
 
     def action_interrupt(self) -> None:
-        """KeyboardInterrupt in the running code; never blocks the UI."""
-        if self.busy:
-            self.session.interrupt()
-        else:
-            self.notify("Nothing is running.")
+        """KeyboardInterrupt in the running code; never blocks the UI. With nothing
+        running, Ctrl+C does what it does elsewhere (copy in the editor)."""
+        if not self.running:
+            raise SkipAction()
+        self.session.interrupt()
 
     def action_reset_kernel(self) -> None:
         self.reset_kernel()
 
-    @work(group="reset", exclusive=True)
+    @work(group="reset", exclusive=True, exit_on_error=False)
     async def reset_kernel(self) -> None:
-        if self.busy:
+        if self.running:
             self.session.interrupt()  # the reset waits for the run; make it end now
         try:
             await self.session.reset()
@@ -215,11 +239,23 @@ class RunnerScreen(Screen[None]):
 
     # ---- focus and leaving --------------------------------------------------------
 
-    def action_focus_snippets(self) -> None:
-        self.query_one("#snippet-list", OptionList).focus()
+    def action_toggle_snippets(self) -> None:
+        self._toggle_side("-show-snippets", "#snippet-list")
 
-    def action_focus_variables(self) -> None:
-        self.query_one("#variables-table").focus()
+    def action_toggle_variables(self) -> None:
+        self._toggle_side("-show-variables", "#variables-table")
+
+    def _toggle_side(self, shown: str, target: str) -> None:
+        """Wide: focus the panel. Narrow: show it (focused), or hide it and go back to
+        the editor."""
+        if self.has_class("-narrow") and self.has_class(shown):
+            self.remove_class(shown)
+            self.editor.focus()
+            return
+        if self.has_class("-narrow"):
+            self.remove_class("-show-snippets", "-show-variables")
+            self.add_class(shown)
+        self.query_one(target).focus()
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -244,26 +280,3 @@ def open_runner(
     if screen not in app.screen_stack:
         app.push_screen(RUNNER_SCREEN)
     return screen
-
-
-class RunnerApp(App[None]):
-    CSS_PATH = "../app.tcss"
-    """The runner on its own: used by tests and snapshots (and handy for trying it)."""
-
-    def __init__(
-        self,
-        session: KernelSession | None = None,
-        *,
-        snippet: str | None = None,
-        snippets: list[Snippet] | None = None,
-    ) -> None:
-        super().__init__()
-        self.session = session or KernelSession()
-        self._snippet = snippet
-        self._snippets = snippets
-
-    def on_mount(self) -> None:
-        self.push_screen(RunnerScreen(self.session, snippet=self._snippet, snippets=self._snippets))
-
-    async def on_unmount(self) -> None:
-        await self.session.close()

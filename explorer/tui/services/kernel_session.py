@@ -9,6 +9,7 @@ exception), and forwards the kernel's streamed events to a callback.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from explorer import settings
@@ -23,7 +24,7 @@ from explorer.proc.messages import (
 )
 from explorer.tui.services.lazy_client import LazyClient, run_quietly
 
-DEFAULT_RUN_TIMEOUT = settings.KERNEL_TIMEOUT
+TIMEOUT_HINT = "the limit comes from `explore --timeout`; without it a run goes on until Ctrl+C"
 R = TypeVar("R")
 
 EventCallback = Callable[[Event], None]
@@ -48,10 +49,10 @@ class KernelClient(Protocol):
     async def close(self, grace: float = 1.0) -> None: ...
 
 
-ClientFactory = Callable[[float], KernelClient]
+ClientFactory = Callable[[float | None], KernelClient]
 
 
-def kernel_client_factory(timeout: float) -> KernelClient:
+def kernel_client_factory(timeout: float | None) -> KernelClient:
     from explorer.proc.client import WorkerClient
 
     return WorkerClient(role="kernel", timeout=timeout, warm=settings.WARM_PACKAGES)
@@ -77,17 +78,18 @@ def run_summary(result: RunResult) -> str:
 
 
 class KernelSession:
-    """One lazily started kernel, shared by whoever runs code in the app."""
+    """One lazily started kernel, shared by whoever runs code in the app.
+
+    `timeout` limits each run (None: no limit, the user interrupts); the kernel's
+    other requests keep the client's own default.
+    """
 
     def __init__(
-        self,
-        *,
-        timeout: float = DEFAULT_RUN_TIMEOUT,
-        client_factory: ClientFactory | None = None,
+        self, *, timeout: float | None = None, client_factory: ClientFactory | None = None
     ) -> None:
         self.timeout = timeout
         factory = client_factory or kernel_client_factory
-        self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(self.timeout))
+        self._lazy: LazyClient[KernelClient] = LazyClient(lambda: factory(None))
         self.running = 0  # runs in flight (a second run waits for the first)
 
     async def client(self) -> KernelClient:
@@ -108,11 +110,14 @@ class KernelSession:
             client = await self.client()
             request = RunRequest(code, seed_module=seed_module, fresh=fresh)
             limit = self.timeout if timeout is None else timeout
-            return await client.run(request, timeout=limit, on_event=on_event)
+            result = await client.run(request, timeout=limit, on_event=on_event)
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a status too
             return RunResult(RunStatus.CRASHED, message=f"kernel unavailable: {exc}")
         finally:
             self.running -= 1
+        if result.status == RunStatus.TIMEOUT:
+            return replace(result, message=f"{result.message or 'timed out'} ({TIMEOUT_HINT})")
+        return result
 
     def interrupt(self) -> None:
         """KeyboardInterrupt in the running code (SIGINT to the kernel)."""

@@ -1,8 +1,8 @@
 """The right pane: Doc, help(), Source and (for classes) Members tabs for one object.
 
 Each tab is fetched from the worker only when it is visible, and refetched
-only when the object changes. Fetch errors are raised from the workers and
-shown by the screen's single Worker.StateChanged handler via `show_error`.
+only when the object changes. A fetch that fails shows its message in the tab
+that asked (each worker knows which one); anything unexpected goes to the app.
 """
 
 from __future__ import annotations
@@ -13,19 +13,26 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Markdown, TabbedContent, TabPane
 
-from explorer.core.model import CLASS_KINDS, Doc, Kind, Member
+from explorer.core.model import Doc, Kind, Member
 from explorer.core.render.markdown import members_markdown
-from explorer.tui.services.backend import Backend
+from explorer.tui.services.backend import Backend, BackendError
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory
 from explorer.tui.widgets.text_views import HelpView, SourceView
+from explorer.tui.workers import WorkerErrors
 
 TAB_IDS = {"doc": "doc", "help": "help", "source": "source", "members": "members-tab"}
+TAB_VIEWS = {"doc": "#doc-view", "help": "#help-view", "source": "#source-view",
+             "members-tab": "#class-members"}  # fmt: skip
 
 
-class DetailPane(Vertical):
+class DetailPane(WorkerErrors, Vertical):
     """`show(qualname, member)` fills the tabs; `tabs.add_pane` adds more (e.g. a runner)."""
+
+    private: reactive[bool] = reactive(False)  # bound to the screen's toggles
+    dunder: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -37,13 +44,10 @@ class DetailPane(Vertical):
         super().__init__(id=id)
         self.backend = backend
         self.example_factory = example_factory
-        self.private = False
-        self.dunder = False
         self.member: Member | None = None  # what the tabs show
         self._shown: dict[str, str] = {}  # tab id -> qualname it currently shows
         self._docs: dict[str, Doc] = {}
         self._doc_scroll = 0.0  # restored once the next doc arrives (back/forward)
-        self.loading_tab = "doc"
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail", initial="doc"):
@@ -69,7 +73,7 @@ class DetailPane(Vertical):
 
     @property
     def is_class(self) -> bool:
-        return bool(self.member and self.member.kind in CLASS_KINDS)
+        return bool(self.member and self.member.kind.is_class)
 
     def show(self, qualname: str, member: Member | None = None, doc_scroll: float = 0.0) -> None:
         self.member = member or Member(qualname.rsplit(".", 1)[-1], qualname, Kind.DATA)
@@ -85,6 +89,15 @@ class DetailPane(Vertical):
         if active and active != "doc":
             self.load_tab(active, qualname)
 
+    def clear(self, message: str) -> None:
+        """Nothing to show (the target did not open): every tab says why, none is stale."""
+        self.member = None
+        self._shown.clear()
+        self.tabs.active = "doc"
+        self.tabs.hide_tab("members-tab")
+        self.query_one(HelpView).show(message)
+        self.query_one(SourceView).show_message(message)
+
     def forget(self) -> None:
         """Listing flags changed: tabs showing member lists must refetch."""
         self._shown.clear()
@@ -96,10 +109,17 @@ class DetailPane(Vertical):
         self.tabs.active = pane
         return True
 
+    def focus_active_tab(self) -> None:
+        self.query_one(TAB_VIEWS.get(self.tabs.active, "#doc-view")).focus()
+
     @work(exclusive=True, group="doc", exit_on_error=False)
     async def load_doc(self, qualname: str) -> None:
         await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
-        doc = self._docs.get(qualname) or await self.backend.doc(qualname)
+        try:
+            doc = self._docs.get(qualname) or await self.backend.doc(qualname)
+        except BackendError as error:
+            await self.doc_view.show_message(f"**No doc for `{qualname}`**\n\n{error}")
+            return
         self._docs[qualname] = doc
         value = None
         if self.member is not None and self.member.qualname == qualname:
@@ -123,7 +143,15 @@ class DetailPane(Vertical):
     async def load_tab(self, tab: str, qualname: str) -> None:
         if self._shown.get(tab) == qualname:
             return
-        self.loading_tab = tab
+        try:
+            await self._fill_tab(tab, qualname)
+        except BackendError as error:
+            self._shown.pop(tab, None)
+            await self._tab_message(tab, str(error))
+            return
+        self._shown[tab] = qualname
+
+    async def _fill_tab(self, tab: str, qualname: str) -> None:
         if tab == "help":
             self.query_one(HelpView).show(await self.backend.help_text(qualname))
         elif tab == "source":
@@ -131,16 +159,11 @@ class DetailPane(Vertical):
         elif tab == "members-tab":
             listing = await self.backend.listing(qualname, private=self.private, dunder=self.dunder)
             await self.query_one("#class-members", Markdown).update(members_markdown(listing))
-        self._shown[tab] = qualname
 
-    def show_error(self, group: str, message: str) -> None:
-        if group == "doc":
-            self.call_later(self.doc_view.show_message, f"**No doc**\n\n{message}")
-            return
-        self._shown.pop(self.loading_tab, None)
-        if self.loading_tab == "source":
+    async def _tab_message(self, tab: str, message: str) -> None:
+        if tab == "source":
             self.query_one(SourceView).show_message(message)
-        elif self.loading_tab == "help":
+        elif tab == "help":
             self.query_one(HelpView).show(message)
         else:
-            self.call_later(self.query_one("#class-members", Markdown).update, message)
+            await self.query_one("#class-members", Markdown).update(message)

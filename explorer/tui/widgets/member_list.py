@@ -1,4 +1,10 @@
-"""The left pane: the target's members grouped by kind, with a fuzzy filter box."""
+"""The left pane: the target itself, then its members grouped by kind, with a filter box.
+
+The first row is the target itself, so its own docs are one key away (Home, or
+`t` on the screen). Typing in the filter ranks every member across kinds:
+exact name, then prefix, then a word inside the name, then any substring, then
+fuzzy; Enter opens the top match.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +17,66 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.message import Message
 from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from explorer.core.model import Kind, Listing, Member
 
+ITSELF = "<itself>"  # the option id of the target's own row (never an attribute name)
 
-def group_members(members: Sequence[Member], query: str) -> list[tuple[Kind, list[Member]]]:
-    """Members that match `query` (fuzzy), grouped by kind in the listing's order."""
-    matcher = Matcher(query) if query else None
-    groups: dict[Kind, list[tuple[float, Member]]] = {}
+
+def group_members(members: Sequence[Member]) -> list[tuple[Kind, list[Member]]]:
+    """Members grouped by kind, in the listing's order."""
+    groups: dict[Kind, list[Member]] = {}
     for member in members:
-        score = matcher.match(member.name) if matcher else 1.0
-        if score > 0:
-            groups.setdefault(member.kind, []).append((score, member))
-    return [
-        (kind, [m for _, m in sorted(scored, key=lambda pair: -pair[0])])
-        for kind, scored in groups.items()
-    ]
+        groups.setdefault(member.kind, []).append(member)
+    return list(groups.items())
+
+
+def _at_word_start(name: str, start: int) -> bool:
+    """`start` begins a word: after `_` or a digit, or a capital after a small letter."""
+    before = name[start - 1]
+    return before in "_." or before.isdigit() or (name[start].isupper() and before.islower())
+
+
+def match_tier(name: str, query: str) -> int | None:
+    """0 exact, 1 exact ignoring case, 2 prefix, 3 word inside, 4 substring; None otherwise."""
+    if name == query:
+        return 0
+    folded, wanted = name.lower(), query.lower()
+    if folded == wanted:
+        return 1
+    if folded.startswith(wanted):
+        return 2
+    start = folded.find(wanted, 1)
+    if start < 0:
+        return None
+    while start >= 0:
+        if _at_word_start(name, start):
+            return 3
+        start = folded.find(wanted, start + 1)
+    return 4
+
+
+def rank_members(members: Sequence[Member], query: str) -> list[Member]:
+    """Every member matching `query`, best first, kinds mixed (see the module docstring)."""
+    matcher = Matcher(query)
+    scored: list[tuple[tuple[int, float, bool, int, str], Member]] = []
+    for member in members:
+        name = member.name
+        tier = match_tier(name, query)
+        fuzzy = 0.0
+        if tier is None:
+            fuzzy = matcher.match(name)
+            if fuzzy <= 0:
+                continue
+            tier = 5
+        scored.append(((tier, -fuzzy, name.startswith("_"), len(name), name), member))
+    return [member for _, member in sorted(scored, key=lambda pair: pair[0])]
 
 
 class MemberList(Vertical):
-    """Posts Highlighted as the cursor moves and Activated on Enter or double click."""
+    """Posts Highlighted as the cursor moves (member None: the target itself) and
+    Activated on Enter or double click."""
 
     class Highlighted(Message):
         def __init__(self, member: Member | None) -> None:
@@ -39,7 +84,9 @@ class MemberList(Vertical):
             self.member = member
 
     class Activated(Message):
-        def __init__(self, member: Member) -> None:
+        """Enter on a row (member None: the target's own row)."""
+
+        def __init__(self, member: Member | None) -> None:
             super().__init__()
             self.member = member
 
@@ -61,14 +108,23 @@ class MemberList(Vertical):
         return self.query_one("#member-filter", Input)
 
     @property
+    def query_text(self) -> str:
+        return self.filter_input.value.strip()
+
+    @property
     def selected(self) -> Member | None:
         option = self.options.highlighted_option
         return self._by_name.get(option.id) if option and option.id else None
 
+    @property
+    def on_itself(self) -> bool:
+        option = self.options.highlighted_option
+        return option is not None and option.id == ITSELF
+
     def show(
         self, listing: Listing, select: str | None = None, *, keep_filter: bool = True
     ) -> None:
-        """Fill the list; highlight `select`, or the first member when `select` is None.
+        """Fill the list; highlight `select`, or the target itself when `select` is None.
 
         A `select` that is not listed leaves nothing highlighted (and posts nothing),
         so the caller can show that name's doc without a race.
@@ -86,69 +142,109 @@ class MemberList(Vertical):
         self.border_subtitle = ""
 
     def select(self, name: str) -> bool:
+        return self._highlight(name)
+
+    def select_itself(self) -> None:
+        """Highlight the target's own row (clearing a filter, which hides it)."""
+        if self.query_text:
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = ""
+            self._render_options(None)
+        self._highlight(ITSELF)
+
+    def _highlight(self, option_id: str) -> bool:
         try:
-            self.options.highlighted = self.options.get_option_index(name)
-        except Exception:  # noqa: BLE001 - OptionDoesNotExist: the name is filtered out
+            self.options.highlighted = self.options.get_option_index(option_id)
+        except OptionDoesNotExist:  # filtered out, or not listed
             return False
         self.options.scroll_to_highlight()
         return True
 
     def _render_options(self, select: str | None, *, fallback: bool = True) -> None:
-        if self.listing is None:
+        listing = self.listing
+        if listing is None:
             return
-        query = self.filter_input.value.strip()
-        matcher = Matcher(query) if query else None
-        grouped = group_members(self.listing.members, query)
-        options: list[Option] = []
-        for kind, members in grouped:
-            title = f"{kind.heading} ({len(members)})"
-            options.append(Option(Content.styled(title, "bold $text-secondary"), disabled=True))
-            options += [Option(self._prompt(m, matcher), id=m.name) for m in members]
+        query = self.query_text
+        options = self._ranked(listing, query) if query else self._grouped(listing)
         self.options.set_options(options)
-        shown = sum(len(members) for _, members in grouped)
-        total = len(self.listing.members)
+        shown = sum(1 for option in options if option.id not in (None, ITSELF))
+        total = len(listing.members)
         self.border_subtitle = f"{shown}/{total}" if query else f"{total}"
-        if select is not None and self.select(select):
+        if self._highlight(select or ITSELF):
             return
-        if select is None or fallback:
+        if fallback or (select is None and query):
             self._highlight_first()
         else:
             self.options.highlighted = None
 
-    def _prompt(self, member: Member, matcher: Matcher | None) -> Content:
+    def _grouped(self, listing: Listing) -> list[Option]:
+        name = listing.target.rsplit(".", 1)[-1]
+        options = [
+            Option(
+                Content.assemble((name, "bold"), (f"  this {listing.kind}", "$text-muted")),
+                id=ITSELF,
+            )
+        ]
+        for kind, members in group_members(listing.members):
+            title = f"{kind.heading} ({len(members)})"
+            options.append(Option(Content.styled(title, "bold $text-secondary"), disabled=True))
+            options += [Option(self._prompt(m), id=m.name) for m in members]
+        return options
+
+    def _ranked(self, listing: Listing, query: str) -> list[Option]:
+        matcher = Matcher(query)
+        return [
+            Option(self._prompt(m, matcher, with_kind=True), id=m.name)
+            for m in rank_members(listing.members, query)
+        ]
+
+    def _prompt(
+        self, member: Member, matcher: Matcher | None = None, *, with_kind: bool = False
+    ) -> Content:
         name = matcher.highlight(member.name) if matcher else Content(member.name)
+        parts: list[Content | tuple[str, str]] = [name]
         if member.error:
-            return Content.assemble(name, Content.styled(" !", "$text-error"))
-        if member.kind.opens:
-            return Content.assemble(name, Content.styled(" ›", "$text-muted"))
-        return name
+            parts.append((" !", "$text-error"))
+        elif member.kind.opens:
+            parts.append((" ›", "$text-muted"))
+        if with_kind:
+            parts.append((f"  {member.kind}", "$text-muted"))
+        return Content.assemble(*parts)
 
     def _highlight_first(self) -> None:
         for index, option in enumerate(self.options.options):
             if not option.disabled:
                 self.options.highlighted = index
                 return
-        self.post_message(self.Highlighted(None))
 
     @on(Input.Changed, "#member-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """While typing, the top match is highlighted; a cleared filter keeps the member."""
         event.stop()
         current = self.selected
-        self._render_options(current.name if current else None)
+        self._render_options(None if self.query_text or current is None else current.name)
 
     @on(Input.Submitted, "#member-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter opens the top match (a class or module opens; anything else is shown)."""
         event.stop()
         self.options.focus()
+        top = self.selected
+        if top is not None and self.query_text:
+            self.post_message(self.Activated(top))
 
     @on(OptionList.OptionHighlighted, "#member-options")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self.post_message(self.Highlighted(self._by_name.get(event.option.id or "")))
+        option_id = event.option.id or ""
+        if option_id == ITSELF:
+            self.post_message(self.Highlighted(None))
+        elif option_id in self._by_name:
+            self.post_message(self.Highlighted(self._by_name[option_id]))
 
     @on(OptionList.OptionSelected, "#member-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        member = self._by_name.get(event.option.id or "")
-        if member is not None:
-            self.post_message(self.Activated(member))
+        option_id = event.option.id or ""
+        if option_id == ITSELF or option_id in self._by_name:
+            self.post_message(self.Activated(self._by_name.get(option_id)))

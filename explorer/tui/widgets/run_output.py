@@ -5,7 +5,7 @@ The kernel streams output in chunks as fast as the code prints; writing each
 chunk to the screen would flood the event loop. `OutputLog.feed` only appends
 to a buffer; a timer moves the buffer to the screen a few times a second, with
 caps on line length and on what one run may show (the kernel already stops
-streaming after its own cap).
+streaming after its own cap). Output wraps at the pane's width, as in a terminal.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from explorer.core.check import DiffRow
 from explorer.core.model import Plot, RunResult
 from explorer.proc.messages import Event, Output, PlotEvent
 from explorer.tui.services.kernel_session import format_duration
 from explorer.tui.widgets.plot_view import PlotView
+from explorer.tui.widgets.wrapped_text import WrappedText
 
 FLUSH_INTERVAL = 0.1  # seconds between screen updates while output streams
 LINE_CAP = 2_000  # characters of one line shown; a 20 MB one-liner stays cheap to draw
@@ -64,15 +65,15 @@ class StatusBadge(Static):
         self.update(label or status)
 
 
-class OutputLog(Log):
-    """A Log that takes output as fast as it comes and draws it on a timer."""
+class OutputLog(WrappedText):
+    """Wrapped text that takes output as fast as it comes and draws it on a timer."""
 
     DEFAULT_CSS = """
     OutputLog { height: auto; max-height: 16; background: transparent; padding: 0; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(max_lines=MAX_LOG_LINES, id=id, classes=classes)
+        super().__init__(words=False, max_lines=MAX_LOG_LINES, id=id, classes=classes)
         self._pending: list[str] = []
         self._shown = 0  # characters shown so far
         self._column = 0  # length of the line being written
@@ -91,7 +92,7 @@ class OutputLog(Log):
     def text(self) -> str:
         """What the log shows, pending output included (used by tests and copy)."""
         self.flush()
-        return "\n".join(self.lines)
+        return "\n".join(self._lines).removesuffix("\n")
 
     def flush(self) -> None:
         """Draw what is pending; a trailing newline is held back until more text comes."""
@@ -113,12 +114,12 @@ class OutputLog(Log):
             )
             self._capped = True
         self._shown += len(shown)
-        self.write(self._tail(shown))
+        self.append(self._tail(shown))
         self.display = True
 
     def _tail(self, text: str) -> str:
-        """Only the lines the log can keep: Log.write costs a refresh per line, and
-        lines beyond max_lines would be pruned right after being drawn."""
+        """Only the lines the log can keep: lines beyond max_lines would be pruned
+        right after being wrapped."""
         if text.count("\n") <= MAX_LOG_LINES:
             return text
         lines = text.split("\n")
@@ -215,7 +216,8 @@ class RunOutput(VerticalScroll):
     RunOutput { height: 1fr; }
     RunOutput .run-card { height: auto; margin: 0 0 1 0; }
     RunOutput .run-header { height: 1; }
-    RunOutput .run-title { width: 1fr; color: $text-muted; padding: 0 1; }
+    RunOutput .run-title { width: 1fr; color: $text-muted; padding: 0 1;
+                           text-wrap: nowrap; text-overflow: ellipsis; }
     RunOutput .run-value { height: auto; display: none; }
     RunOutput .run-traceback { height: auto; color: $text-error; display: none; }
     RunOutput .run-plot { height: 16; }

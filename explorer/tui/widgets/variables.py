@@ -24,6 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from explorer.core.model import GradGraph, GraphNode, TensorInfo, Variable
 from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.workers import WorkerErrors
 
 NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows its graph here."
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
@@ -66,7 +67,7 @@ def node_label(node: GraphNode) -> Text:
     return label
 
 
-class VariablesPanel(Vertical):
+class VariablesPanel(WorkerErrors, Vertical):
     """Variables table on top, the selected tensor's autograd graph below."""
 
     DEFAULT_CSS = """
@@ -104,7 +105,7 @@ class VariablesPanel(Vertical):
 
     # ---- data ---------------------------------------------------------------------
 
-    @work(group="variables", exclusive=True)
+    @work(group="variables", exclusive=True, exit_on_error=False)
     async def refresh_variables(self) -> None:
         """Ask the kernel what the runs created (after a run, a reset, a restart)."""
         try:
@@ -176,7 +177,7 @@ class VariablesPanel(Vertical):
         else:
             self._note(f"{summary}\nEnter opens it in the explorer")
 
-    @work(group="graph", exclusive=True)
+    @work(group="graph", exclusive=True, exit_on_error=False)
     async def load_graph(self, name: str) -> None:
         try:
             graph = await self.session.grad_graph(name)
