@@ -48,7 +48,8 @@ __all__ = [
 ]  # fmt: skip
 
 # 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
-SCHEMA_VERSION = "4"
+# 5: inherited members compact (a class's bases, resolved when asked), mentions
+SCHEMA_VERSION = "5"
 
 
 class IndexCorrupt(Exception):
