@@ -1,14 +1,19 @@
 """`explore --index --all`: the standard library and every installed distribution, in parallel.
 
-Each package is built on its own (one importer child each, see
-explorer.proc.search.build) and as many packages build at once as there are
-cores, largest first so the long one (torch) starts at once. One progress
-callback sees the modules of all of them. A package that cannot be indexed
-costs a note, never the run.
+Each package gets its own index (see explorer.proc.search.build), largest first.
+The largest package's root is imported once and one importer per core is forked
+from there (see explorer.proc.search.importers); together they index its modules,
+then each goes on to whole packages in turn (the top-level packages of one
+distribution, torch's functorch and torchgen, one after another). A process is
+kept from one package to the next: no interpreter start per small package, and
+what one package imported (torch, for sympy's printers and functorch) stays
+imported. One progress callback sees the modules of all of them. A package that
+cannot be indexed costs a note, never the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -20,8 +25,9 @@ from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
-from explorer.proc.search.build import ensure_index
-from explorer.proc.search.importers import kill_all
+from explorer.proc.search.build import Job, Outcome, start_build
+from explorer.proc.search.collector import Gathering, Slot, root_timeout
+from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
 
 Progress = Callable[[int, int, str], None]
 
@@ -81,41 +87,136 @@ def index_everything(
             sizes[package] = len(package_files(package).modules)
         except UsageError as exc:
             report.notes.append(f"skipped {package}: {exc}")
-    tally = _Tally(sizes, progress)
-    workers = max(1, jobs or os.cpu_count() or 1)
-
-    def build(package: str) -> None:
-        try:
-            outcome = ensure_index(package, rebuild=rebuild, jobs=1,
-                                   progress=tally.for_package(package))  # fmt: skip
-        except UsageError as exc:
-            report.notes.append(f"skipped {package}: {exc}")
-            return
-        report.entries[package] = outcome.index.entry_count
-        report.notes.extend(f"{package}: {note}" for note in outcome.notes)
-        report.notes.extend(outcome.index.notes)
-        outcome.index.close()
-
-    order = sorted(sizes, key=lambda package: -sizes[package])
-    lock = threading.Lock()
-
-    def work() -> None:
-        while True:
-            with lock:
-                if not order:
-                    return
-                package = order.pop(0)
-            build(package)
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
+    run = _Run(report, _Tally(sizes, progress), rebuild)
+    cores = max(1, jobs or os.cpu_count() or 1)
+    groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes)
+    if groups:
+        run.start_shared(groups[0].pop(0), cores)
+    run.groups = [group for group in groups if group]
+    threads = [threading.Thread(target=run.work, args=(number,), daemon=True)
+               for number in range(len(run.slots))]  # fmt: skip
     try:
+        for thread in threads:
+            thread.start()
         for thread in threads:
             thread.join()
     except BaseException:
-        with lock:
-            order.clear()
-        kill_all()  # Ctrl+C: every importer child, and what its imports started, ends now
+        run.abandon()  # Ctrl+C: every importer child, and what its imports started, ends now
         raise
+    finally:
+        run.close()
     return report
+
+
+class _Run:
+    """The threads' shared state: the first package's cooperative build, the queue of
+    package groups, one slot per thread."""
+
+    def __init__(self, report: Report, tally: _Tally, rebuild: bool) -> None:
+        self.report = report
+        self.tally = tally
+        self.rebuild = rebuild
+        self.groups: list[list[str]] = []
+        self.slots: list[Slot] = []
+        self.zygote: Child | None = None
+        self.shared: tuple[Job, Gathering] | None = None
+        self.sharing = 0  # threads still working on the shared package
+        self.lock = threading.Lock()
+
+    def start_shared(self, package: str, cores: int) -> None:
+        """Begin with the largest package, its root imported once for every thread."""
+        self.slots = [Slot() for _ in range(cores)]
+        job = self.prepare(package)
+        if job is None:
+            return
+        gathering = Gathering(job.modules, progress=self.tally.for_package(package))
+        try:
+            workers, self.zygote = start_children(package, cores,
+                                                  root_timeout(gathering.timeout))  # fmt: skip
+        except ChildFailed as exc:
+            job.release()
+            self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")
+            return
+        self.slots = [Slot(worker) for worker in workers]
+        self.shared = (job, gathering)
+        self.sharing = len(self.slots)
+
+    def work(self, number: int) -> None:
+        slot = self.slots[number]
+        if self.shared is not None:
+            job, gathering = self.shared
+            self.gather(job, gathering, slot, from_end=number % 2 == 1, shared=True)
+        while True:
+            with self.lock:
+                if not self.groups:
+                    return
+                group = self.groups.pop(0)
+            for package in group:
+                prepared = self.prepare(package)
+                if prepared is not None:
+                    progress = self.tally.for_package(package)
+                    self.gather(prepared, Gathering(prepared.modules, progress=progress), slot)
+
+    def prepare(self, package: str) -> Job | None:
+        """The package's build job, or None when its index is fresh or it cannot be built."""
+        try:
+            job = start_build(package, rebuild=self.rebuild)
+        except UsageError as exc:
+            self.report.notes.append(f"skipped {package}: {exc}")
+            return None
+        if isinstance(job, Outcome):
+            self.done(package, job)
+            return None
+        return job
+
+    def gather(
+        self, job: Job, gathering: Gathering, slot: Slot, *, from_end: bool = False,
+        shared: bool = False,
+    ) -> None:  # fmt: skip
+        package = job.key.package
+        with contextlib.suppress(UsageError):  # kept in gathering.failure
+            gathering.run(slot, from_end)
+        if shared:
+            with self.lock:
+                self.sharing -= 1
+                if self.sharing:
+                    return  # the last thread out stores it
+        if gathering.failure is not None:
+            job.release()
+            self.report.notes.append(f"skipped {package}: {gathering.failure}")
+            return
+        gathering.leftovers()
+        self.done(package, job.finish(gathering.entries, gathering.notes))
+
+    def done(self, package: str, outcome: Outcome) -> None:
+        self.report.entries[package] = outcome.index.entry_count
+        self.report.notes.extend(f"{package}: {note}" for note in outcome.notes)
+        self.report.notes.extend(outcome.index.notes)
+        outcome.index.close()
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.groups.clear()
+        if self.shared is not None:
+            self.shared[1].stop()
+        kill_all()
+
+    def close(self) -> None:
+        for slot in self.slots:  # workers before the zygote they die with
+            slot.close()
+        if self.zygote is not None:
+            self.zygote.close()
+
+
+def _by_distribution(packages: list[str], sizes: dict[str, int]) -> list[list[str]]:
+    """The packages in groups that share a distribution (biggest package first in each),
+    the groups biggest first."""
+    try:
+        owners = metadata.packages_distributions()
+    except Exception:  # noqa: BLE001 - broken metadata: every package on its own
+        owners = {}
+    groups: dict[str, list[str]] = {}
+    for package in packages:
+        distribution = (owners.get(package) or [package])[0]
+        groups.setdefault(distribution, []).append(package)
+    return sorted(groups.values(), key=lambda group: -sum(sizes[p] for p in group))
