@@ -1,13 +1,15 @@
 """Search index numbers for all of torch, each next to `python -m pydoc -k` in the same run.
 
-Usage: .venv/bin/python benchmarks/bench_search.py [--builds N] [--runs N]
+Usage: .venv/bin/python benchmarks/bench_search.py [--builds N] [--runs N] [--all]
 
 Prints: entries indexed; build wall time (`explore --index torch`, into a fresh
 temp cache) next to `python -m pydoc -k multinomial` (alternating, median of
---builds each; goal <= 1.0x); in-process query p50/p95 over a fixed list of
-queries (goal p95 <= 10 ms); warm `explore --search` wall time next to pydoc -k
-(goal >= 10x faster); peak RSS of the build (largest process) and of the
-in-process queries.
+--builds each; goal <= 1.0x); the index file's size; in-process query p50/p95
+over a fixed list of queries (goal p95 <= 10 ms); warm `explore --search` wall
+time next to pydoc -k (goal >= 10x faster); peak RSS of the build (largest
+process) and of the in-process queries. With `--all`, also `explore --index
+--all` (the standard library and every installed distribution) next to the same
+pydoc -k, which walks every installed module too (goal <= 1.0x).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--builds", type=int, default=1, help="index builds (and pydoc runs)")
     parser.add_argument("--runs", type=int, default=5, help="warm CLI searches")
+    parser.add_argument("--all", action="store_true", help="also time explore --index --all")
     options = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="bench-search-")
     env = dict(os.environ, EXPLORER_CACHE_DIR=cache)
@@ -91,6 +94,8 @@ def main() -> None:
 
     index = open_index(IndexKey.for_package("torch"))
     assert index is not None
+    size = IndexKey.for_package("torch").path.stat().st_size
+    print(f"index file: {size / 1e6:.1f} MB (schema {index.meta['schema']})")
     for query in QUERIES:
         index.search(query, 20)  # warm sqlite's page cache and the fuzzy tail list
     timings = []
@@ -120,6 +125,18 @@ def main() -> None:
         top = ", ".join(hit.name for hit in index.search(query, 5))
         print(f"top 5 for {query!r}: {top}")
     index.close()
+    if options.all:
+        everything = tempfile.mkdtemp(prefix="bench-search-all-")
+        all_env = dict(os.environ, EXPLORER_CACHE_DIR=everything)
+        seconds, out, _ = run([*explore, "--index", "--all", "--json"], all_env)
+        again = run(pydoc, env)[0]
+        summary = json.loads(out)
+        print(
+            f"build: explore --index --all {seconds:.2f} s ({len(summary['packages'])} packages, "
+            f"{summary['entries']} entries) | pydoc -k {again:.2f} s | ratio {seconds / again:.2f}x"
+            " (goal <= 1.0x)"
+        )
+        shutil.rmtree(everything, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
 
 

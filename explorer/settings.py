@@ -73,3 +73,15 @@ DOC_FORMAT_MAX_CHARS = 20_000
 # rest of a paragraph for every unclosed `*` or backquote (quadratic on hostile text).
 # 1.5 M is ~30x the longest ordinary docstring, and a few tens of milliseconds.
 DOC_FORMAT_WORK = 1_500_000
+
+# ---- the search index ------------------------------------------------------------------
+
+# Standard-library modules `explore --index --all` leaves out: they open a browser or print
+# on import (antigravity, this), need a display (tkinter, turtle), or are tests and tools.
+STDLIB_SKIP = frozenset({
+    "antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "test", "lib2to3",
+    "ensurepip", "pydoc_data", "xxsubtype", "xxlimited", "xxlimited_35", "msilib", "winreg",
+    "winsound", "msvcrt", "nt",
+})  # fmt: skip
+INDEX_ALL_SKIP = frozenset({"explorer"})  # distributions `--index --all` leaves out: this tool
+INDEX_BUILD_WAIT = 120.0  # seconds a search waits for another process's build of an index

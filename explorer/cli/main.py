@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--snippets", action="store_true", help="list the snippet library")
     view.add_argument("--snippet", metavar="NAME", help="run one library snippet and print it")
     view.add_argument("--search", metavar="QUERY", help="search names and docstrings")
-    view.add_argument("--index", metavar="PACKAGE", help="(re)build the search index of PACKAGE")
+    view.add_argument(
+        "--index", metavar="PACKAGE", nargs="?", const="",
+        help="(re)build the search index of PACKAGE (or, with --all, of everything installed)",
+    )  # fmt: skip
+    views.add_argument("--all", action="store_true", help="--index: the standard library and "
+                       "every installed package")  # fmt: skip
     views.add_argument("--json", action="store_true", help="one JSON document on stdout")
     views.add_argument("--private", action="store_true", help="include _private names")
     views.add_argument("--dunder", action="store_true", help="include __dunder__ names")
@@ -87,6 +92,8 @@ def _check_values(args: argparse.Namespace) -> None:
     """Empty option values are mistakes: never fall through to opening the TUI."""
     for option in ("snippet", "search", "index", "within", "target"):
         value = getattr(args, option, None)
+        if option == "index" and args.all and value == "":
+            continue  # `--index --all`: no package, by design
         if value is not None and not value.strip():
             flag = "TARGET" if option == "target" else f"--{'in' if option == 'within' else option}"
             raise UsageError(f"{flag} is empty: give it a value")
@@ -108,7 +115,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from explorer.cli import run as cli_run
 
         return cli_run.run(args)
-    if args.search is not None or args.index:
+    if args.search is not None or args.index is not None or args.all:
         from explorer.cli import search as cli_search
 
         return cli_search.run(args)

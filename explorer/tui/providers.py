@@ -1,9 +1,9 @@
 """Command-palette providers: members of the target on screen, and any name of the package.
 
 `MemberProvider` fuzzy-matches the listing of whatever screen offers one (the
-explorer); `IndexSearchProvider` queries the package's search index in-process
-(no import of the package) and never builds one: when the index is missing it
-offers the search screen instead. Choosing an index hit posts
+explorer); `IndexSearchProvider` queries every stored search index in-process
+(no import of any package) and never builds one: when there is none it offers
+the search screen instead. Choosing an index hit posts
 `SearchScreen.TargetChosen`.
 """
 
@@ -17,8 +17,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from explorer.core.errors import UsageError
 from explorer.core.model import Listing
-from explorer.core.search.store import IndexCorrupt, SearchIndex
-from explorer.proc.search.build import stored_index
+from explorer.core.search.library import Library
+from explorer.core.search.store import IndexCorrupt
+from explorer.proc.search.session import open_library
 from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen, hit_title
 
 PALETTE_LIMIT = 20
@@ -73,31 +74,35 @@ class MemberProvider(Provider):
 
 
 class IndexSearchProvider(Provider):
-    """Hits from the index of `app.search_package` (torch when the app does not say)."""
+    """Hits from every stored index, routed as the search screen routes (never builds one:
+    with no index at all it offers the search screen, which builds the one on screen)."""
 
-    _index: SearchIndex | None = None
+    _library: Library | None = None
 
     @property
     def package(self) -> str:
         return str(getattr(self.app, "search_package", None) or DEFAULT_PACKAGE)
 
     async def startup(self) -> None:
-        self._index = await asyncio.to_thread(self._open)
+        self._library = await asyncio.to_thread(self._open)
 
-    def _open(self) -> SearchIndex | None:
+    def _open(self) -> Library | None:
         try:
-            outcome = stored_index(self.package)
-        except (UsageError, IndexCorrupt):
+            library = open_library(self.package, build=False).library
+        except (UsageError, IndexCorrupt, OSError):
             return None
-        return outcome.index if outcome is not None else None
+        if not library.indexes:
+            library.close()
+            return None
+        return library
 
     async def shutdown(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        if self._library is not None:
+            self._library.close()
+            self._library = None
 
     async def discover(self) -> Hits:
-        if self._index is None:
+        if self._library is None:
             yield DiscoveryHit(
                 f"Search {self.package} (builds its index first)",
                 partial(self.app.push_screen, SearchScreen(self.package)),
@@ -105,13 +110,13 @@ class IndexSearchProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        index = self._index
-        if index is None or not query.strip():
+        library = self._library
+        if library is None or not query.strip():
             return
         try:
-            hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT)
-        except IndexCorrupt:
-            return
+            hits = await asyncio.to_thread(library.search, query, PALETTE_LIMIT)
+        except (IndexCorrupt, UsageError):
+            return  # a query the index refuses (too long): no hits, the palette stays
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         for hit in hits:
             yield Hit(

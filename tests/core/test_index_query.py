@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from explorer.core.search.collect import entries_for_module
-from explorer.core.search.merge import merge_entries
-from explorer.core.search.query import parse_query, score_name, word_spans
+from explorer.core.search.merge import merge
+from explorer.core.search.query import QueryError, parse_query
+from explorer.core.search.scoring import score_name
 from explorer.core.search.store import IndexKey, SearchIndex, store_index
+from explorer.core.search.text import word_spans
 
 MODULES = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
-    "searchpkg.hostile", "searchpkg.shapes",
+    "searchpkg.hostile", "searchpkg.shapes", "searchpkg.linalg",
 ]  # fmt: skip
 
 
@@ -24,8 +26,9 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EXPLORER_CACHE_DIR", str(cache))
         seen: dict[str, tuple[str, str]] = {}
-        rows = merge_entries(e for module in MODULES for e in entries_for_module(module, seen))
-        opened = store_index(IndexKey("searchpkg", "1.0", "3.11"), "fp", rows, [])
+        rows, aliases = merge(e for module in MODULES for e in entries_for_module(module, seen))
+        key = IndexKey("searchpkg", "1.0", "3.11")
+        opened = store_index(key, "fp", rows, [], aliases=aliases)
         yield opened
         opened.close()
 
@@ -42,12 +45,12 @@ def test_exact_name_ranks_first_with_its_span(index: SearchIndex) -> None:
     assert hit.summary == "Counts of outcomes over repeated categorical trials."
 
 
-def test_lower_case_query_finds_module_class_and_prefix_matches(index: SearchIndex) -> None:
-    found = names(index, "multinomial")
-    assert set(found[:2]) == {
-        "searchpkg.distributions.multinomial", "searchpkg.distributions.Multinomial",
-    }  # fmt: skip
-    assert "searchpkg.distributions.multinomial_coefficient" in found
+def test_a_class_comes_before_the_module_of_the_same_name(index: SearchIndex) -> None:
+    assert names(index, "multinomial")[:2] == [
+        "searchpkg.distributions.Multinomial", "searchpkg.distributions.multinomial",
+    ]  # fmt: skip
+    assert names(index, "Multinomial")[0] == "searchpkg.distributions.Multinomial"
+    assert "searchpkg.distributions.multinomial_coefficient" in names(index, "multinomial")
 
 
 def test_dotted_segments_match_at_boundaries(index: SearchIndex) -> None:
@@ -57,8 +60,37 @@ def test_dotted_segments_match_at_boundaries(index: SearchIndex) -> None:
     assert score_name(["dist", "multi"], hit.name)[0] > score_name(["multi"], hit.name)[0]
 
 
+def test_other_names_of_an_object_find_it(index: SearchIndex) -> None:
+    # Defined in searchpkg.distributions.multinomial, shown under its shortest public path.
+    found = names(index, "searchpkg.distributions.multinomial.Multinomial")
+    assert found[0] == "searchpkg.distributions.Multinomial"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Mulitnomial", "searchpkg.distributions.Multinomial"),  # swapped letters
+        ("multinomail", "searchpkg.distributions.multinomial"),
+        ("Multinomal", "searchpkg.distributions.Multinomial"),  # a letter left out
+        ("transpsoe", "searchpkg.linalg.transpose"),
+        ("dist.Multinomail", "searchpkg.distributions.Multinomial"),
+        ("distributoins.Multinomial", "searchpkg.distributions.Multinomial"),  # typo in a prefix
+        ("mltnml", "searchpkg.distributions.multinomial"),  # letters in order
+    ],
+)
+def test_typos_find_the_name(index: SearchIndex, typed: str, meant: str) -> None:
+    assert names(index, typed)[0].lower() == meant.lower()
+
+
+def test_nothing_close_answers_with_guesses_not_silence(index: SearchIndex) -> None:
+    hits = index.search("multinomiallllx", 5)
+    assert hits and all(hit.guess for hit in hits)
+    assert hits[0].name.lower().endswith("multinomial")
+    assert not any(hit.guess for hit in index.search("Multinomial", 5))
+    assert index.search("zzzzqqqq", 5) == []  # nothing near at all
+
+
 def test_docstring_words_find_objects_by_what_they_do(index: SearchIndex) -> None:
-    assert "searchpkg.distributions.Multinomial" in names(index, "event log probabilities")
     assert names(index, "reparameterized sample")[0] == (
         "searchpkg.distributions.Multinomial.rsample"
     )
@@ -67,9 +99,29 @@ def test_docstring_words_find_objects_by_what_they_do(index: SearchIndex) -> Non
     assert [hit.summary[start:end] for start, end in hit.summary_spans] == ["Say", "hello"]
 
 
-def test_fuzzy_subsequence_and_prefix(index: SearchIndex) -> None:
-    assert names(index, "mltnml")[0].endswith("ultinomial")
-    assert names(index, "gre")[0] == "searchpkg.greet"
+def test_plain_language_with_stop_words_and_synonyms(index: SearchIndex) -> None:
+    # Every word of the sentence need not occur: "keep", "only", "the", "of" do not.
+    assert names(index, "keep only the lower triangle of a matrix")[0] == "searchpkg.linalg.tril"
+    # The one English word in swap_objects' name must not beat docs that say it all.
+    assert names(index, "swap two dimensions")[0] == "searchpkg.linalg.transpose"
+    assert names(index, "approximately equal")[0] == "searchpkg.linalg.isclose"
+
+
+def test_an_alias_stub_folds_into_its_target(index: SearchIndex) -> None:
+    hits = index.search("transpose", 5)
+    assert hits[0].name == "searchpkg.linalg.transpose"
+    assert "searchpkg.linalg.swapaxes" in hits[0].also
+    assert "searchpkg.linalg.swapaxes" not in [hit.name for hit in hits]
+    # Asked for by its own full name, the stub is there.
+    assert names(index, "linalg.swapaxes")[0] == "searchpkg.linalg.swapaxes"
+
+
+def test_a_class_before_its_methods_and_documented_before_not(index: SearchIndex) -> None:
+    assert names(index, "shape")[0] == "searchpkg.shapes.Shape"
+    found = names(index, "helper")
+    assert found.index("searchpkg.linalg.helper_with_docs") < found.index(
+        "searchpkg.linalg.undocumented_helper"
+    )
 
 
 def test_kind_and_in_filters(index: SearchIndex) -> None:
@@ -81,6 +133,7 @@ def test_kind_and_in_filters(index: SearchIndex) -> None:
     scoped = names(index, "area in:searchpkg.shapes")
     assert scoped and all(name.startswith("searchpkg.shapes") for name in scoped)
     assert names(index, "kind:property perimeter") == ["searchpkg.shapes.Shape.perimeter"]
+    assert names(index, "matrix kind:function")[0] == "searchpkg.linalg.tril"
 
 
 def test_an_inherited_function_is_one_hit(index: SearchIndex) -> None:
@@ -96,21 +149,40 @@ def test_limit_and_empty_queries(index: SearchIndex) -> None:
     assert len(index.search("kind:method", 3)) == 3
     assert index.search("", 5) == []
     assert index.search("   ", 5) == []
-    assert index.search("zzzzqqqq", 5) == []
 
 
-def test_odd_characters_never_break_the_fts_query(index: SearchIndex) -> None:
-    for text in ['"', "a AND", "NOT", "(", "*", "kind:", "in:", "x:y", "-", "'; DROP"]:
-        index.search(text, 5)  # no exception is the assertion
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ('"greet"', "searchpkg.greet"), ("greet AND", "searchpkg.greet"),
+        ("NOT greet", "searchpkg.greet"), ("(greet", "searchpkg.greet"),
+        ("greet*", "searchpkg.greet"), ("'; DROP greet", "searchpkg.greet"),
+        ("greet()", "searchpkg.greet"), ("kind: greet", "searchpkg.greet"),
+    ],
+)  # fmt: skip
+def test_fts_syntax_in_a_query_is_just_text(index: SearchIndex, text: str, first: str) -> None:
+    assert names(index, text)[0] == first
+
+
+def test_a_query_that_is_too_long_or_deep_is_refused_and_the_index_kept(
+    index: SearchIndex,
+) -> None:
+    with pytest.raises(QueryError, match="too deep"):
+        index.search(".".join(["a"] * 40), 5)
+    with pytest.raises(QueryError, match="too long"):
+        index.search("word " * 500, 5)
+    assert names(index, "greet")[0] == "searchpkg.greet"  # still answers
 
 
 def test_parse_query_pulls_filters_out_of_the_text() -> None:
     query = parse_query("kind:class,function in:torch.distributions log prob")
-    assert query.kinds == ["class", "function"]
+    assert query.kinds == ("class", "function")
     assert query.within == "torch.distributions"
     assert query.words == ["log", "prob"]
     assert query.name == ""
     assert parse_query("dist.Multi").segments == ["dist", "Multi"]
+    assert parse_query("F.relu").expanded == ["torch", "nn", "functional", "relu"]
+    assert parse_query("how do I keep the lower triangle").words == ["lower", "triangle"]
 
 
 def test_word_spans_match_stems() -> None:

@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
+from explorer.core.errors import UsageError
 from explorer.core.search.store import (
     IndexCorrupt,
     IndexKey,
     IndexOutdated,
     cache_dir,
+    is_corruption,
     open_index,
+    safe_path,
     store_index,
 )
 
@@ -115,5 +118,94 @@ def test_unwritable_cache_dir_falls_back_to_memory(
     monkeypatch.setenv("EXPLORER_CACHE_DIR", str(blocker))
     index = store_index(KEY, "fp", rows("demo.alpha"), [])
     assert index.in_memory
-    assert any("not writable" in note and "in memory" in note for note in index.notes)
+    assert any("cannot write" in note and "in memory" in note for note in index.notes)
+    assert index.meta["notes"] == "[]"  # the note is not a skipped module
     assert [hit.name for hit in index.search("alpha", 5)] == ["demo.alpha"]
+
+
+def test_a_directory_where_the_index_goes_is_reported_and_search_still_works() -> None:
+    KEY.path.mkdir(parents=True)
+    with pytest.raises(IndexCorrupt, match="is a directory"):
+        open_index(KEY)
+    index = store_index(KEY, "fp", rows("demo.alpha"), [])
+    assert index.in_memory and [hit.name for hit in index.search("alpha", 5)] == ["demo.alpha"]
+    assert KEY.path.is_dir()  # nothing of the user's removed
+
+
+def test_a_relative_cache_dir_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", "relative_dir")
+    with pytest.raises(UsageError, match="must be an absolute path"):
+        cache_dir()
+
+
+@pytest.mark.parametrize(
+    "name", ["../victim", "/tmp/victim", "a/b", "", "torch.nn", "x" * 200, "café", "-rf"]
+)
+def test_package_names_are_checked_before_any_path_is_built(name: str) -> None:
+    with pytest.raises(UsageError):
+        IndexKey(name, "1.0", "3.11")
+    with pytest.raises(UsageError):
+        IndexKey.for_package(name)
+
+
+def test_a_version_string_cannot_leave_the_cache_dir(temp_cache: Path) -> None:
+    path = IndexKey("demo", "../../../etc/x", "3.11").path
+    assert path.parent == temp_cache / "index"
+    assert safe_path(temp_cache, "ok.sqlite") == temp_cache / "ok.sqlite"
+    for bad in ("../x", "a/b", "..", ""):
+        with pytest.raises(UsageError):
+            safe_path(temp_cache, bad)
+
+
+def test_lone_surrogates_in_names_and_docs_are_stored_replaced() -> None:
+    bad = [{"name": "demo.bad\ud800", "kind": "function", "summary": "Odd \udcff text.",
+            "doc": "Odd \udcff text.", "signature": "()"}]  # fmt: skip
+    index = store_index(KEY, "fp", [*rows("demo.alpha"), *bad], [])
+    found = index.search("odd text", 5)
+    assert found and found[0].name == "demo.bad\ufffd" and "\ufffd" in found[0].summary
+
+
+def test_only_real_corruption_counts_as_corruption() -> None:
+    assert is_corruption(sqlite3.DatabaseError("file is not a database"))
+    assert is_corruption(sqlite3.DatabaseError("database disk image is malformed"))
+    assert not is_corruption(
+        sqlite3.OperationalError("Expression tree is too large (maximum depth 1000)")
+    )
+    assert not is_corruption(sqlite3.OperationalError('fts5: syntax error near ""'))
+
+
+def test_the_index_holds_what_a_listing_and_a_doc_view_need() -> None:
+    from explorer.core.search.collect import entries_for_module
+    from explorer.core.search.lookup import indexed_doc, indexed_members
+    from explorer.core.search.merge import merge
+
+    seen: dict[str, tuple[str, str]] = {}
+    modules = ["searchpkg", "searchpkg.shapes", "searchpkg.distributions",
+               "searchpkg.distributions.multinomial"]  # fmt: skip
+    found, aliases = merge(e for module in modules for e in entries_for_module(module, seen))
+    index = store_index(IndexKey("searchpkg", "1.0", "3.11"), "fp", found, [], aliases=aliases)
+    listing = indexed_members(index, "searchpkg.Square")
+    assert listing is not None and listing.kind == "class"
+    members = {member.name: member for member in listing.members}
+    assert members["area"].kind == "method"
+    assert members["area"].inherited_from == "searchpkg.shapes.Shape"
+    assert members["perimeter"].kind == "property"
+    assert members["area"].summary == "Compute the enclosed area of the shape."
+    doc = indexed_doc(index, "searchpkg.Square.area")
+    assert doc is not None and doc.docstring == "Compute the enclosed area of the shape."
+    assert doc.signature == "(self) -> float"
+    circle = indexed_doc(index, "searchpkg.Circle")
+    assert (
+        circle is not None
+        and circle.kind == "class"
+        and circle.signature == "(radius: float = 1.0)"
+    )
+    assert circle.docstring == "A round shape given by its radius."
+    # Under the name it was defined with, a class lists the same members.
+    other = indexed_members(index, "searchpkg.distributions.multinomial.Multinomial")
+    assert other is not None and {m.name for m in other.members} >= {"log_prob", "rsample"}
+    module = indexed_members(index, "searchpkg.distributions")
+    assert module is not None and {m.name for m in module.members} >= {"Multinomial"}
+    assert indexed_doc(index, "searchpkg.nope") is None
+    assert indexed_members(index, "searchpkg.greet") is None  # a function has no members
+    index.close()

@@ -38,7 +38,7 @@ def explore(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_first_search_builds_with_progress_then_answers(env: dict[str, str]) -> None:
     first = explore(env, "--search", "greet", "--in", "searchpkg")
     assert first.returncode == 0, first.stderr
-    assert "explore: indexing searchpkg (8 modules)..." in first.stderr
+    assert "explore: indexing searchpkg (9 modules)..." in first.stderr
     assert "explore: indexed" in first.stderr
     assert first.stdout.splitlines()[0].split() == [
         "function", "searchpkg.greet", "Say", "hello", "to", "someone", "by", "name.",
@@ -141,7 +141,7 @@ def test_an_unwritable_cache_dir_still_answers_from_memory(tmp_path: Path) -> No
     result = explore(env, "--search", "greet", "--in", "searchpkg")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "searchpkg.greet"
-    assert "explore: note: cache dir" in result.stderr and "in memory" in result.stderr
+    assert "explore: note: cannot write" in result.stderr and "in memory" in result.stderr
 
 
 class _Terminal(io.StringIO):
@@ -163,7 +163,9 @@ def test_matches_are_highlighted_only_on_a_terminal(monkeypatch: pytest.MonkeyPa
 
 
 def test_search_scope_defaults() -> None:
-    assert search_scope("multinomial", None) == ("torch", "multinomial")
+    assert search_scope("multinomial", None) == (None, "multinomial")  # every index
+    assert search_scope("x", "builtins") == ("stdlib", "x in:builtins")
+    assert search_scope("x", "json.decoder") == ("stdlib", "x in:json.decoder")
     assert search_scope("x in:searchpkg.shapes", None) == ("searchpkg", "x in:searchpkg.shapes")
     assert search_scope("x", "torch.distributions") == ("torch", "x in:torch.distributions")
     assert search_scope("x", "torch") == ("torch", "x")

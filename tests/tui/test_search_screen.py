@@ -52,7 +52,7 @@ async def test_typing_shows_ranked_hits_and_enter_chooses() -> None:
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.distributions.Multinomial"
         status = str(app.screen.query_one("#search-status", Static).render())
-        assert "hits in" in status
+        assert "3 hits" in status
         await pilot.press("enter")
         await settle(app, pilot)
     assert app.chosen == ["searchpkg.distributions.Multinomial"]
@@ -122,5 +122,80 @@ async def test_a_missing_index_is_built_with_a_progress_bar(
         status = str(app.screen.query_one("#search-status", Static).render())
         assert "searchpkg" in status and "entries" in status
         await pilot.press(*"greet")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "searchpkg.greet"
+
+
+async def test_a_failing_index_backend_shows_an_error_and_the_app_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import explorer.tui.screens.search as search_screen
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(search_screen, "open_library", broken)
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "opening the indexes failed: RuntimeError: disk on fire" in status
+        assert isinstance(app.screen, SearchScreen)  # alive, and Escape still closes it
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert app.dismissed == [None]
+
+
+async def test_a_failing_query_shows_an_error_and_typing_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from explorer.core.search.library import Library
+
+    original = Library.search
+
+    def flaky(self: Library, text: str, limit: int = 20) -> object:
+        if text == "boom":
+            raise RuntimeError("query exploded")
+        return original(self, text, limit)
+
+    monkeypatch.setattr(Library, "search", flaky)
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"boom")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "searching failed: RuntimeError: query exploded" in status
+        await pilot.press(*["backspace"] * 4, *"greet")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "searchpkg.greet"
+
+
+async def test_a_query_that_is_too_long_is_a_message_not_a_crash() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(Input).value = ".".join(["a"] * 40)
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "cannot search that" in status and "too deep" in status
+
+
+async def test_a_query_naming_another_indexed_package_is_routed_there() -> None:
+    """The palette and the screen search every index: json.dumps goes to the stdlib one."""
+    from explorer.core.search.collect import entries_for_module
+    from explorer.core.search.merge import merge
+    from explorer.core.search.store import store_index
+
+    seen: dict[str, tuple[str, str]] = {}
+    rows, aliases = merge(entries_for_module("json", seen))
+    store_index(IndexKey.for_package("stdlib"), "fp", rows, [], aliases=aliases).close()
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"json.dumps")
+        await settle(app, pilot)
+        assert hit_ids(app)[0] == "json.dumps"
+        await pilot.press(*["backspace"] * 10, *"greet")
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.greet"

@@ -126,3 +126,22 @@ def test_variables_panel_with_a_graph(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=ready)
+
+
+def test_search_screen_with_hits(snap_compare, searchpkg_index) -> None:
+    from textual.widgets import Input, OptionList
+
+    from explorer.tui.screens.search import SearchScreen
+
+    app = create_app("searchpkg", timeout=20.0)
+
+    async def ready(pilot) -> None:
+        await wait_for(pilot, is_loaded(app, "searchpkg"))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        app.screen.query_one(Input).value = "shape area"
+        await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count >= 3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)

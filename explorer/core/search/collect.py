@@ -22,7 +22,7 @@ from explorer.core.links import plain_text
 from explorer.core.model import Kind
 from explorer.core.objects import class_dict, classify, first_sentence, split_signature_line
 
-DOC_LIMIT = 6000  # characters of docstring kept for full-text search; the rest is rarely useful
+DOC_LIMIT = 40_000  # characters of docstring kept: the whole of all but a handful (Doc tab, search)
 SUMMARY_LIMIT = 160
 _TYPE_MODULE = type.__dict__["__module__"]
 _TYPE_QUALNAME = type.__dict__["__qualname__"]
@@ -210,6 +210,8 @@ def _class_members(
             if entry is not None:
                 entry["parent"] = class_key
                 entry["defined_in"] = home
+                if base is not klass:
+                    entry["inherited_from"] = _defining_path(base, "class")
                 yield entry
 
 

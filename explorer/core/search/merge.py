@@ -21,17 +21,35 @@ def preference(name: str) -> tuple[int, int, str]:
 
 def merge_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Deduplicated rows with `name`, `group` and `primary` set, docstrings on primaries."""
+    return merge(entries)[0]
+
+
+def merge(
+    entries: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """(rows, aliases): the rows as `merge_entries` makes them, and every other name an
+    object was seen under, as (other name, preferred name) pairs."""
     described: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}  # key -> preferred name so far
+    seen_as: dict[str, set[str]] = {}
     for entry in entries:
         key = entry.get("key") or entry["name"]
+        seen_as.setdefault(key, set()).add(entry["name"])
         if key not in names or preference(entry["name"]) < preference(names[key]):
             names[key] = entry["name"]
         if not entry.get("alias") and key not in described:
             described[key] = entry
     rows = _renamed(described, names)
     _mark_groups(rows)
-    return rows
+    for row in rows:
+        origin = row.get("inherited_from")
+        if origin is not None:
+            row["inherited_from"] = names.get(origin, origin)
+    aliases = [
+        (other, names[key]) for key, others in seen_as.items() if key in names
+        for other in sorted(others) if other != names[key]
+    ]  # fmt: skip
+    return rows, aliases
 
 
 def _renamed(described: dict[str, dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:

@@ -1,15 +1,20 @@
 """The search index store: one SQLite + FTS5 file per (package, version, Python version).
 
 Files live in `platformdirs.user_cache_dir("explorer")/index` (or
-`$EXPLORER_CACHE_DIR/index`). A build fills an in-memory database, copies it
-into a temporary file next to the final one and `os.replace`s it into place.
-The published file is one self-contained rollback-journal database that nobody
-ever writes to again; readers open it read-only. That is safer than WAL here:
-WAL's -wal/-shm side files are matched to a database by its path, so after a
-rename a reader could pair an old WAL with the new file. With a complete file
-swapped in atomically, a reader keeps its old snapshot until it reopens, and two
-builders at once only race to replace a complete file with another.
+`$EXPLORER_CACHE_DIR/index`, which must be absolute). A package name is checked
+before any path is built from it, and every path is resolved and checked to lie
+inside that folder. A build fills an in-memory database, copies it into a
+temporary file next to the final one and `os.replace`s it into place. The
+published file is one self-contained rollback-journal database that nobody ever
+writes to again; readers open it read-only. (WAL's -wal/-shm side files are
+matched to a database by its path, so after a rename a reader could pair an old
+WAL with the new file.) A reader keeps its old snapshot until it reopens, and
+two builders at once only race to replace a complete file with another.
 Nothing is pickled: rows are plain text columns.
+
+The `entries` table is also the content table of the full-text index, and holds
+what a listing or a Doc view needs without importing anything (kind, defined-in,
+inherited-from, signature, the docstring): see `explorer.core.search.lookup`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,31 +30,25 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.search import query as index_query
-from explorer.core.search.query import Hit
+from explorer.core.search.names import (
+    IndexKey,
+    cache_dir,
+    package_version,
+    python_tag,
+    safe_path,
+)
+from explorer.core.search.rank import rank
+from explorer.core.search.records import Candidate, Hit, Query, QueryError
+from explorer.core.search.rows import entry_values, fill_sql, safe_text
 
-SCHEMA_VERSION = "3"  # 3: summaries with Sphinx roles as plain words
-_SCHEMA = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entries(
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    lname TEXT NOT NULL,
-    tail TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    defined_in TEXT,
-    grp TEXT NOT NULL,
-    primary_entry INTEGER NOT NULL,
-    prior REAL NOT NULL
-);
-CREATE VIRTUAL TABLE docs USING fts5(words, summary, doc, tokenize='porter unicode61');
-CREATE VIRTUAL TABLE grams USING fts5(tail, tokenize='trigram', content='');
-"""
-_INDEXES = """
-CREATE INDEX entries_tail ON entries(tail);
-CREATE INDEX entries_lname ON entries(lname);
-"""
+__all__ = [
+    "SCHEMA_VERSION", "Hit", "IndexCorrupt", "IndexKey", "IndexOutdated", "QueryError",
+    "SearchIndex", "cache_dir", "discard", "is_corruption", "open_index", "package_version",
+    "python_tag", "safe_path", "store_index",
+]  # fmt: skip
+
+# 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
+SCHEMA_VERSION = "4"
 
 
 class IndexCorrupt(Exception):
@@ -61,72 +59,13 @@ class IndexOutdated(IndexCorrupt):
     """A readable index in another format (written by another explorer version)."""
 
 
-def cache_dir() -> Path:
-    """Where index files go; EXPLORER_CACHE_DIR wins (tests point it at a temp dir)."""
-    override = os.environ.get("EXPLORER_CACHE_DIR")
-    if override:
-        return Path(override) / "index"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("explorer")) / "index"
+# What SQLite says when the file, not the query, is at fault.
+_CORRUPTION = ("not a database", "malformed", "no such table", "no such column", "disk i/o")
 
 
-def python_tag() -> str:
-    return f"{sys.version_info.major}.{sys.version_info.minor}"
-
-
-def package_version(package: str) -> str:
-    """The installed distribution's version; "unversioned" for a bare package on sys.path."""
-    quick = _dist_info_version(package)
-    if quick is not None:
-        return quick
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except (metadata.PackageNotFoundError, ValueError):
-        return "unversioned"  # a package on sys.path without metadata: mtimes still key it
-
-
-def _dist_info_version(package: str) -> str | None:
-    """`torch-2.13.0+cpu.dist-info` beside the package: one scandir, where importlib.metadata
-    walks every entry of sys.path (a third of a warm search's time)."""
-    from importlib.machinery import PathFinder
-
-    try:
-        spec = PathFinder.find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if spec is None or not (locations or spec.origin):
-        return None
-    folder = Path(locations[0] if locations else str(spec.origin)).parent
-    wanted = package.lower().replace("-", "_")
-    try:
-        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".dist-info")]
-    except OSError:
-        return None
-    for name in names:
-        project, _, version = name[: -len(".dist-info")].partition("-")
-        if project.lower().replace("-", "_").replace(".", "_") == wanted and version:
-            return version
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class IndexKey:
-    package: str
-    version: str
-    python: str
-
-    @classmethod
-    def for_package(cls, package: str) -> IndexKey:
-        return cls(package, package_version(package), python_tag())
-
-    @property
-    def path(self) -> Path:
-        safe_version = "".join(c if c.isalnum() or c in ".+-" else "_" for c in self.version)
-        return cache_dir() / f"{self.package}-{safe_version}-py{self.python}.sqlite"
+def is_corruption(exc: sqlite3.Error) -> bool:
+    message = str(exc).lower()
+    return any(marker in message for marker in _CORRUPTION)
 
 
 @dataclass(slots=True)
@@ -138,6 +77,10 @@ class SearchIndex:
     notes: list[str] = field(default_factory=list)
     in_memory: bool = False
     _tails: list[str] | None = None
+
+    @property
+    def package(self) -> str:
+        return self.meta.get("package", "")
 
     @property
     def fingerprint(self) -> str:
@@ -152,15 +95,23 @@ class SearchIndex:
         return int(self.meta.get("entries", "0"))
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """Ranked hits; QueryError when SQLite refuses the query, IndexCorrupt for the file."""
+        parsed = index_query.parse_query(query)
+        return rank(self.candidates(parsed), limit, parsed)
+
+    def candidates(self, query: Query) -> list[Candidate]:
+        """Everything this index might answer, scored but not yet ranked (see `rank`)."""
         try:
-            return index_query.search(self.connection, query, limit, self._tail_list)
-        except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(str(exc)) from exc
+            return index_query.candidates(self.connection, query, self._tail_list, self.package)
+        except sqlite3.Error as exc:
+            if is_corruption(exc):
+                raise IndexCorrupt(str(exc)) from exc
+            raise QueryError(f"the search engine refused this query ({exc})") from exc
 
     def _tail_list(self) -> list[str]:
-        """Distinct last segments, loaded once: the fuzzy pass scans them in Python."""
+        """Distinct last segments, loaded once: the typo pass scans them in C (rapidfuzz)."""
         if self._tails is None:
-            rows = self.connection.execute("SELECT DISTINCT tail FROM entries")
+            rows = self.connection.execute("SELECT tail FROM tails")
             self._tails = [row[0] for row in rows]
         return self._tails
 
@@ -171,6 +122,8 @@ class SearchIndex:
 def open_index(key: IndexKey) -> SearchIndex | None:
     """The stored index for `key`, None when there is none; IndexCorrupt when unreadable."""
     path = key.path
+    if path.is_dir():
+        raise IndexCorrupt(f"{path} is a directory, not an index file")
     if not path.exists():
         return None
     try:
@@ -178,9 +131,10 @@ def open_index(key: IndexKey) -> SearchIndex | None:
         connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise IndexCorrupt(str(exc)) from exc
+    connection.row_factory = sqlite3.Row
     try:
-        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.DatabaseError as exc:
+        meta = {row[0]: row[1] for row in connection.execute("SELECT key, value FROM meta")}
+    except sqlite3.Error as exc:
         connection.close()
         raise IndexCorrupt(str(exc)) from exc
     if meta.get("package") != key.package:
@@ -193,21 +147,29 @@ def open_index(key: IndexKey) -> SearchIndex | None:
     return SearchIndex(connection, meta, notes if isinstance(notes, list) else [])
 
 
-def discard(key: IndexKey) -> None:
-    with contextlib.suppress(FileNotFoundError):
+def discard(key: IndexKey) -> str | None:
+    """Remove a bad index file; the reason when it cannot be removed (read-only cache)."""
+    try:
         key.path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{key.path} cannot be removed ({exc.strerror})"
+    return None
 
 
 def store_index(
     key: IndexKey, fingerprint: str, rows: list[dict[str, Any]], notes: list[str],
-    *, private: bool = False,
+    *, private: bool = False, aliases: list[tuple[str, str]] | None = None,
 ) -> SearchIndex:  # fmt: skip
     """Write rows to a fresh file and swap it in; in memory when the cache dir is unwritable.
 
     `private` records that _private modules were walked, so a freshness check walks alike.
+    `aliases` are (other name, preferred name) pairs: the same object under other paths.
     """
     meta = _meta(key, fingerprint, rows, notes)
     meta["private"] = "1" if private else "0"
+    aliases = aliases or []
     try:
         key.path.parent.mkdir(parents=True, exist_ok=True)
         _sweep_abandoned(key.path.parent)
@@ -216,28 +178,37 @@ def store_index(
         )
         os.close(descriptor)
     except OSError as exc:
-        note = f"cache dir {key.path.parent} is not writable ({exc.strerror}); index kept in memory"
-        meta["notes"] = json.dumps([*notes, note])
-        connection = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(connection, meta, rows)
-        return SearchIndex(connection, meta, [*notes, note], in_memory=True)
+        return _in_memory(key, meta, rows, aliases, notes, exc)
     try:
         # Filled in memory (fast: no journal, no fsync), then copied page by page into the
         # temporary file, which only becomes the index once it is complete.
         memory = sqlite3.connect(":memory:")
-        _fill(memory, meta, rows)
+        _fill(memory, meta, rows, aliases)
         target = sqlite3.connect(temp_name)
         with target:
             memory.backup(target)
         target.close()
         memory.close()
         os.replace(temp_name, key.path)
+    except OSError as exc:  # a directory where the file goes, a full disk...
+        return _in_memory(key, meta, rows, aliases, notes, exc)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
     opened = open_index(key)
     assert opened is not None  # just replaced
     return opened
+
+
+def _in_memory(
+    key: IndexKey, meta: dict[str, str], rows: list[dict[str, Any]],
+    aliases: list[tuple[str, str]], notes: list[str], exc: OSError,
+) -> SearchIndex:  # fmt: skip
+    note = f"cannot write {key.path} ({exc.strerror or exc}); index kept in memory"
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    _fill(connection, meta, rows, aliases)
+    connection.row_factory = sqlite3.Row
+    return SearchIndex(connection, meta, [*notes, note], in_memory=True)
 
 
 ABANDONED_AFTER = 3600.0  # seconds: no build writes its temp file for that long
@@ -267,39 +238,21 @@ def _meta(
     }
 
 
-def _fill(connection: sqlite3.Connection, meta: dict[str, str], rows: list[dict[str, Any]]) -> None:
+def _fill(
+    connection: sqlite3.Connection, meta: dict[str, str], rows: list[dict[str, Any]],
+    aliases: list[tuple[str, str]],
+) -> None:  # fmt: skip
+    schema, insert_entry, insert_alias, finish = fill_sql()
+    ids = {row["name"]: number for number, row in enumerate(rows, 1)}
     with connection:
-        connection.executescript(_SCHEMA)
+        connection.executescript(schema)
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.executemany(
-            "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (_entry_row(number, row) for number, row in enumerate(rows, 1)),
+            insert_entry, (entry_values(number, row) for number, row in enumerate(rows, 1))
         )
         connection.executemany(
-            "INSERT INTO docs(rowid, words, summary, doc) VALUES (?,?,?,?)",
-            (
-                (number, index_query.name_words(row["name"]), row.get("summary", ""),
-                 row.get("doc", ""))
-                for number, row in enumerate(rows, 1)
-                if row.get("primary", True)
-            ),
+            insert_alias,
+            ((safe_text(other), ids[preferred], safe_text(other.rpartition(".")[0]))
+             for other, preferred in aliases if preferred in ids and other not in ids),
         )  # fmt: skip
-        connection.executemany(
-            "INSERT INTO grams(rowid, tail) VALUES (?, ?)",
-            ((number, _tail(row["name"])) for number, row in enumerate(rows, 1)),
-        )
-        connection.executescript(_INDEXES)
-
-
-def _tail(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower()
-
-
-def _entry_row(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
-    name, kind, summary = row["name"], row.get("kind") or "data", row.get("summary") or ""
-    primary = bool(row.get("primary", True))
-    return (
-        number, name, name.lower(), _tail(name), kind, row.get("signature") or "", summary,
-        row.get("defined_in"), row.get("group") or name, int(primary),
-        index_query.prior(name, kind, summary, primary, int(row.get("shared", 1))),
-    )  # fmt: skip
+        connection.executescript(finish)

@@ -11,9 +11,12 @@ import hashlib
 import importlib.machinery
 import os
 import pkgutil
+import sys
 from dataclasses import dataclass
 
+from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.core.search.names import STDLIB, check_package
 
 TEST_NAMES = frozenset({"test", "tests", "conftest"})
 
@@ -32,7 +35,14 @@ def is_skipped(segment: str, *, private: bool, tests: bool) -> bool:
 
 
 def package_files(package: str, *, private: bool = False, tests: bool = False) -> PackageFiles:
-    """Every importable module under `package` that the index should cover."""
+    """Every importable module under `package` that the index should cover.
+
+    `stdlib` is every standard-library module (built-in ones too, `builtins` first).
+    """
+    if package == STDLIB:
+        return _stdlib_files(private=private, tests=tests)
+    if package in sys.builtin_module_names:
+        return PackageFiles(package, (package,), _python_fingerprint())
     locations = _search_locations(package)
     modules = [package]
     stats: list[str] = []
@@ -44,9 +54,37 @@ def package_files(package: str, *, private: bool = False, tests: bool = False) -
     return PackageFiles(package, tuple(modules), digest.hexdigest())
 
 
+def _python_fingerprint() -> str:
+    """What the standard library's contents follow: this interpreter's build."""
+    text = f"{sys.version}|{sys.base_prefix}"
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _stdlib_files(*, private: bool, tests: bool) -> PackageFiles:
+    modules = ["builtins"]
+    for name in sorted(sys.stdlib_module_names):
+        if name == "builtins" or name in settings.STDLIB_SKIP:
+            continue
+        if is_skipped(name, private=private, tests=tests):
+            continue
+        if name in sys.builtin_module_names:
+            modules.append(name)
+            continue
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue  # not on this platform (winreg...)
+        modules.append(name)
+        locations = spec.submodule_search_locations
+        if locations is not None:
+            _walk(list(locations), name + ".", modules, [], private=private, tests=tests)
+    return PackageFiles(STDLIB, tuple(modules), _python_fingerprint())
+
+
 def _search_locations(package: str) -> list[str] | None:
-    if not package.isidentifier():
-        raise UsageError(f"not a top-level package name: {package!r}")
+    check_package(package)
     try:
         # PathFinder looks at sys.path only: an already-imported module of that name
         # must not stand in for what is on disk (and what the importer children will load).

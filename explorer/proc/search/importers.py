@@ -18,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import Any, TypeVar
@@ -48,10 +49,24 @@ class ImportFailed(Exception):
         self.message = message
 
 
+_LIVE: set[Child] = set()  # every child of this process not yet closed
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all() -> None:
+    """End every importer child this process started (an abandoned build)."""
+    with _LIVE_LOCK:
+        children = list(_LIVE)
+    for child in children:
+        child.kill()
+
+
 class Child:
     """One importer process: requests with deadlines over a pair of pipe fds."""
 
     def __init__(self, pid: int, read_fd: int, write_fd: int, process: Any = None) -> None:
+        with _LIVE_LOCK:
+            _LIVE.add(self)
         self.pid = pid
         self._read_fd = read_fd
         self._write_fd = write_fd
@@ -95,10 +110,13 @@ class Child:
         return line
 
     def close(self) -> None:
-        """End the child: closing its request pipe makes it exit; then make sure."""
+        """End the child: closing its request pipe makes it exit; then make sure, and end
+        whatever its imports started in its process group (a `sleep` a module spawned)."""
         if self._closed:
             return
         self._closed = True
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
         for descriptor in (self._write_fd, self._read_fd):
             with contextlib.suppress(OSError):
                 os.close(descriptor)
@@ -108,8 +126,11 @@ class Child:
             except subprocess.TimeoutExpired:
                 self._signal()
                 self._process.wait()
+        self._signal()
 
     def kill(self) -> None:
+        if self._closed:
+            return
         self._signal()
         self.close()
 
@@ -118,9 +139,17 @@ class Child:
             os.killpg(self.pid, signal.SIGKILL)  # the child and anything its imports started
 
 
-def _child_env() -> dict[str, str]:
-    # The children must find the same modules the walk found on this process's sys.path.
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+def child_path() -> list[str]:
+    """This process's sys.path without the current directory: a `torch.py` or `pkg.py`
+    lying there must not stand in for the real module in a child."""
+    here = os.path.realpath(os.getcwd())
+    return [path for path in sys.path if path and os.path.realpath(path) != here]
+
+
+def child_environment() -> dict[str, str]:
+    """The children find the modules the walk found on this process's sys.path, no more:
+    they run with `-P` (no script dir or cwd first) in the temp dir, with this path."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(child_path()), PYTHONSAFEPATH="1")
 
 
 def start_children(root: str, count: int, timeout: float) -> list[Child]:
@@ -128,9 +157,9 @@ def start_children(root: str, count: int, timeout: float) -> list[Child]:
     pipes = [(os.pipe(), os.pipe()) for _ in range(count - 1)]  # (requests, replies) per fork
     extra = ",".join(f"{requests[0]}:{replies[1]}" for requests, replies in pipes)
     process = subprocess.Popen(
-        [sys.executable, "-m", "explorer.proc.search.importers", extra],
+        [sys.executable, "-P", "-m", "explorer.proc.search.importers", extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env=_child_env(), start_new_session=True,
+        env=child_environment(), start_new_session=True, cwd=tempfile.gettempdir(),
         pass_fds=[fd for requests, replies in pipes for fd in (requests[0], replies[1])],
     )  # fmt: skip
     for requests, replies in pipes:

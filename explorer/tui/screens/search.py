@@ -1,17 +1,18 @@
-"""Search-as-you-type over a package's index: every keystroke queries, stale answers are dropped.
+"""Search-as-you-type over every index: each keystroke queries, stale answers are dropped.
 
-The index is a SQLite file read in-process (no import of the package): a thread
-worker per keystroke, `exclusive` so a newer query supersedes an older one, and a
-check that the input still says what was asked before anything is shown. A
-missing index is built first with a progress bar; a stale one answers while a
-fresh one builds. Enter (or a click) posts `SearchScreen.TargetChosen` to the
-app and dismisses the screen with the same dotted name.
+The indexes are SQLite files read in-process (no import of any package): a
+thread worker per keystroke, `exclusive` so a newer query supersedes an older
+one, and a check that the input still says what was asked before anything is
+shown. A query names a package by its first segment (`json.dumps`) or searches
+them all. The package on screen gets an index first if it has none (a progress
+bar); a stale one answers while a fresh one builds. Every failure shows in the
+status line; none closes the app. Enter (or a click) posts
+`SearchScreen.TargetChosen` to the app and dismisses the screen.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,18 +23,20 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.core.search.query import Hit, Span
-from explorer.core.search.store import IndexCorrupt, SearchIndex
-from explorer.proc.search.build import Outcome, ensure_index, stored_index
+from explorer.core.search.library import Library, index_home
+from explorer.core.search.query import Hit
+from explorer.core.search.scoring import Span
+from explorer.core.search.store import IndexCorrupt
+from explorer.proc.search.session import Opened, open_library, refresh
 
 DEFAULT_PACKAGE = settings.DEFAULT_PACKAGE
 HIT_LIMIT = 50
 HIGHLIGHT = "bold $accent"
-PLACEHOLDER = "a name, dist.Multi, words from the docs, kind:class, in:torch.nn"
+PLACEHOLDER = "a name, dist.Multi, F.relu, words from the docs, kind:class, in:torch.nn"
 
 
 def hit_prompt(hit: Hit) -> Content:
@@ -78,14 +81,14 @@ class SearchScreen(ModalScreen[str | None]):
         super().__init__()
         self.package = package
         self.initial_query = query
-        self.index: SearchIndex | None = None
+        self.library: Library | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog") as dialog:
-            dialog.border_title = f"Search {self.package}"
+            dialog.border_title = "Search everything indexed"
             yield Input(value=self.initial_query, id="search-input", placeholder=PLACEHOLDER)
             yield ProgressBar(id="search-progress", show_eta=False)
-            yield Static("opening the index…", id="search-status")
+            yield Static("opening the indexes…", id="search-status")
             yield OptionList(id="search-hits")
 
     def on_mount(self) -> None:
@@ -93,49 +96,68 @@ class SearchScreen(ModalScreen[str | None]):
         self.load_index()
 
     def on_unmount(self) -> None:
-        if self.index is not None:
-            self.index.close()
+        if self.library is not None:
+            self.library.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so in the status line; the screen and the app stay."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = "opening the indexes" if event.worker.group == "search-index" else "searching"
+        self.query_one("#search-progress", ProgressBar).remove_class("-building")
+        self._status(f"{what} failed: {type(error).__name__}: {error}")
 
     # --- the index ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
     def load_index(self) -> None:
+        opened = open_library(self.package, build=False)
+        home = index_home(self.package)
+        if home in opened.library.indexes and not opened.stale:
+            self.app.call_from_thread(self._ready, opened)
+            return
+        if opened.library.indexes:  # answer from what is there while the package builds
+            self.app.call_from_thread(self._ready, opened)
+        self.app.call_from_thread(self._building, f"indexing {home}…")
         try:
-            stored = stored_index(self.package)
-            if stored is None:
-                self.app.call_from_thread(self._building, "building the index…")
-                stored = ensure_index(self.package, progress=self._progress)
-                self.app.call_from_thread(self._ready, stored)
-                return
-            self.app.call_from_thread(self._ready, stored)
-            if stored.stale:
-                fresh = ensure_index(self.package, progress=self._progress)
-                self.app.call_from_thread(self._ready, fresh)
+            notes = refresh(opened.library, home, progress=self._progress, waiting=self._waiting)
         except UsageError as exc:
-            self.app.call_from_thread(self._status, str(exc))
+            notes = [str(exc)]
+        self.app.call_from_thread(self._ready, Opened(opened.library, opened.notes + notes))
 
     def _progress(self, done: int, total: int, module: str) -> None:
         # RuntimeError: the app closed while the index was building; the build still finishes.
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(self._advance, done, total, module)
 
+    def _waiting(self, message: str) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(self._status, message)
+
     def _building(self, status: str) -> None:
         self.query_one("#search-progress", ProgressBar).add_class("-building")
         self._status(status)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#search-progress", ProgressBar).remove_class("-building")
+        self._status(message)
 
     def _advance(self, done: int, total: int, module: str) -> None:
         self.query_one("#search-progress", ProgressBar).update(total=total, progress=done)
         self._status(f"indexing {module} ({done}/{total})")
 
-    def _ready(self, outcome: Outcome) -> None:
-        if self.index is not None and self.index is not outcome.index:
-            self.index.close()
-        self.index = outcome.index
+    def _ready(self, opened: Opened) -> None:
+        self.library = opened.library
         self.query_one("#search-progress", ProgressBar).remove_class("-building")
-        meta = outcome.index.meta
-        notes = " · ".join(outcome.notes)
-        stale = " · out of date, rebuilding in the background" if outcome.stale else ""
-        status = f"{self.package} {meta.get('version', '')}: {outcome.index.entry_count} entries"
+        indexes = opened.library.indexes
+        entries = sum(index.entry_count for index in indexes.values())
+        home = indexes.get(index_home(self.package))
+        version = f"{home.package} {home.meta.get('version', '')}, " if home is not None else ""
+        others = len(indexes) - (home is not None)
+        status = f"{version}{others} more package{'s' * (others != 1)}: {entries} entries"
+        stale = " · out of date, rebuilding…" if opened.stale else ""
+        notes = " · ".join(opened.notes)
         self._status(status + stale + (f" · {notes}" if notes else ""))
         self.run_query(self.query_one(Input).value)
 
@@ -150,28 +172,28 @@ class SearchScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="search-query", exit_on_error=False)
     def run_query(self, text: str) -> None:
-        index = self.index
-        if index is None:
+        library = self.library
+        if library is None:
             return
-        started = time.perf_counter()
         try:
-            hits = index.search(text, HIT_LIMIT)
-        except IndexCorrupt as exc:
-            self.app.call_from_thread(self._status, f"the index is unreadable: {exc}")
+            hits = library.search(text, HIT_LIMIT)
+        except (IndexCorrupt, UsageError) as exc:
+            self.app.call_from_thread(self._status, f"cannot search that: {exc}")
             return
         if get_current_worker().is_cancelled:
             return  # a newer keystroke already asked again
-        self.app.call_from_thread(self._show, text, hits, time.perf_counter() - started)
+        self.app.call_from_thread(self._show, text, hits)
 
-    def _show(self, text: str, hits: list[Hit], seconds: float) -> None:
+    def _show(self, text: str, hits: list[Hit]) -> None:
         if text != self.query_one(Input).value:
             return  # a stale answer: the input has moved on
         hit_list = self.query_one("#search-hits", OptionList)
         hit_list.set_options(Option(hit_prompt(hit), id=hit.name) for hit in hits)
         if hits:
             hit_list.highlighted = 0
-        if self.index is not None and text.strip():
-            self._status(f"{len(hits)} hits in {seconds * 1000:.1f} ms")
+        if self.library is not None and text.strip():
+            guess = " (nothing matched well: the nearest names)" if hits and hits[0].guess else ""
+            self._status(f"{len(hits)} hits{guess}")
 
     # --- choosing ----------------------------------------------------------------------------
 

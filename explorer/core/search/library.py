@@ -1,0 +1,100 @@
+"""Search every index present at once: route by the first dotted segment, else merge.
+
+`Library.open()` opens the stored index of each package whose installed version
+it matches (an index of another version is left alone). A query whose first
+segment names a package with an index (`json.dumps`, `np.zeros` -> numpy) asks
+that index alone, unless it finds nothing good there; any other query asks every
+index and ranks all candidates together (see `explorer.core.search.rank`).
+Standard-library modules live in one index, `stdlib`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from explorer.core.search.names import STDLIB, IndexKey, cache_dir, package_version, python_tag
+from explorer.core.search.query import parse_query
+from explorer.core.search.rank import rank
+from explorer.core.search.records import Candidate, Hit, Query
+from explorer.core.search.scoring import PREFIX
+from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
+from explorer.core.search.vocab import shorthands
+
+STDLIB_NAMES = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
+
+
+def index_home(top: str) -> str:
+    """The index a top-level module's names live in: its own, or the standard library's."""
+    return STDLIB if top in STDLIB_NAMES else top
+
+
+def stored_packages() -> list[str]:
+    """Packages with an index file for this Python in the cache dir (any version)."""
+    folder = cache_dir()
+    suffix = f"-py{python_tag()}.sqlite"
+    try:
+        names = sorted(path.name for path in folder.iterdir() if path.name.endswith(suffix))
+    except OSError:
+        return []
+    packages = {name.split("-", 1)[0] for name in names}
+    return sorted(package for package in packages if package.isidentifier())
+
+
+@dataclass(slots=True)
+class Library:
+    indexes: dict[str, SearchIndex] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, packages: list[str] | None = None) -> Library:
+        library = cls()
+        for package in stored_packages() if packages is None else packages:
+            try:
+                index = open_index(IndexKey(package, package_version(package), python_tag()))
+            except IndexCorrupt as exc:
+                library.notes.append(f"skipped the index of {package}: {exc}")
+                continue
+            if index is not None:
+                library.indexes[package] = index
+        return library
+
+    def close(self) -> None:
+        for index in self.indexes.values():
+            index.close()
+        self.indexes.clear()
+
+    def route(self, query: Query) -> list[str]:
+        """The indexes a query asks first: the one its scope or first segment names, or all."""
+        scope = query.within.split(".", 1)[0] if query.within else ""
+        if not scope and query.name and len(query.expanded) > 1:
+            scope = query.expanded[0]
+        home = index_home(scope) if scope else ""
+        if home in self.indexes:
+            return [home]
+        return sorted(self.indexes)
+
+    def search(self, text: str, limit: int = 20) -> list[Hit]:
+        query = parse_query(text)
+        routed = self.route(query)
+        found = self._candidates(routed, query)
+        if len(routed) < len(self.indexes) and not query.within and not _good(found):
+            found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
+        return rank(found, limit, query, self._named_packages(query))
+
+    def _named_packages(self, query: Query) -> frozenset[str]:
+        """Packages a plain-words query names ("numpy matrix inverse", "np argmax")."""
+        if query.name:
+            return frozenset()
+        named = {shorthands().get(word, word).split(".")[0] for word in query.words}
+        return frozenset(index_home(name) for name in named if index_home(name) in self.indexes)
+
+    def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
+        found: list[Candidate] = []
+        for package in packages:
+            found.extend(self.indexes[package].candidates(query))
+        return found
+
+
+def _good(found: list[Candidate]) -> bool:
+    return any(c.name_score >= PREFIX or c.relevance > 0 for c in found if not c.guess)

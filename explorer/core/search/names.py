@@ -1,0 +1,127 @@
+"""Which file holds a package's index: names checked before any path is built from them.
+
+A package name is a Python identifier (or `stdlib`, the index of the standard
+library); the cache dir is absolute; every index path is resolved and must lie
+inside the cache dir. Nothing here touches the file system beyond stat calls.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from explorer.core.errors import UsageError
+
+STDLIB = "stdlib"  # the one index that covers every standard-library module
+MAX_PACKAGE_CHARS = 100
+
+
+def check_package(package: str) -> str:
+    """`package` when it can name an index file; UsageError (one line) otherwise."""
+    if not isinstance(package, str) or not package.strip():
+        raise UsageError("a package name is needed, e.g. torch")
+    if len(package) > MAX_PACKAGE_CHARS or not package.isidentifier() or not package.isascii():
+        shown = package if len(package) <= 60 else package[:57] + "..."
+        raise UsageError(f"not a top-level package name: {shown!r}")
+    return package
+
+
+def cache_dir() -> Path:
+    """Where index files go; EXPLORER_CACHE_DIR wins (tests point it at a temp dir)."""
+    override = os.environ.get("EXPLORER_CACHE_DIR")
+    if override:
+        if not os.path.isabs(override):
+            raise UsageError(f"EXPLORER_CACHE_DIR must be an absolute path, not {override!r}")
+        return Path(override) / "index"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("explorer")) / "index"
+
+
+def safe_path(folder: Path, file_name: str) -> Path:
+    """`folder / file_name`, refused unless it resolves to a file directly inside `folder`."""
+    separators = [os.sep, os.altsep or os.sep]
+    if any(sep in file_name for sep in separators) or file_name in ("", ".", ".."):
+        raise UsageError(f"not a safe file name: {file_name!r}")
+    path = folder / file_name
+    if path.resolve().parent != folder.resolve():
+        raise UsageError(f"{file_name!r} would leave the cache dir {folder}")
+    return path
+
+
+def python_tag() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def package_version(package: str) -> str:
+    """The installed distribution's version; "unversioned" for a bare package on sys.path."""
+    if package == STDLIB or package in sys.builtin_module_names:
+        return ".".join(map(str, sys.version_info[:3]))
+    quick = _dist_info_version(package)
+    if quick is not None:
+        return quick
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except (metadata.PackageNotFoundError, ValueError):
+        return "unversioned"  # a package on sys.path without metadata: mtimes still key it
+
+
+def _dist_info_version(package: str) -> str | None:
+    """`torch-2.13.0+cpu.dist-info` beside the package: one scandir, where importlib.metadata
+    walks every entry of sys.path (a third of a warm search's time)."""
+    from importlib.machinery import PathFinder
+
+    try:
+        spec = PathFinder.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if spec is None or not (locations or spec.origin):
+        return None
+    folder = Path(locations[0] if locations else str(spec.origin)).parent
+    return _dist_infos(str(folder)).get(package.lower().replace("-", "_"))
+
+
+@cache
+def _dist_infos(folder: str) -> dict[str, str]:
+    """{normalised project name: version} of the .dist-info folders in `folder` (one scandir
+    per process, however many packages are looked up there)."""
+    found: dict[str, str] = {}
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".dist-info")]
+    except OSError:
+        return found
+    for name in names:
+        project, _, version = name[: -len(".dist-info")].partition("-")
+        if version:
+            found.setdefault(project.lower().replace("-", "_").replace(".", "_"), version)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class IndexKey:
+    package: str
+    version: str
+    python: str
+
+    def __post_init__(self) -> None:
+        check_package(self.package)
+
+    @classmethod
+    def for_package(cls, package: str) -> IndexKey:
+        return cls(check_package(package), package_version(package), python_tag())
+
+    @property
+    def path(self) -> Path:
+        safe_version = "".join(c if c.isalnum() or c in ".+-" else "_" for c in self.version)
+        safe_version = safe_version.strip(".")[:80] or "unversioned"
+        return safe_path(cache_dir(), f"{self.package}-{safe_version}-py{self.python}.sqlite")
+
+    @property
+    def lock_path(self) -> Path:
+        return safe_path(cache_dir(), f"{self.package}-py{self.python}.lock")

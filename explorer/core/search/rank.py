@@ -1,0 +1,110 @@
+"""The final order: candidates from any number of indexes scored together, then folded.
+
+A candidate's score is its name match (when the query is a name), its text
+match (BM25 relative to the best candidate of this query, plus coverage of the
+query's words, a bonus for covering all of them and for adjacent words), and
+its prior. Then duplicates fold: one function inherited by fifty classes is one
+hit, and an alias stub ("See `torch.matmul`") folds into the hit it points to,
+which lists it under `also`.
+"""
+
+from __future__ import annotations
+
+from explorer.core.search.records import Candidate, Hit, Query
+from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
+from explorer.core.search.vocab import namespace_weights
+
+RELEVANCE_WEIGHT = 45.0
+COVERAGE_WEIGHT = 35.0
+ALL_WORDS_BONUS = 10.0
+PHRASE_WEIGHT = 10.0
+NAME_WORDS_WEIGHT = 15.0  # the query's words are the name's words ("unique values")
+IN_PLACE_PENALTY = 2.0
+NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
+TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
+TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
+
+
+def score(
+    candidate: Candidate, best_relevance: float, many_words: bool, name_query: bool,
+    dotted: bool = False,
+) -> float:  # fmt: skip
+    """Name match (or text match), plus the prior; `dotted`: the query is a dotted path,
+    whose words say nothing beyond the path."""
+    text_score = 0.0
+    if candidate.relevance > 0 or candidate.coverage > 0:
+        text_score = (
+            RELEVANCE_WEIGHT * candidate.relevance / best_relevance
+            + COVERAGE_WEIGHT * candidate.coverage
+            + PHRASE_WEIGHT * candidate.phrase
+            + NAME_WORDS_WEIGHT * candidate.name_words
+        )
+        if many_words and candidate.coverage >= 0.999:
+            text_score += ALL_WORDS_BONUS
+    if candidate.name_score > 0:
+        base = candidate.name_score + (TEXT_IN_NAME_QUERY * text_score if not dotted else 0.0)
+    else:
+        base = text_score * (TEXT_ONLY_IN_NAME_QUERY if name_query else 1.0)
+    top = candidate.name.split(".", 1)[0]
+    return base + candidate.prior + namespace_weights()[0].get(top, 0.0)
+
+
+def _promise(candidate: Candidate, best: float) -> float:
+    top = candidate.name.split(".", 1)[0]
+    return (RELEVANCE_WEIGHT * candidate.relevance / best + candidate.prior
+            + namespace_weights()[0].get(top, 0.0))  # fmt: skip
+
+
+def rank(
+    found: list[Candidate], limit: int, query: Query, named: frozenset[str] = frozenset()
+) -> list[Hit]:
+    """The best `limit` hits; `named`: packages the query's words name, ranked first."""
+    if not found:
+        return []
+    best = max(candidate.relevance for candidate in found) or 1.0
+    if len(query.terms) > 1:
+        measure_coverage(found, query.terms, COVERAGE_CAP, lambda c: _promise(c, best))
+    many_words = len(query.terms) > 1 and not query.name
+    dotted = len(query.segments) > 1
+    scores = {id(c): score(c, best, many_words, bool(query.name), dotted) for c in found}
+    for candidate in found:
+        if candidate.package in named:
+            scores[id(candidate)] += NAMED_PACKAGE_BONUS
+    named_entries = {(c.package, c.name): c for c in found}
+    for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
+        twin = (candidate.package, candidate.name[:-1])
+        in_place = candidate.name.endswith("_") and not candidate.name.endswith("__")
+        if in_place and twin in named_entries:
+            scores[id(candidate)] -= IN_PLACE_PENALTY
+    for candidate in found:  # what a stub points to ranks at least as high as the stub
+        target = named_entries.get((candidate.package, candidate.alias_of or ""))
+        if target is not None and not candidate.exact_path:
+            scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
+    ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
+    by_name = {(c.package, c.name): c for c in ordered}
+    chosen: list[Candidate] = []
+    also: dict[int, list[str]] = {}
+    groups: set[tuple[str, str]] = set()
+    for candidate in ordered:
+        group = (candidate.package, candidate.group)
+        if group in groups:
+            continue  # one function inherited by fifty classes is one hit
+        target = by_name.get((candidate.package, candidate.alias_of or ""))
+        if target is not None and not candidate.exact_path and target is not candidate:
+            also.setdefault(id(target), []).append(candidate.name)
+            groups.add(group)
+            continue  # "See torch.matmul" is torch.matmul under another name
+        groups.add(group)
+        chosen.append(candidate)
+        if len(chosen) >= limit:
+            break
+    words = query.words
+    return [
+        Hit(
+            name=c.name, kind=c.kind, summary=c.summary, signature=c.signature,
+            defined_in=c.defined_in, score=round(scores[id(c)], 3), name_spans=c.name_spans,
+            summary_spans=word_spans(c.summary, words), also=tuple(also.get(id(c), ())),
+            package=c.package, guess=c.guess,
+        )
+        for c in chosen
+    ]  # fmt: skip

@@ -1,0 +1,99 @@
+"""The search vocabulary, read from data files beside this module: stop-words, shorthand
+prefixes (`F` -> torch.nn.functional) and synonyms (the words people use -> the words
+docstrings use). Editing the tables changes what search understands; no code does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("explorer.core.search").joinpath("data", name).read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    return frozenset(line.strip().lower() for line in _lines("stopwords.txt"))
+
+
+@cache
+def shorthands() -> dict[str, str]:
+    """`{"F": "torch.nn.functional", "np": "numpy", ...}` (case as typed)."""
+    table: dict[str, str] = {}
+    for line in _lines("aliases.tsv"):
+        short, _, long = line.partition("\t")
+        if short.strip() and long.strip():
+            table[short.strip()] = long.strip()
+    return table
+
+
+@cache
+def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Phrase (a tuple of 1-3 lower-case words) -> alternative words."""
+    table: dict[tuple[str, ...], list[str]] = {}
+    for line in _lines("synonyms.tsv"):
+        key, _, values = line.partition("\t")
+        phrase = tuple(words(key))
+        if phrase and values.split():
+            alternatives = table.setdefault(phrase, [])
+            alternatives.extend(v for v in values.lower().split() if v not in alternatives)
+    return {phrase: tuple(values) for phrase, values in table.items()}
+
+
+@cache
+def namespace_weights() -> tuple[dict[str, float], dict[str, float]]:
+    """(first-segment weights, inner-segment weights) from namespaces.tsv."""
+    top: dict[str, float] = {}
+    inner: dict[str, float] = {}
+    for line in _lines("namespaces.tsv"):
+        fields = line.split("\t")
+        if len(fields) == 3:
+            (top if fields[1].strip() == "top" else inner)[fields[0].strip()] = float(fields[2])
+    return top, inner
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; a hyphenated term ("vector-jacobian") stays one token here."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing the query asks for: a word as typed and what else it may be written as."""
+
+    word: str
+    alternatives: tuple[str, ...] = ()  # from the synonym table, searched at a discount
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.word, *self.alternatives)
+
+
+def query_terms(text: str) -> list[Term]:
+    """The query's content words in order, stop-words dropped (unless nothing else is left),
+    hyphenated terms split, each with the synonyms of any phrase it starts or belongs to."""
+    raw = [piece for token in words(text) for piece in token.split("-") if piece]
+    table = synonyms()
+    extra: list[list[str]] = [[] for _ in raw]
+    for size in (3, 2, 1):
+        for start in range(len(raw) - size + 1):
+            found = table.get(tuple(raw[start : start + size]))
+            if found:
+                for position in range(start, start + size):
+                    extra[position].extend(found)
+    stops = stop_words()
+    kept = [i for i, word in enumerate(raw) if word not in stops]
+    if not kept:
+        kept = list(range(len(raw)))
+    terms = []
+    for i in kept:
+        alternatives = tuple(dict.fromkeys(a for a in extra[i] if a != raw[i]))
+        terms.append(Term(raw[i], alternatives))
+    return terms

@@ -1,0 +1,73 @@
+"""Searching every stored index at once: routing by the first segment, merged ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explorer.core.search.collect import entries_for_module
+from explorer.core.search.library import Library, index_home, stored_packages
+from explorer.core.search.merge import merge
+from explorer.core.search.names import IndexKey, package_version, python_tag
+from explorer.core.search.store import store_index
+
+
+def build(package: str, modules: list[str]) -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    rows, aliases = merge(e for module in modules for e in entries_for_module(module, seen))
+    key = IndexKey(package, package_version(package), python_tag())
+    store_index(key, "fp", rows, [], aliases=aliases).close()
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Library]:
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path))
+    build("searchpkg", ["searchpkg", "searchpkg.shapes", "searchpkg.linalg"])
+    build("stdlib", ["builtins", "json", "json.decoder"])
+    opened = Library.open()
+    yield opened
+    opened.close()
+
+
+def names(library: Library, query: str) -> list[str]:
+    return [hit.name for hit in library.search(query, 10)]
+
+
+def test_every_stored_index_is_opened(library: Library) -> None:
+    assert stored_packages() == ["searchpkg", "stdlib"]
+    assert sorted(library.indexes) == ["searchpkg", "stdlib"]
+    assert index_home("json") == "stdlib" and index_home("builtins") == "stdlib"
+    assert index_home("searchpkg") == "searchpkg"
+
+
+def test_a_first_segment_naming_a_package_routes_the_query(library: Library) -> None:
+    assert names(library, "json.dumps")[0] == "json.dumps"
+    assert names(library, "builtins.print")[0] == "builtins.print"
+    assert names(library, "jsn.dumps")[0] == "json.dumps"  # a typo: every index is asked
+    hits = library.search("json.loads", 3)
+    assert hits[0].package == "stdlib"
+
+
+def test_other_queries_rank_every_index_together(library: Library) -> None:
+    assert names(library, "greet")[0] == "searchpkg.greet"
+    assert names(library, "print")[0] == "builtins.print"
+    assert names(library, "lower triangular matrix")[0] == "searchpkg.linalg.tril"
+    assert names(library, "decode a json document")[0].startswith("json.")
+
+
+def test_a_word_naming_a_package_favours_it(library: Library) -> None:
+    assert names(library, "searchpkg transpose")[0].startswith("searchpkg.")
+
+
+def test_an_index_of_another_version_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path))
+    seen: dict[str, tuple[str, str]] = {}
+    rows, _ = merge(entries_for_module("searchpkg", seen))
+    store_index(IndexKey("searchpkg", "0.0-old", python_tag()), "fp", rows, []).close()
+    library = Library.open()
+    assert library.indexes == {}
+    library.close()
