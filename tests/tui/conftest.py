@@ -22,6 +22,14 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def isolated_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No index the user built (a torch index paints torch targets first) reaches a test."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture(autouse=True)
 def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pilot waits for every animation after each key (0.4 s for a tab switch's underline)."""
     monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
