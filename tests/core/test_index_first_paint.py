@@ -19,7 +19,8 @@ from explorer.core.docs import get_doc
 from explorer.core.model import Kind
 from explorer.core.render.markdown import doc_markdown
 from explorer.core.search.collect import entries_for_module
-from explorer.core.search.lookup import doc_record, indexed_members, open_current
+from explorer.core.search.indexed_docs import doc_record
+from explorer.core.search.lookup import indexed_members, open_current
 from explorer.core.search.merge import merge
 from explorer.core.search.names import IndexKey
 from explorer.core.search.store import SCHEMA_VERSION, SearchIndex, store_index

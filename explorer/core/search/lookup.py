@@ -10,8 +10,7 @@ the index: those stay for the live answer.
 
 `open_current(package)` opens an index only if it was built from the files now
 installed (same version, same fingerprint), so a first paint is never made from
-another version; `doc_record(index, target)` is the Doc tab's record, built from
-the stored docstring and signature text by the same code as the live one.
+another version. `explorer.core.search.indexed_docs` makes the Doc tab's record.
 """
 
 from __future__ import annotations
@@ -19,10 +18,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from explorer.core.doc_text import DocInputs, build_doc, signature_from_text
 from explorer.core.errors import UsageError
-from explorer.core.model import Doc, Kind, Listing, Member, listing_order
-from explorer.core.objects import split_signature_lines
+from explorer.core.model import Kind, Listing, Member, listing_order
 from explorer.core.search.names import IndexKey
 from explorer.core.search.store import IndexCorrupt, IndexOutdated, SearchIndex, open_index
 from explorer.core.search.walk import package_files
@@ -141,29 +138,3 @@ def open_current(package: str) -> tuple[SearchIndex | None, str | None]:
         index.close()
         return None, f"the {package} index is out of date (its files changed)"
     return index, None
-
-
-def doc_record(index: SearchIndex, target: str) -> Doc | None:
-    """The Doc of `target` from what the index stores; None when it does not know the name."""
-    entry = indexed_doc(index, target)
-    if entry is None:
-        return None
-    return build_doc(_doc_inputs(entry))
-
-
-def _doc_inputs(entry: IndexedDoc) -> DocInputs:
-    """The stored signature text is inspect's (or a text signature) unless it is the
-    docstring's own first line, which the live Doc shows with any overloads after it."""
-    name = entry.qualname.rsplit(".", 1)[-1]
-    written = split_signature_lines(entry.docstring, name)[0]
-    text = entry.signature or None
-    signature = signature_from_text(text) if text and text not in written else None
-    return DocInputs(
-        qualname=entry.qualname,
-        kind=entry.kind,
-        raw=entry.docstring,
-        signature=signature,
-        signature_text=text if signature is not None or not written else None,
-        is_class=entry.kind.is_class,
-        defined_in=None if entry.kind == Kind.DATA else entry.defined_in,
-    )
