@@ -84,6 +84,22 @@ def is_loaded(app: App, target: str) -> Callable[[], bool]:
     return check
 
 
+def painted_from_index(app: App, target: str) -> Callable[[], bool]:
+    """The index's first paint of `target` is on screen (the live answer is not in yet)."""
+
+    def check() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, ExplorerScreen)
+            and screen.early is not None
+            and screen.listing is not None
+            and screen.listing.target == target
+            and doc_qualname(app) == target
+        )
+
+    return check
+
+
 async def open_runner(pilot: Pilot, snippet: str | None = None) -> RunnerScreen:
     """F2, as a user would; optionally pick a snippet in the library."""
     await pilot.press("f2")

@@ -5,6 +5,10 @@ A target opens on itself: its own Doc, help() and Source (as help() and IPython'
 `Backend` in Textual workers; each worker handles its own backend errors where the
 user is looking, anything else goes to the app (explorer.tui.workers).
 
+When the search index knows the target, its members and docs are painted from
+the index at once ("from index (torch 2.13.0)" in the top bar) while the worker
+imports; the live answer then replaces them in place (selection, scroll, filter
+and tab kept). If the live answer fails, the index's view stays, with the error.
 `snapshot`/`_restore` turn the view into a `Location` and back (for history).
 The explorer screen (explorer.tui.screens.explorer) adds navigation and keys.
 """
@@ -17,11 +21,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 from textual.worker import Worker
 
 from explorer.core.model import Kind, Listing, Member
 from explorer.tui.services.backend import Backend, BackendError
+from explorer.tui.services.first_paint import FirstPaints, IndexPaint
 from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
@@ -52,10 +57,13 @@ class TargetView(WorkerErrors, Screen[None]):
         target: str,
         *,
         example_factory: ExampleFactory,
+        first_paints: FirstPaints | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
         self.example_factory = example_factory
+        self.first_paints = first_paints
+        self.early: IndexPaint | None = None  # the index behind the view, until the live answer
         self.history: History[Location] = History()
         self.listing: Listing | None = None
         self._first = Location(target)
@@ -64,6 +72,7 @@ class TargetView(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Breadcrumb(id="breadcrumb")
+            yield Static("", id="index-marker", markup=False)
         yield StatusLine(id="status")
         with Horizontal(id="body"):
             yield MemberList(id="members")
@@ -106,7 +115,8 @@ class TargetView(WorkerErrors, Screen[None]):
         self.query_one(Breadcrumb).target = location.target
         if self.status.state == "error":
             self.status.done()  # an error belongs to the place it happened
-        if self.listing is not None and self.listing.target == location.target:
+        shown = self.listing
+        if shown is not None and shown.target == location.target and self.early is None:
             self._restore(location)
         else:
             self._listing_worker = self.load_listing(location)
@@ -130,7 +140,8 @@ class TargetView(WorkerErrors, Screen[None]):
         members, detail = self.member_list, self.detail
         detail.tabs.active = location.tab
         if location.selected is None:
-            members.select_itself()
+            if not members.query_text:  # a filter that matches nothing stays as typed
+                members.select_itself()
             detail.show(self.target, self.itself(), location.doc_scroll)
         elif members.select(location.selected):
             qualname = f"{location.target}.{location.selected}"
@@ -146,36 +157,66 @@ class TargetView(WorkerErrors, Screen[None]):
     async def load_listing(self, location: Location) -> None:
         self.status.start(f"importing {location.target}")
         members = self.member_list
-        members.loading = True
+        painted = await self._paint_from_index(location)
+        members.loading = not painted
         try:
             listing = await self.backend.listing(
                 location.target, private=self.show_private, dunder=self.show_dunder
             )
         except BackendError as error:
-            self._cannot_open(location.target, str(error))
+            if painted:  # the index's view stays up, with the error
+                self.status.error(f"{error} (shown: what the index knows)")
+                self.detail.live_failed(str(error))
+            else:
+                self._cannot_open(location.target, str(error))
             return
         finally:
             members.loading = False
         self.status.done()
+        if painted:  # in place: keep what the reader did meanwhile
+            location = self.snapshot()
+            self._set_early(None)
+        self._show_listing(listing, location, keep_filter=painted)
+        self.post_message(self.TargetOpened(self, listing.target))
+
+    async def _paint_from_index(self, location: Location) -> bool:
+        """Show what the index knows of the target at once; False when it knows nothing
+        (or cannot answer: private and dunder names are not indexed)."""
+        self._set_early(None)
+        if self.first_paints is None or self.show_private or self.show_dunder:
+            return False
+        paint, note = self.first_paints.for_target(location.target)
+        if note:
+            self.notify(f"{note}: loading live", timeout=4)
+        listing = paint.listing(location.target) if paint else None
+        if paint is None or listing is None:
+            return False
+        self._set_early(paint)
+        self._show_listing(listing, location, keep_filter=False)
+        return True
+
+    def _set_early(self, paint: IndexPaint | None) -> None:
+        self.early = paint
+        self.detail.set_early(paint)
+        marker = self.query_one("#index-marker", Static)
+        marker.update(paint.marker if paint else "")
+        marker.display = paint is not None
+
+    def _show_listing(self, listing: Listing, location: Location, *, keep_filter: bool) -> None:
+        members = self.member_list
         self.listing = listing
         self.detail.forget()
         members.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
         with members.prevent(MemberList.Highlighted):
-            members.show(listing, select=location.selected, keep_filter=False)
+            members.show(listing, select=location.selected, keep_filter=keep_filter)
         self._restore(location)
-        self.post_message(self.TargetOpened(self, listing.target))
 
     def _cannot_open(self, target: str, message: str) -> None:
         self.listing = None
         self.status.error(message)
         self.member_list.clear()
         self.member_list.border_title = f"{target} · cannot open"
-        self.detail.clear(message)
-        self.detail.doc_view.call_later(
-            self.detail.doc_view.show_message,
-            f"**Cannot open `{target}`**\n\n{message}\n\n"
-            "Press `g` to open another target, or Backspace to go back.",
-        )
+        self.detail.cannot_open(target, message)
 
     def _flags(self) -> str:
         toggles = (("private", self.show_private), ("dunder", self.show_dunder))
@@ -210,11 +251,7 @@ class TargetView(WorkerErrors, Screen[None]):
             worker.cancel()
             self.member_list.loading = False
             self.status.info("cancelled; restarting the worker…")
-            self.detail.doc_view.call_later(
-                self.detail.doc_view.show_message,
-                f"**Import of `{self.target}` cancelled.**\n\n"
-                "Press `g` to open another target, or Backspace to go back.",
-            )
+            self.detail.import_cancelled(self.target)
             self.restart_worker()
         elif self.member_list.filter_input.has_focus:
             self.member_list.filter_input.value = ""

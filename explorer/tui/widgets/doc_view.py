@@ -5,7 +5,9 @@ the width the view has: a signature that does not fit goes one parameter per
 line, a parameter table that would be cramped becomes a list. A resize
 re-renders the Markdown (never the examples, which keep their runs).
 Examples come from the `example_factory` the app passes (runners with Run/Edit
-on the app's kernel).
+on the app's kernel). A doc from the search index (a first paint, before the
+live object is there) is shown with a `pending` note, and its examples cannot
+run yet (PendingExample); the live doc replaces it.
 Clicking a cross-reference posts DocView.LinkFollowed with the dotted target;
 a web link opens in the browser.
 """
@@ -21,8 +23,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from explorer.core.model import Doc
-from explorer.core.render.markdown import doc_markdown
+from explorer.core.model import Doc, Kind
+from explorer.tui.deferred import doc_markdown
+from explorer.tui.widgets.pending_example import PendingExample
 
 ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
@@ -45,10 +48,12 @@ class DocView(VerticalScroll):
         super().__init__(id=id)
         self.example_factory = example_factory
         self.doc: Doc | None = None
+        self.pending: str | None = None  # set while the doc on show is the index's
         self._value: str | None = None
         self._source = ""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="doc-pending", markup=False)
         yield Markdown(id="doc-markdown", open_links=False)
         yield Vertical(id="doc-examples")
 
@@ -65,9 +70,11 @@ class DocView(VerticalScroll):
             self._source = source
             await self.query_one("#doc-markdown", Markdown).update(source)
 
-    async def show(self, doc: Doc, value: str | None = None) -> None:
-        """`value`: a data member's short repr (the listing has it; the doc does not)."""
+    async def show(self, doc: Doc, value: str | None = None, *, pending: str | None = None) -> None:
+        """`value`: a data member's short repr (the listing has it; the doc does not).
+        `pending`: the doc is the index's, and this note says so (see `pending_note`)."""
         self.doc, self._value, self._source = doc, value, ""
+        self.set_pending(pending)
         await self._render_markdown()
         examples = self.query_one("#doc-examples", Vertical)
         await examples.remove_children()
@@ -77,10 +84,21 @@ class DocView(VerticalScroll):
             await examples.mount(heading, *blocks)
 
     def _example_widget(self, doc: Doc, index: int) -> Widget:
+        if self.pending is not None:
+            why = "Run: pending, until the live object is there"
+            return PendingExample(doc.examples[index], title=f"Example {index + 1}", why=why)
         return self.example_factory(doc, index)
+
+    def set_pending(self, text: str | None) -> None:
+        """The note over an index doc (None: a live doc, no note)."""
+        self.pending = text
+        note = self.query_one("#doc-pending", Static)
+        note.update(text or "")
+        note.display = text is not None
 
     async def show_message(self, text: str) -> None:
         self.doc, self._source = None, ""
+        self.set_pending(None)
         await self.query_one("#doc-markdown", Markdown).update(text)
         await self.query_one("#doc-examples", Vertical).remove_children()
 
@@ -94,3 +112,10 @@ class DocView(VerticalScroll):
             self.app.open_url(event.href)
         else:
             self.post_message(self.LinkFollowed(event.href))
+
+
+def pending_note(doc: Doc, marker: str) -> str:
+    """What an index doc cannot show until the live object is there."""
+    waiting = ["its value"] if doc.kind == Kind.DATA else []
+    waiting += ["help()", "source"] + (["running the examples"] if doc.examples else [])
+    return f"{marker} · pending the live object: {', '.join(waiting)}"

@@ -38,19 +38,10 @@ from explorer.core.check import PartChecker, PartVerdict
 from explorer.core.conventions import conventions
 from explorer.core.model import Doc, Example, RunResult
 from explorer.tui.services.kernel_session import KernelSession, format_duration
+from explorer.tui.widgets.pending_example import doctest_text
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
-CONTINUATION_STARTS = (" ", "\t", ")", "]", "}")
 RUN_GROUP = "example-run"
-
-
-def doctest_text(source: str) -> str:
-    """The example as a doctest session shows it, with `>>>` and `...` prompts."""
-    lines = source.rstrip("\n").split("\n")
-    return "\n".join(
-        ("... " if index and line[:1] in CONTINUATION_STARTS else ">>> ") + line
-        for index, line in enumerate(lines)
-    )
 
 
 @lru_cache(maxsize=32)
