@@ -12,6 +12,7 @@ import asyncio
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import TypeVar
 
 from explorer import settings
@@ -25,16 +26,24 @@ R = TypeVar("R")
 _NO_MODULE = re.compile(r"no module named '(?P<name>[\w]+)'")
 
 
-def ask_worker(request: Request[R], *, timeout: float | None) -> R:
+def ask_worker(
+    request: Request[R], *, timeout: float | None, meanwhile: Callable[[], object] | None = None
+) -> R:
+    """The child's typed reply; `meanwhile` runs here while the child imports the target
+    (what this process needs only for the answer, such as the reST renderer)."""
     limit = settings.COLD_IMPORT_ALLOWANCE if timeout is None else timeout
-    return asyncio.run(_ask(request, limit))
+    return asyncio.run(_ask(request, limit, meanwhile))
 
 
-async def _ask(request: Request[R], timeout: float) -> R:
+async def _ask(request: Request[R], timeout: float, meanwhile: Callable[[], object] | None) -> R:
     client = WorkerClient("worker", timeout=timeout, respawn=False)
     what = _describe(request)
     try:
-        reply = await client.ask(request)
+        answer = asyncio.ensure_future(client.ask(request))
+        if meanwhile is not None:
+            await asyncio.sleep(0.01)  # the request is on its way before we get busy
+            meanwhile()
+        reply = await answer
         await _relay_module_output(client)
         return reply
     except WorkerTimeout:

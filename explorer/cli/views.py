@@ -18,7 +18,6 @@ from typing import Any
 from explorer.cli.fetch import ask_worker
 from explorer.cli.textout import Style, printable_fields
 from explorer.core.model import Doc, Listing, Source
-from explorer.core.render.text import render_doc
 from explorer.proc.messages import (
     DocRequest,
     HelpRequest,
@@ -39,8 +38,17 @@ def view_request(args: argparse.Namespace) -> Request[Any]:
     return SourceRequest(args.target)
 
 
+def _doc_renderer() -> Callable[[Doc, Style, int], str]:
+    # Imported while the worker imports the target: the reST pipeline (docutils) is
+    # the slowest part of this process's start, and only --doc needs it.
+    from explorer.core.render.text import render_doc
+
+    return render_doc
+
+
 def run_view(args: argparse.Namespace) -> int:
-    result = ask_worker(view_request(args), timeout=args.timeout)
+    meanwhile = _doc_renderer if args.doc and not args.json else None
+    result = ask_worker(view_request(args), timeout=args.timeout, meanwhile=meanwhile)
     if args.json:
         payload = result.to_dict()
         if isinstance(result, Text):
@@ -51,7 +59,7 @@ def run_view(args: argparse.Namespace) -> int:
     style = Style.for_stream(sys.stdout)
     render: dict[type, Callable[[Any, Style], str]] = {
         Listing: render_listing,
-        Doc: lambda doc, style: render_doc(doc, style, shutil.get_terminal_size().columns),
+        Doc: lambda doc, style: _doc_renderer()(doc, style, shutil.get_terminal_size().columns),
         Source: render_source,
         Text: lambda text, _style: text.text,
     }

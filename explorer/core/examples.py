@@ -118,3 +118,34 @@ def is_comment_only(source: str) -> bool:
     except (SyntaxError, ValueError):
         return False  # broken code is worth running: the error is the answer
     return not tree.body
+
+
+def doctest_text(source: str) -> str:
+    """The example as a doctest session shows it: `>>> ` where a statement starts, `... `
+    on the lines that continue one (found with the parser, so a closing bracket or a
+    string's second line is a continuation, and a blank line inside a block too)."""
+    lines = source.rstrip("\n").split("\n")
+    starts = _statement_starts(source)
+    return "\n".join(
+        (">>> " if index in starts else "... ") + line for index, line in enumerate(lines)
+    )
+
+
+def _statement_starts(source: str) -> set[int]:
+    """0-based lines that open a prompt: where a top-level statement (or its first
+    decorator) begins, and comment lines between statements."""
+    lines = source.split("\n")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        # Not Python on its own (a fragment): indentation is the best guess left.
+        return {i for i, line in enumerate(lines) if not i or not line[:1].isspace()}
+    starts: set[int] = set()
+    inside: set[int] = set()
+    for node in tree.body:
+        decorators = getattr(node, "decorator_list", [])
+        first = min([node.lineno, *(d.lineno for d in decorators)]) - 1
+        starts.add(first)
+        inside.update(range(first + 1, (node.end_lineno or node.lineno)))
+    starts.update(i for i in range(len(lines)) if i not in inside and lines[i].strip())
+    return starts or {0}

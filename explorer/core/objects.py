@@ -7,6 +7,7 @@ Everything here goes through `inspect.getattr_static`, type checks on
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -62,7 +63,7 @@ def classify(value: Any, *, in_class: bool = False) -> Kind:
     if in_class and _has(kind_of_type, "__get__") and callable(value):
         return Kind.METHOD
     if callable(value) and not in_class:
-        return Kind.FUNCTION
+        return Kind.FUNCTION if _documents_itself(value) else Kind.DATA
     return Kind.DATA
 
 
@@ -89,16 +90,39 @@ def own_doc(value: Any) -> str | None:
     return doc
 
 
+_C_DESCRIPTORS = (types.GetSetDescriptorType, types.MemberDescriptorType)
+
+
 def _slot_doc(value: Any) -> Any:
-    """`__doc__` from the C slot of the built-in type the value is (or subclasses), so a
-    subclass's `__doc__` property never runs; other objects get a static lookup."""
+    """`__doc__` read from a C slot where there is one (the built-in type the value is or
+    subclasses, or an extension type that keeps a docstring per instance, like a ufunc),
+    so a subclass's `__doc__` property never runs; other objects get a static lookup."""
     for base in static_mro(type(value)):
+        slot = class_dict(base).get("__doc__")
+        if type(slot) in _C_DESCRIPTORS:  # C code reads the slot; no isinstance: it may
+            descriptor: Any = slot  # look up a hostile object's __class__
+            return descriptor.__get__(value, type(value))
         if base in C_SLOT_TYPES:
-            slot = class_dict(base).get("__doc__")
-            if isinstance(slot, types.GetSetDescriptorType | types.MemberDescriptorType):
-                return slot.__get__(value, type(value))
             break
+        if slot is not None:
+            break  # a plain docstring of a Python class: the static lookup finds it
     return inspect.getattr_static(value, "__doc__", None)
+
+
+def _documents_itself(value: Any) -> bool:
+    """A callable instance with a docstring of its own (a ufunc, a torch op) reads as a
+    function; one that only has its class's (a registry object) is data, as in help()."""
+    if type(value) is functools.partial:
+        return True
+    try:
+        own = _slot_doc(value)
+    except Exception:  # noqa: BLE001 - a C slot that raises: nothing of its own to read
+        return False
+    class_doc = next(
+        (doc for base in static_mro(type(value)) if (doc := class_dict(base).get("__doc__"))),
+        None,
+    )
+    return type(own) is str and bool(own.strip()) and own != class_doc
 
 
 def get_doc(value: Any, *, owner: type | None = None, name: str | None = None) -> str:

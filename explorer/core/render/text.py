@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Protocol
 
+from explorer.core.examples import doctest_text
 from explorer.core.model import Doc, Param
 from explorer.core.render.blocks import (
     Admonition,
@@ -234,15 +235,7 @@ def _examples(doc: Doc, style: TextStyle) -> list[str]:
     for number, example in enumerate(doc.examples, 1):
         flags = "  " + " ".join(example.directives) if example.directives else ""
         out.append(style.dim(f"  [{number}] docstring line {example.lineno}{flags}"))
-        out.append(textwrap.indent(_prompted(example.source), "    "))
+        out.append(textwrap.indent(doctest_text(example.source), "    "))
         if example.want:
             out.append(textwrap.indent(example.want, "    "))
     return out
-
-
-def _prompted(source: str) -> str:
-    lines = source.splitlines()
-    return "\n".join(
-        (">>> " if not line.startswith((" ", "\t")) or not index else "... ") + line
-        for index, line in enumerate(lines)
-    )

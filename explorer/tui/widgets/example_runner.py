@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 from explorer.core import check
 from explorer.core.check import PartChecker, PartVerdict
 from explorer.core.conventions import conventions
+from explorer.core.examples import doctest_text
 from explorer.core.model import Doc, Example, RunResult
 from explorer.tui.services.kernel_session import KernelSession, format_duration
 from explorer.tui.widgets.pending_example import doctest_text
