@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
 
-    from explorer.core.model import Doc, Listing
+    from explorer.core.model import Doc, Example, Listing
     from explorer.core.search.query import Hit
     from explorer.core.search.store import SearchIndex
     from explorer.proc.search.session import Opened
@@ -45,6 +45,14 @@ def example_runner(session: KernelSession, doc: Doc, index: int) -> Widget:
     from explorer.tui.widgets.example_runner import example_runner_factory
 
     return example_runner_factory(session)(doc, index)
+
+
+def pending_example(example: Example, *, title: str, why: str) -> Widget:
+    """An index doc's example: shown, not runnable yet (the prompts come from xdoctest's
+    statement parser)."""
+    from explorer.tui.widgets.pending_example import PendingExample
+
+    return PendingExample(example, title=title, why=why)
 
 
 # ---- search -------------------------------------------------------------------------

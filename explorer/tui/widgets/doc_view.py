@@ -24,8 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from explorer.core.model import Doc, Kind
-from explorer.tui.deferred import doc_markdown
-from explorer.tui.widgets.pending_example import PendingExample
+from explorer.tui.deferred import doc_markdown, pending_example
 
 ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
@@ -86,7 +85,7 @@ class DocView(VerticalScroll):
     def _example_widget(self, doc: Doc, index: int) -> Widget:
         if self.pending is not None:
             why = "Run: pending, until the live object is there"
-            return PendingExample(doc.examples[index], title=f"Example {index + 1}", why=why)
+            return pending_example(doc.examples[index], title=f"Example {index + 1}", why=why)
         return self.example_factory(doc, index)
 
     def set_pending(self, text: str | None) -> None:

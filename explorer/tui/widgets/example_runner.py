@@ -39,7 +39,6 @@ from explorer.core.conventions import conventions
 from explorer.core.examples import doctest_text
 from explorer.core.model import Doc, Example, RunResult
 from explorer.tui.services.kernel_session import KernelSession, format_duration
-from explorer.tui.widgets.pending_example import doctest_text
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
 RUN_GROUP = "example-run"

@@ -13,18 +13,8 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Static
 
+from explorer.core.examples import doctest_text
 from explorer.core.model import Example
-
-CONTINUATION_STARTS = (" ", "\t", ")", "]", "}")
-
-
-def doctest_text(source: str) -> str:
-    """The example as a doctest session shows it, with `>>>` and `...` prompts."""
-    lines = source.rstrip("\n").split("\n")
-    return "\n".join(
-        ("... " if index and line[:1] in CONTINUATION_STARTS else ">>> ") + line
-        for index, line in enumerate(lines)
-    )
 
 
 class PendingExample(Vertical):
