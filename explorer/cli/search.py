@@ -139,12 +139,13 @@ def _build(
     package: str, *, private: bool | None = None, rebuild: bool = False,
     notes: list[str] | None = None,
 ) -> Outcome:  # fmt: skip
-    from explorer.proc.search.build import ensure_index  # only a build needs the builder
+    from explorer.proc.search.build import collector_paused, ensure_index  # only to build
 
     started = time.monotonic()
     progress = _ProgressLine(package, sys.stderr)
-    outcome = ensure_index(package, private=private, rebuild=rebuild, progress=progress,
-                           waiting=_say, notes=notes)  # fmt: skip
+    with collector_paused():  # this process only builds and prints: GC would be pure cost
+        outcome = ensure_index(package, private=private, rebuild=rebuild, progress=progress,
+                               waiting=_say, notes=notes)  # fmt: skip
     progress.end(outcome.index.entry_count, time.monotonic() - started)
     return outcome
 
@@ -186,11 +187,13 @@ def _index(args: argparse.Namespace) -> int:
 def _index_all(args: argparse.Namespace) -> int:
     if args.index or args.target:
         raise UsageError("give either --index PACKAGE or --index --all, not both")
+    from explorer.proc.search.build import collector_paused
     from explorer.proc.search.everything import index_everything
 
     started = time.monotonic()
     progress = _ProgressLine("everything installed", sys.stderr)
-    report = index_everything(progress=progress)
+    with collector_paused():
+        report = index_everything(progress=progress)
     seconds = time.monotonic() - started
     entries = sum(report.entries.values())
     progress.end(entries, seconds)

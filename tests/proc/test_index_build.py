@@ -133,6 +133,10 @@ def test_a_hanging_module_costs_one_timeout_not_the_build(package: Path) -> None
     assert notes == [f"skipped searchpkg.slow: took longer than {TIMEOUT:g} s"]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _processes_with(marker: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -153,8 +157,11 @@ def test_a_build_stopped_by_ctrl_c_or_killed_leaves_no_importer_behind(
     key, value = marker.split("=")
     env = dict(os.environ, PYTHONPATH=str(package.parent), EXPLORER_INDEX_TIMEOUT="60",
                **{key: value})  # fmt: skip
+    # As from a terminal: Ctrl+C delivered, whatever this test process set for SIGINT (an
+    # ignored signal stays ignored across exec, and Python then never raises KeyboardInterrupt).
     cli = subprocess.Popen([sys.executable, "-m", "explorer", "--index", "searchpkg"], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=_default_sigint)  # fmt: skip
     try:
         assert cli.stderr is not None
         assert "indexing searchpkg" in cli.stderr.readline()  # the build is under way

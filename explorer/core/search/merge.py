@@ -31,12 +31,17 @@ def merge(
     object was seen under, as (other name, preferred name) pairs."""
     described: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}  # key -> preferred name so far
-    seen_as: dict[str, set[str]] = {}
+    seen_as: dict[str, set[str]] = {}  # key -> names besides the first one seen
     for entry in entries:
         key = entry.get("key") or entry["name"]
-        seen_as.setdefault(key, set()).add(entry["name"])
-        if key not in names or preference(entry["name"]) < preference(names[key]):
-            names[key] = entry["name"]
+        name = entry["name"]
+        current = names.get(key)
+        if current is None:
+            names[key] = name
+        elif name != current:
+            seen_as.setdefault(key, set()).update((name, current))
+            if preference(name) < preference(current):
+                names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
     rows = _renamed(described, names)

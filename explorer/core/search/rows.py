@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from explorer.core.search.vocab import namespace_weights
@@ -107,6 +108,9 @@ def name_words(name: str) -> str:
     return " ".join(words)
 
 
+_path_words = lru_cache(maxsize=1 << 16)(name_words)  # a parent's words, once per parent
+
+
 def stub_target(name: str, summary: str) -> str | None:
     """The name an alias stub forwards to (relative names resolved next to it), else None."""
     match = _STUB.match(summary.strip())
@@ -127,25 +131,27 @@ def safe_text(value: Any) -> Any:
 
 
 def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The row for `_COLUMNS`, in their order (built directly: this runs per entry)."""
     name = row["name"]
     kind = row.get("kind") or "data"
     summary = row.get("summary") or ""
+    signature = row.get("signature") or ""
     primary = bool(row.get("primary", True))
+    full_doc = row.get("doc") or ""
     parent, _, tail = name.rpartition(".")
     alias_of = stub_target(name, summary)
-    doc = row.get("doc") or "" if primary else ""
-    values = {
-        "id": number, "name": name, "lname": name.lower(), "tail": tail.lower(),
-        "ntail": tail.lower().replace("_", ""), "parent": parent, "kind": kind,
-        "signature": row.get("signature") or "", "summary": summary,
-        "defined_in": row.get("defined_in"), "inherited_from": row.get("inherited_from"),
-        "grp": row.get("group") or name, "primary_entry": int(primary),
-        "prior": prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
-                       is_deprecated(summary, row.get("doc") or "")),
-        "alias_of": alias_of, "tailw": name_words(tail) if primary else "",
-        "pathw": name_words(parent) if primary else "", "doc": doc,
-    }  # fmt: skip
-    return tuple(safe_text(values[column]) for column in _COLUMNS)
+    rank_prior = prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
+                       is_deprecated(summary, full_doc))  # fmt: skip
+    values = (
+        number, name, name.lower(), tail.lower(), tail.lower().replace("_", ""), parent, kind,
+        signature, summary, row.get("defined_in"), row.get("inherited_from"),
+        row.get("group") or name, int(primary), rank_prior, alias_of,
+        name_words(tail) if primary else "", _path_words(parent) if primary else "",
+        full_doc if primary else "",
+    )  # fmt: skip
+    if (name + summary + signature + full_doc).isascii():
+        return values  # the common case: nothing to repair
+    return tuple(safe_text(value) for value in values)
 
 
 def is_deprecated(summary: str, doc: str) -> bool:
@@ -162,17 +168,23 @@ def prior(
     alias_of: str | None = None,
     deprecated: bool = False,
 ) -> float:
-    segments = name.split(".")
-    depth_penalty = 1.0 * max(len(segments) - 2, 0)
-    inner = namespace_weights()[1]
-    namespace = sum(inner.get(segment, 0.0) for segment in segments[1:-1])
-    private = sum(1 for segment in segments[1:-1] if segment.startswith("_"))
     documented = 2.0 if summary else 0.0
     sharing = min(8.0, math.log2(shared)) if shared > 1 else 0.0
     inherited_copy = 0.0 if primary else 2.0
     stub = 2.5 if alias_of else 0.0
     stub += 3.0 if deprecated else 0.0
     return (
-        _KIND_PRIOR.get(kind, 0.0) - depth_penalty + namespace - 2.0 * private + documented
+        _KIND_PRIOR.get(kind, 0.0) + _path_prior(name.rpartition(".")[0]) + documented
         + sharing - inherited_copy - stub
     )  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_prior(parent: str) -> float:
+    """What the path above a name says: depth, namespaces, private segments (cached: a
+    module's or class's members share it)."""
+    inner_segments = parent.split(".")[1:] if parent else []
+    inner = namespace_weights()[1]
+    namespace = sum(inner.get(segment, 0.0) for segment in inner_segments)
+    private = sum(1 for segment in inner_segments if segment.startswith("_"))
+    return -1.0 * len(inner_segments) + namespace - 2.0 * private
