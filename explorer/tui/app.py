@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.widgets import Input, TextArea
 
 from explorer import settings
 from explorer.core.model import Doc
@@ -193,7 +192,9 @@ class ExplorerApp(WorkerErrors, App[None]):
     @property
     def typing(self) -> bool:
         """A text field has focus, so printable keys are text, not commands."""
-        return isinstance(self.focused, Input | TextArea)
+        # Input and TextArea (only the runner has one) both edit text with the cursor; asking
+        # for the action, not the class, keeps TextArea's import out of the start-up.
+        return hasattr(self.focused, "action_delete_left")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that type text are commands only when no text field has focus; the

@@ -3,8 +3,9 @@
 `explore TARGET` should paint members as soon as Textual can (issue 14). The
 runner (editor, output, plots: textual-plotext), running examples (xdoctest),
 the search screen (the index build machinery), the reST pipeline (docutils) and
-the docstring parser cost ~200 ms of imports before the first frame, which uses
-none of them. Each function here imports its module on its first call (Python
+the docstring parser and Textual's Markdown widget (markdown-it) cost ~200 ms of
+imports before the first frame, which uses none of them (the first doc is shown
+just after it). Each function here imports its module on its first call (Python
 caches it after that); everything else in the TUI imports at the top as usual.
 """
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.screen import Screen
     from textual.widget import Widget
+    from textual.widgets import Markdown
 
     from explorer.core.model import Doc, Example, Listing
     from explorer.core.search.query import Hit
@@ -82,7 +84,14 @@ def open_library(package: str, *, build: bool) -> Opened:
     return open_it(package, build=build)
 
 
-# ---- docs as Markdown (docutils) ----------------------------------------------------
+# ---- docs as Markdown (docutils; Textual's Markdown widget, markdown-it) --------------
+
+
+def markdown_widget(id: str) -> Markdown:
+    """A Markdown view; links are posted (Markdown.LinkClicked), never opened by it."""
+    from textual.widgets import Markdown
+
+    return Markdown(id=id, open_links=False)
 
 
 def doc_markdown(doc: Doc, value: str | None, width: int | None) -> str:

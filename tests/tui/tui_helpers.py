@@ -60,7 +60,9 @@ def doc_qualname(app: App) -> str | None:
 
 
 def doc_markdown(app: App) -> str:
-    return explorer(app).query_one("#doc-markdown", Markdown).source
+    """The Doc tab's Markdown source ("" before the first doc mounts its view)."""
+    views = explorer(app).query("#doc-markdown").results(Markdown)
+    return next((view.source for view in views), "")
 
 
 def example_blocks(app: App) -> list[ExampleRunner]:

@@ -8,9 +8,10 @@ source in $EDITOR, `o` what the module printed while importing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.binding import Binding
-from textual.widgets import Markdown
 
 from explorer.core.model import Kind, Listing
 from explorer.tui.editor import open_in_editor
@@ -25,6 +26,9 @@ from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.text_views import SourceView
+
+if TYPE_CHECKING:  # the Markdown widget loads with the first doc (explorer.tui.deferred)
+    from textual.widgets import Markdown
 
 
 class ExplorerScreen(TargetView):
@@ -131,10 +135,11 @@ class ExplorerScreen(TargetView):
         role = next((link.role for link in links if link.target == event.target), "obj")
         self.follow_link(event.target, role)
 
-    @on(Markdown.LinkClicked, "#class-members")
-    def _member_link(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        self.follow_link(event.href)
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A member named in the Members tab (the Doc tab's links come as LinkFollowed)."""
+        if event.markdown.id == "class-members":
+            event.stop()
+            self.follow_link(event.href)
 
     @on(Breadcrumb.SegmentClicked)
     def _segment_clicked(self, event: Breadcrumb.SegmentClicked) -> None:

@@ -14,20 +14,25 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import Markdown, TabbedContent, TabPane
+from textual.widget import AwaitMount
+from textual.widgets import TabbedContent, TabPane
 
 from explorer.core.model import Doc, Kind, Member
-from explorer.tui.deferred import members_markdown
+from explorer.tui.deferred import markdown_widget, members_markdown
 from explorer.tui.services.backend import Backend, BackendError
 from explorer.tui.services.first_paint import IndexPaint
 from explorer.tui.widgets.doc_view import DocView, ExampleFactory, pending_note
 from explorer.tui.widgets.text_views import HelpView, SourceView
 from explorer.tui.workers import WorkerErrors
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 PENDING = {
     "help": "help() needs the live object: pending until the worker has imported it…",
@@ -61,6 +66,7 @@ class DetailPane(WorkerErrors, Vertical):
         self._doc_scroll = 0.0  # restored once the next doc arrives (back/forward)
         self.early: IndexPaint | None = None  # the index, until the live listing arrives
         self.live_error: str | None = None  # why the live answer will not come
+        self._members: tuple[Markdown, AwaitMount] | None = None
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail", initial="doc"):
@@ -70,8 +76,7 @@ class DetailPane(WorkerErrors, Vertical):
                 yield HelpView(id="help-view")
             with TabPane("Source", id="source"):
                 yield SourceView(id="source-view")
-            with TabPane("Members", id="members-tab"):
-                yield Markdown(id="class-members", open_links=False)
+            yield TabPane("Members", id="members-tab")  # its Markdown view comes with a class
 
     def on_mount(self) -> None:
         self.tabs.hide_tab("members-tab")
@@ -162,6 +167,7 @@ class DetailPane(WorkerErrors, Vertical):
     @work(exclusive=True, group="doc", exit_on_error=False)
     async def load_doc(self, qualname: str) -> None:
         await asyncio.sleep(0.05)  # cursor held down: only the last member is fetched
+        await self._screen_drawn()
         doc = self._docs.get(qualname)
         early = self.early
         if doc is None and early is not None:
@@ -180,6 +186,13 @@ class DetailPane(WorkerErrors, Vertical):
             return
         self._docs[qualname] = doc
         await self._show_doc(doc)
+
+    async def _screen_drawn(self) -> None:
+        """Wait for the next frame: a doc (parsing, the reST pipeline) never holds back the
+        first frame, whose member list is already there."""
+        drawn = asyncio.Event()
+        self.call_after_refresh(drawn.set)
+        await drawn.wait()
 
     async def _show_doc(self, doc: Doc, *, pending: str | None = None) -> None:
         """Show `doc`; the live doc over the index's keeps the reader's place."""
@@ -225,7 +238,7 @@ class DetailPane(WorkerErrors, Vertical):
         elif tab == "source":
             self.query_one(SourceView).show(await self.backend.source(qualname))
         elif tab == "members-tab":
-            members = self.query_one("#class-members", Markdown)
+            members = await self._members_view()
             early = self.early
             if early is not None and not (self.private or self.dunder):
                 provisional = await asyncio.to_thread(early.listing, qualname)
@@ -234,10 +247,19 @@ class DetailPane(WorkerErrors, Vertical):
             listing = await self.backend.listing(qualname, private=self.private, dunder=self.dunder)
             await members.update(members_markdown(listing))
 
+    async def _members_view(self) -> Markdown:
+        """The Members tab's Markdown view, mounted the first time a class is shown."""
+        if self._members is None:
+            view = markdown_widget("class-members")
+            self._members = view, self.query_one("#members-tab", TabPane).mount(view)
+        view, mounted = self._members
+        await mounted
+        return view
+
     async def _tab_message(self, tab: str, message: str) -> None:
         if tab == "source":
             self.query_one(SourceView).show_message(message)
         elif tab == "help":
             self.query_one(HelpView).show(message)
         else:
-            await self.query_one("#class-members", Markdown).update(message)
+            await (await self._members_view()).update(message)

@@ -15,16 +15,20 @@ a web link opens in the browser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Static
 
 from explorer.core.model import Doc, Kind
-from explorer.tui.deferred import doc_markdown, pending_example
+from explorer.tui.deferred import doc_markdown, markdown_widget, pending_example
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 ExampleFactory = Callable[[Doc, int], Widget]  # (doc, example index) -> the example's widget
 
@@ -50,11 +54,20 @@ class DocView(VerticalScroll):
         self.pending: str | None = None  # set while the doc on show is the index's
         self._value: str | None = None
         self._source = ""
+        self._view: tuple[Markdown, AwaitMount] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="doc-pending", markup=False)
-        yield Markdown(id="doc-markdown", open_links=False)
         yield Vertical(id="doc-examples")
+
+    async def _markdown(self) -> Markdown:
+        """The doc's Markdown view, mounted with the first doc (the first frame has none)."""
+        if self._view is None:
+            view = markdown_widget("doc-markdown")
+            self._view = view, self.mount(view, before="#doc-examples")
+        view, mounted = self._view
+        await mounted  # whichever caller came first mounted it
+        return view
 
     def _text_width(self) -> int | None:
         """Columns for the text (the scrollbar's included), None before the first layout."""
@@ -67,7 +80,7 @@ class DocView(VerticalScroll):
         source = doc_markdown(self.doc, self._value, self._text_width())
         if source != self._source:
             self._source = source
-            await self.query_one("#doc-markdown", Markdown).update(source)
+            await (await self._markdown()).update(source)
 
     async def show(self, doc: Doc, value: str | None = None, *, pending: str | None = None) -> None:
         """`value`: a data member's short repr (the listing has it; the doc does not).
@@ -98,14 +111,13 @@ class DocView(VerticalScroll):
     async def show_message(self, text: str) -> None:
         self.doc, self._source = None, ""
         self.set_pending(None)
-        await self.query_one("#doc-markdown", Markdown).update(text)
+        await (await self._markdown()).update(text)
         await self.query_one("#doc-examples", Vertical).remove_children()
 
     async def on_resize(self, event: events.Resize) -> None:
         await self._render_markdown()
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         if "://" in event.href:
             self.app.open_url(event.href)
