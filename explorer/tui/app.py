@@ -42,6 +42,7 @@ from explorer.tui.services.kernel_session import KernelSession
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.workers import WorkerErrors, WorkerFailed
 
 if TYPE_CHECKING:  # their modules load on first use (explorer.tui.deferred)
@@ -96,6 +97,14 @@ class ExplorerApp(WorkerErrors, App[None]):
 
             return QuickExitDriver
         return super().get_driver_class()
+
+    first_frame_drawn = False  # footers hold their keys until then (explorer.tui.widgets.footer)
+
+    def on_ready(self) -> None:
+        """Textual's first layout is done and its first frame is being drawn."""
+        self.first_frame_drawn = True
+        for footer in self.screen.query(AppFooter):
+            footer.call_later(footer.show_keys)  # in the footer's own context: it composes
 
     def on_mount(self) -> None:
         self.start_backend()
