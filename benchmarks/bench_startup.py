@@ -4,6 +4,9 @@ Drives the real app in a pseudo-terminal (tall enough that the name is in the
 member list without scrolling) and, in the same run, times `python -c "import
 MODULE"`. Prints both medians and the ratio.
 
+Each app line is the median time from spawning the process; "first frame" is
+when the app has drawn its first screen (more than FRAME_BYTES written).
+
 Default (live): the app runs with an empty cache dir, so no search index can
 help; the members come from the worker once it has imported the target
 (goal <= 1.3x the import).
@@ -11,9 +14,10 @@ help; the members come from the worker once it has imported the target
 `--warm-index`: the torch index is made current first (`explore --index torch`
 when it is missing or stale), then `explore torch.distributions` until "Multinomial"
 shows and `explore torch.nn` until "Linear" shows, each against its own import
-(goal <= 0.5x: the first paint comes from the index). Also printed: the home
-screen (`explore` until "Recent and suggested" shows) and the floor, a bare
-Textual app from process start to its first frame.
+(goal <= 0.5x: the first paint comes from the index; the members are in the
+app's first frame). Also printed: the home screen (`explore` until "Recent and
+suggested" shows) and the floor, a bare Textual app (one Static) from process
+start to its first frame.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 5] [--target torch.distributions]
     .venv/bin/python benchmarks/bench_startup.py --warm-index [--runs 5]
@@ -62,8 +66,14 @@ def _set_size(fd: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
 
 
-def time_screen(argv: list[str], needle: bytes, env: dict[str, str], limit: float = 60.0) -> float:
-    """Seconds from spawning `argv` in a pty until `needle` is drawn."""
+FRAME_BYTES = 2048  # more than the terminal set-up sequences: a frame has been drawn
+
+
+def time_screen(
+    argv: list[str], needle: bytes, env: dict[str, str], limit: float = 60.0
+) -> tuple[float, float]:
+    """Seconds from spawning `argv` in a pty until its first frame, and until `needle`
+    is drawn."""
     env = {**env, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
     started = time.perf_counter()
@@ -72,7 +82,7 @@ def time_screen(argv: list[str], needle: bytes, env: dict[str, str], limit: floa
         _set_size(0)
         os.execve(argv[0], argv, env)
     _set_size(fd)
-    seen = b""
+    seen, total, first_frame = b"", 0, None
     try:
         while True:
             remaining = limit - (time.perf_counter() - started)
@@ -85,9 +95,13 @@ def time_screen(argv: list[str], needle: bytes, env: dict[str, str], limit: floa
                 chunk = os.read(fd, 65536)
             except OSError:  # the app exited
                 raise RuntimeError(f"{argv[-1]} exited before drawing {needle!r}") from None
+            now = time.perf_counter() - started
+            total += len(chunk)
+            if first_frame is None and total > FRAME_BYTES:
+                first_frame = now
             seen = (seen + chunk)[-65536:]
             if needle in seen:
-                return time.perf_counter() - started
+                return first_frame or now, now
     finally:
         _quit(pid, fd)
 
@@ -126,7 +140,8 @@ def live(args: argparse.Namespace) -> None:
             imports.append(time_import(module))
             apps.append(time_screen([EXPLORE, args.target], args.needle.encode(), env))
     base = _line(f"python -c 'import {module}'", imports)
-    app = _line(f"explore {args.target} -> {args.needle!r} (no index)", apps)
+    _line(f"explore {args.target}: first frame (no index)", [first for first, _ in apps])
+    app = _line(f"explore {args.target} -> {args.needle!r} (no index)", [t for _, t in apps])
     print(f"ratio {app / base:.2f}  (goal <= 1.3)")
 
 
@@ -153,15 +168,18 @@ def warm_index(args: argparse.Namespace) -> None:
         for _ in range(args.runs):
             for module, needle in WARM_TARGETS:
                 results.setdefault(module, []).append(time_import(module))
-                results.setdefault(f"explore {module}", []).append(
-                    time_screen([EXPLORE, module], needle.encode(), env)
-                )
-            results.setdefault("home", []).append(time_screen([EXPLORE], HOME_NEEDLE.encode(), env))
+                first, shown = time_screen([EXPLORE, module], needle.encode(), env)
+                results.setdefault(f"{module} frame", []).append(first)
+                results.setdefault(f"explore {module}", []).append(shown)
+            results.setdefault("home", []).append(
+                time_screen([EXPLORE], HOME_NEEDLE.encode(), env)[1]
+            )
             results.setdefault("bare", []).append(
-                time_screen([sys.executable, "-c", BARE_APP], b"bare app ready", env)
+                time_screen([sys.executable, "-c", BARE_APP], b"bare app ready", env)[1]
             )
     for module, needle in WARM_TARGETS:
         base = _line(f"python -c 'import {module}'", results[module])
+        _line(f"explore {module}: first frame", results[f"{module} frame"])
         app = _line(f"explore {module} -> {needle!r} (warm index)", results[f"explore {module}"])
         print(f"{'':<58} ratio {app / base:.2f}  (goal <= 0.5)")
     _line(f"explore (home) -> {HOME_NEEDLE!r}", results["home"])
