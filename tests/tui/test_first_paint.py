@@ -11,6 +11,7 @@ live listing differ, and the live answer must win.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -271,3 +272,18 @@ async def test_the_home_screen_searches_at_once_while_the_worker_warms(
 
 def palette_hits(results: CommandList) -> list[str]:
     return [str(option.prompt).split()[0] for option in results.options]
+
+
+def test_start_up_leaves_what_the_first_frame_does_not_need_for_later() -> None:
+    """explorer.tui.deferred: the runner, example running, docutils, the docstring parser
+    and Textual's Markdown widget load on first use, not before the first frame."""
+    code = (
+        "import sys\n"
+        "from explorer.tui.app import create_app\n"
+        "create_app('instantpkg')\n"
+        "later = ('xdoctest', 'docutils', 'docstring_parser', 'markdown_it', 'textual_plotext',\n"
+        "         'explorer.tui.screens.runner', 'explorer.core.render.rst')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in later or m in later))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
