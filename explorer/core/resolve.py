@@ -6,9 +6,9 @@ dots, and each step is an import or a static-first attribute lookup.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import difflib
-import builtins
 import importlib
 import importlib.util
 import inspect
