@@ -22,13 +22,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/explore $(TARGET)
 
-# The README's test command: the habits (lint) first, then every test.
+# The README's test command: the habits (lint) first, then every test, one pytest
+# process per core (most tests wait on child processes, so two share a core well).
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # Everything but the tests that import torch in a subprocess (marked `slow`).
 test-fast: lint
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests benchmarks

@@ -90,3 +90,12 @@ def test_import_errors_say_type_and_message(tmp_path, monkeypatch) -> None:
         resolve("raises_on_import")
     with pytest.raises(TargetError, match=r"called sys.exit\(3\)"):
         resolve("exits_on_import")
+
+
+def test_builtin_names_resolve_without_the_builtins_prefix() -> None:
+    """`explore dict.setdefault` and `explore print` find what help() finds."""
+    assert resolve("dict.setdefault").obj is dict.setdefault
+    assert resolve("print").obj is print
+    assert resolve("builtins.print").obj is print
+    with pytest.raises(TargetError, match="no module named 'nosuchthing'"):
+        resolve("nosuchthing")
