@@ -287,3 +287,19 @@ def test_start_up_leaves_what_the_first_frame_does_not_need_for_later() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_a_package_opened_later_is_painted_from_its_index_too(
+    instantpkg_index: Path, import_gate: Callable[[], None]
+) -> None:
+    """The start-up target has no index; the next one has (its index is opened then)."""
+    app = create_app("tui_sample", timeout=30.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        assert marker(app) == ""
+        explorer(app).open_target("instantpkg")
+        await wait_for(pilot, painted_from_index(app, "instantpkg"))
+        assert marker(app) == "from index (instantpkg unversioned)"
+        import_gate()
+        await wait_for(pilot, is_loaded(app, "instantpkg"))
+        assert marker(app) == ""

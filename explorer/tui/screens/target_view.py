@@ -15,6 +15,8 @@ The explorer screen (explorer.tui.screens.explorer) adds navigation and keys.
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -185,10 +187,14 @@ class TargetView(WorkerErrors, Screen[None]):
         self._set_early(None)
         if self.first_paints is None or self.show_private or self.show_dunder:
             return False
-        paint, note = self.first_paints.for_target(location.target)
+        paints, target = self.first_paints, location.target
+        if paints.prefetched(target):  # the start-up target: open, or nearly
+            paint, note = paints.for_target(target)
+        else:  # another package: checking its files takes a moment, off the UI thread
+            paint, note = await asyncio.to_thread(paints.for_target, target)
         if note:
             self.notify(f"{note}: loading live", timeout=4)
-        listing = paint.listing(location.target) if paint else None
+        listing = paint.listing(target) if paint else None
         if paint is None or listing is None:
             return False
         self._set_early(paint)

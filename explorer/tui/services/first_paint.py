@@ -63,12 +63,19 @@ class FirstPaints:
 
     _opened: dict[str, IndexPaint | None] = field(default_factory=dict)
     _notes: dict[str, str] = field(default_factory=dict)  # said once, then dropped
+    _started: set[str] = field(default_factory=set)  # open, or being opened
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def prefetch(self, target: str) -> None:
+        self._started.add(_package(target))
         threading.Thread(
             target=self._open, args=(target,), name="index-prefetch", daemon=True
         ).start()
+
+    def prefetched(self, target: str) -> bool:
+        """Whether the index of `target`'s package is open or being opened by `prefetch`
+        (so `for_target` answers at once, or as soon as the prefetch is done)."""
+        return _package(target) in self._started
 
     def for_target(self, target: str) -> tuple[IndexPaint | None, str | None]:
         """(the paint for `target`'s package, a note the first time its index is refused)."""
@@ -77,8 +84,9 @@ class FirstPaints:
             return self._opened[package], self._notes.pop(package, None)
 
     def _open(self, target: str) -> str:
-        package = index_home(target.split(".", 1)[0])
+        package = _package(target)
         with self._lock:
+            self._started.add(package)  # from now on it answers at once
             if package in self._opened:
                 return package
             try:
@@ -96,3 +104,7 @@ class FirstPaints:
                 if paint is not None:
                     paint.index.close()
             self._opened.clear()
+
+
+def _package(target: str) -> str:
+    return index_home(target.split(".", 1)[0])
