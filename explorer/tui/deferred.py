@@ -1,12 +1,13 @@
 """What the first frame does not need, imported when first used: the one place for that.
 
-`explore TARGET` should paint members as soon as Textual can (issue 14). The
+`explore TARGET` should paint members as soon as Textual can (issue 14). These
+cost ~200 ms of imports before the first frame, which uses none of them: the
 runner (editor, output, plots: textual-plotext), running examples (xdoctest),
-the search screen (the index build machinery), the reST pipeline (docutils) and
-the docstring parser and Textual's Markdown widget (markdown-it) cost ~200 ms of
-imports before the first frame, which uses none of them (the first doc is shown
-just after it). Each function here imports its module on its first call (Python
-caches it after that); everything else in the TUI imports at the top as usual.
+the search screen (the index build machinery), the reST pipeline (docutils), the
+docstring parser and Textual's Markdown widget (markdown-it); the first doc is
+shown just after the first frame. Each function here imports its module on its
+first call (Python caches it after that); everything else in the TUI imports at
+the top as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.content import Content
     from textual.message import Message
     from textual.screen import Screen
     from textual.widget import Widget
@@ -50,8 +52,8 @@ def example_runner(session: KernelSession, doc: Doc, index: int) -> Widget:
 
 
 def pending_example(example: Example, *, title: str, why: str) -> Widget:
-    """An index doc's example: shown, not runnable yet (the prompts come from xdoctest's
-    statement parser)."""
+    """An index doc's example: shown, not runnable yet (its prompts come from
+    core.examples, which imports xdoctest)."""
     from explorer.tui.widgets.pending_example import PendingExample
 
     return PendingExample(example, title=title, why=why)
@@ -72,7 +74,7 @@ def search_hit_chosen(target: str) -> Message:
     return SearchScreen.TargetChosen(target)
 
 
-def hit_title(hit: Hit) -> Any:
+def hit_title(hit: Hit) -> Content:
     from explorer.tui.screens.search import hit_title as title
 
     return title(hit)
