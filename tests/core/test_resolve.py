@@ -22,6 +22,7 @@ def test_resolves_dotted_names(target: str, expected_type: str) -> None:
     assert type(resolve(target).obj).__name__ == expected_type
 
 
+@pytest.mark.slow  # imports torch
 def test_longest_module_prefix_is_imported_and_rest_is_attributes() -> None:
     resolved = resolve("torch.distributions.Multinomial.log_prob")
     assert resolved.module.__name__ == "torch.distributions"
