@@ -34,7 +34,7 @@ SLOW_FILES = frozenset({
     "cli/test_run_examples.py", "cli/test_isolation.py",
     "tui/test_first_minute.py", "tui/test_explorer_pilot.py", "tui/test_search_screen.py",
     "tui/test_example_runner_runs.py", "tui/test_app_errors.py", "tui/test_runner_examples.py",
-    "tui/test_hostile_targets.py", "tui/test_example_seams.py",
+    "tui/test_hostile_targets.py", "tui/test_example_seams.py", "tui/test_first_paint.py",
 })  # fmt: skip
 
 
