@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from explorer import settings
-from explorer.cli.textout import Style
+from explorer.cli.textout import Style, printable
 from explorer.core.errors import UsageError
 from explorer.core.search.library import Library, index_home
 from explorer.core.search.names import check_package
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from explorer.proc.search.build import Outcome
 
 DEFAULT_PACKAGE = settings.DEFAULT_PACKAGE
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -176,7 +174,7 @@ def _index(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
     else:
         for note in skipped:
-            print(f"  {_printable(note)}")
+            print(f"  {printable(note)}")
         version = meta.get("version", "")
         print(f"indexed {outcome.index.entry_count} entries of {package} {version} "
               f"in {seconds:.1f} s ({len(skipped)} modules skipped)")  # fmt: skip
@@ -203,7 +201,7 @@ def _index_all(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
     else:
         for note in report.notes:
-            print(f"  {_printable(note)}")
+            print(f"  {printable(note)}")
         print(f"indexed {entries} entries of {len(report.entries)} packages in {seconds:.1f} s "
               f"({len(report.notes)} notes)")  # fmt: skip
     return 0
@@ -226,7 +224,7 @@ class _ProgressLine:
         now = time.monotonic()
         if self.live and (now - self.last > 0.05 or done == total):
             self.last = now
-            self.stream.write(f"\r\x1b[K  {done}/{total} {_printable(module)}"[:200])
+            self.stream.write(f"\r\x1b[K  {done}/{total} {printable(module)}"[:200])
             self.stream.flush()
 
     def end(self, entries: int, seconds: float) -> None:
@@ -240,7 +238,7 @@ class _ProgressLine:
 
 def _print_notes(notes: list[str]) -> None:
     for note in notes:
-        print(f"explore: note: {_printable(note)}", file=sys.stderr)
+        print(f"explore: note: {printable(note)}", file=sys.stderr)
 
 
 def _print_json(
@@ -254,11 +252,6 @@ def _print_json(
     print(json.dumps(document, indent=2))
 
 
-def _printable(text: str) -> str:
-    """Control characters from a docstring (clear screen, window title) shown, not obeyed."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
-
-
 def _print_hits(hits: Sequence[Hit], stream: TextIO) -> None:
     style = Style.for_stream(stream)
     if not hits:
@@ -269,9 +262,9 @@ def _print_hits(hits: Sequence[Hit], stream: TextIO) -> None:
     kind_width = max(len(hit.kind) for hit in hits)
     name_width = min(max(len(hit.name) for hit in hits), 60)
     for hit in hits:
-        name = _marked(_printable(hit.name), hit.name_spans, style)
+        name = _marked(printable(hit.name), hit.name_spans, style)
         padding = " " * max(name_width - len(hit.name), 0)
-        summary = _marked(_printable(hit.summary), hit.summary_spans, style)
+        summary = _marked(printable(hit.summary), hit.summary_spans, style)
         line = f"{style.dim(hit.kind.ljust(kind_width))}  {name}{padding}  {summary}"
         if hit.also:
             line += style.dim(f"  (also {', '.join(hit.also[:3])})")

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from explorer.core.links import plain_text
-from explorer.core.model import KIND_ORDER, Kind, Listing, Member
+from explorer.core.model import Kind, Listing, Member, listing_order
 from explorer.core.objects import (
     class_dict,
     classify,
@@ -131,7 +131,7 @@ def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool =
     ]
     if not private:
         members = [member for member in members if not _imported_module(obj, member)]
-    members.sort(key=lambda m: (KIND_ORDER.index(m.kind), m.name.lower()))
+    members.sort(key=listing_order)
     mro = tuple(_qualified(klass) for klass in obj.__mro__) if is_class(obj) else ()
     return Listing(qualname, classify(obj), tuple(members), tuple(notes), mro)
 

@@ -100,6 +100,11 @@ class Member(Record):
         return cls(**{**data, "kind": Kind(data["kind"])})
 
 
+def listing_order(member: Member) -> tuple[int, str]:
+    """Where a member goes in a listing, live or from the index: by kind, then by name."""
+    return KIND_ORDER.index(member.kind), member.name.lower()
+
+
 @dataclass(frozen=True, slots=True)
 class Listing(Record):
     """The members of one target, as `--list` shows them."""

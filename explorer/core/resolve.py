@@ -6,6 +6,7 @@ dots, and each step is an import or a static-first attribute lookup.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import difflib
 import importlib
@@ -85,6 +86,8 @@ def resolve(target: str) -> Resolved:
             module = _import(name)
             if module is not None:
                 break
+    if module is None and parts[0] in vars(builtins):
+        module, index = builtins, 0  # `dict.setdefault`, `print`: as help() finds them
     if module is None:
         hint = did_you_mean(parts[0], top_level_names())
         raise TargetError(f"no module named {parts[0]!r}{hint}")

@@ -2,7 +2,10 @@
 
 The UI process never imports the target: a worker subprocess (via Backend)
 answers every question. When the target lives under torch the worker starts
-importing torch while Textual is still painting its first frame. Code runs in
+importing torch while Textual is still painting its first frame (on the home
+screen: the package of the latest recent target), and when the search index
+covers the target, the first frame already shows its members and docs from the
+index (explorer.tui.services.first_paint). Code runs in
 kernel subprocesses, started on the first Run: one for the runner (variables
 persist) and one for docstring examples (each Run seeds a fresh namespace).
 """
@@ -12,21 +15,20 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.widgets import Input, TextArea
 
 from explorer import settings
+from explorer.core.model import Doc
+from explorer.tui import deferred
 from explorer.tui.providers import IndexSearchProvider
 from explorer.tui.screens.explorer import ExplorerScreen
 from explorer.tui.screens.home import HomeScreen
 from explorer.tui.screens.keys import KeysScreen
-from explorer.tui.screens.runner import RunnerScreen, open_runner
-from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen
 from explorer.tui.screens.variables import VariableScreen
 from explorer.tui.services.backend import (
     DEFAULT_TIMEOUT,
@@ -34,14 +36,21 @@ from explorer.tui.services.backend import (
     ClientFactory,
     worker_client_factory,
 )
+from explorer.tui.services.first_paint import FirstPaints
 from explorer.tui.services.kernel_session import ClientFactory as KernelFactory
 from explorer.tui.services.kernel_session import KernelSession
-from explorer.tui.services.recent import RecentTargets
+from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
-from explorer.tui.widgets.example_runner import ExampleRunner, example_runner_factory
-from explorer.tui.widgets.variables import VariablesPanel
+from explorer.tui.widgets.footer import AppFooter
 from explorer.tui.workers import WorkerErrors, WorkerFailed
+
+if TYPE_CHECKING:  # their modules load on first use (explorer.tui.deferred)
+    from textual.widget import Widget
+
+    from explorer.tui.screens.search import SearchScreen
+    from explorer.tui.widgets.example_runner import ExampleRunner
+    from explorer.tui.widgets.variables import VariablesPanel
 
 
 class ExplorerApp(WorkerErrors, App[None]):
@@ -70,6 +79,7 @@ class ExplorerApp(WorkerErrors, App[None]):
         run_timeout: float | None = None,
         example_factory: ExampleFactory | None = None,
         kernel_factory: KernelFactory | None = None,
+        first_paints: FirstPaints | None = None,
     ) -> None:
         super().__init__()
         self.initial_target = target
@@ -77,7 +87,9 @@ class ExplorerApp(WorkerErrors, App[None]):
         self.recent = recent or RecentTargets()
         self.kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
         self.example_kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
-        self.example_factory = example_factory or example_runner_factory(self.example_kernel)
+        self.example_factory = example_factory or self._example_runner
+        # The search index paints targets before the worker has imported them.
+        self.first_paints = first_paints or FirstPaints()
 
     def get_driver_class(self) -> type[Driver]:
         if sys.platform != "win32":
@@ -85,6 +97,14 @@ class ExplorerApp(WorkerErrors, App[None]):
 
             return QuickExitDriver
         return super().get_driver_class()
+
+    first_frame_drawn = False  # footers hold their keys until then (explorer.tui.widgets.footer)
+
+    def on_ready(self) -> None:
+        """Textual's first layout is done and its first frame is being drawn."""
+        self.first_frame_drawn = True
+        for footer in self.screen.query(AppFooter):
+            footer.call_later(footer.show_keys)  # in the footer's own context: it composes
 
     def on_mount(self) -> None:
         self.start_backend()
@@ -104,7 +124,12 @@ class ExplorerApp(WorkerErrors, App[None]):
             self.screen.open_target(target)
         else:
             self.push_screen(
-                ExplorerScreen(self.backend, target, example_factory=self.example_factory)
+                ExplorerScreen(
+                    self.backend,
+                    target,
+                    example_factory=self.example_factory,
+                    first_paints=self.first_paints,
+                )
             )
 
     @on(ExplorerScreen.TargetOpened)
@@ -122,32 +147,38 @@ class ExplorerApp(WorkerErrors, App[None]):
         """The package whose index search uses: the current target's top-level name."""
         screens = [s for s in self.screen_stack if isinstance(s, ExplorerScreen)]
         target = screens[-1].target if screens else self.initial_target
-        return target.split(".", 1)[0] if target else DEFAULT_PACKAGE
+        return target.split(".", 1)[0] if target else settings.DEFAULT_PACKAGE
 
     def action_search(self) -> None:
-        self.push_screen(SearchScreen(self.search_package))
+        self.push_screen(deferred.search_screen(self.search_package))
 
-    @on(SearchScreen.TargetChosen)
-    def _search_hit_chosen(self, event: SearchScreen.TargetChosen) -> None:
+    # Handlers named after their messages (not @on): the message classes live in modules
+    # that load on first use, and no such message is posted before they have loaded.
+    def on_search_screen_target_chosen(self, event: SearchScreen.TargetChosen) -> None:
         # The search screen is closing; open the hit once it is gone.
         self.call_after_refresh(self.open_target, event.target)
 
     # ---- runner and variables -------------------------------------------------------
 
+    def _example_runner(self, doc: Doc, index: int) -> Widget:
+        return deferred.example_runner(self.example_kernel, doc, index)
+
     def action_open_runner(self) -> None:
         """F2 opens the runner, and from the runner goes back to where you were."""
-        if isinstance(self.screen, RunnerScreen) and len(self.screen_stack) > 1:
+        if deferred.is_runner(self.screen) and len(self.screen_stack) > 1:
             self.pop_screen()
         else:
-            open_runner(self, self.kernel)
+            deferred.open_runner(self, self.kernel)
 
-    @on(ExampleRunner.EditRequested)
-    def _edit_example(self, event: ExampleRunner.EditRequested) -> None:
+    def on_example_runner_edit_requested(self, event: ExampleRunner.EditRequested) -> None:
         title = event.title or "Example"
-        open_runner(self, self.kernel, code=event.code, title=title, seed_module=event.seed_module)
+        deferred.open_runner(
+            self, self.kernel, code=event.code, title=title, seed_module=event.seed_module
+        )
 
-    @on(VariablesPanel.VariableOpenRequested)
-    def _open_variable(self, event: VariablesPanel.VariableOpenRequested) -> None:
+    def on_variables_panel_variable_open_requested(
+        self, event: VariablesPanel.VariableOpenRequested
+    ) -> None:
         """A live object from the runner, explored through the kernel that holds it."""
         backend = SessionBackend(self.kernel, self.backend.timeout)
         self.push_screen(
@@ -170,7 +201,9 @@ class ExplorerApp(WorkerErrors, App[None]):
     @property
     def typing(self) -> bool:
         """A text field has focus, so printable keys are text, not commands."""
-        return isinstance(self.focused, Input | TextArea)
+        # Input and TextArea (only the runner has one) both edit text with the cursor; asking
+        # for the action, not the class, keeps TextArea's import out of the start-up.
+        return hasattr(self.focused, "action_delete_left")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that type text are commands only when no text field has focus; the
@@ -212,6 +245,7 @@ class ExplorerApp(WorkerErrors, App[None]):
             self.kernel.close(grace=0),
             self.example_kernel.close(grace=0),
         )
+        self.first_paints.close()
 
 
 def create_app(
@@ -229,8 +263,12 @@ def create_app(
     Tests pass a shorter request `timeout`, their own recent store, or kernels they
     share between tests (`kernel_factory`)."""
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
-    warm = [top for top in settings.WARM_PACKAGES if target and target.split(".", 1)[0] == top]
+    recent = recent or RecentTargets()
+    warm = _warm_packages(target, recent)
     backend = Backend(client_factory or worker_client_factory(limit, warm), limit)
+    first_paints = FirstPaints()
+    if target:
+        first_paints.prefetch(target)  # opens the index while Textual starts
     return ExplorerApp(
         target,
         backend=backend,
@@ -238,7 +276,17 @@ def create_app(
         run_timeout=run_timeout,
         example_factory=example_factory,
         kernel_factory=kernel_factory,
+        first_paints=first_paints,
     )
+
+
+def _warm_packages(target: str | None, recent: RecentTargets) -> list[str]:
+    """What the worker starts importing as soon as it spawns: the target's package, or on
+    the home screen the likeliest next one (the latest recent target's, else the first
+    suggestion's), when it is one of the slow ones (settings.WARM_PACKAGES)."""
+    likely = target or next(iter([*recent.load(), *SUGGESTIONS]), "")
+    top = likely.split(".", 1)[0]
+    return [top] if top in settings.WARM_PACKAGES else []
 
 
 def run_app(target: str | None, *, run_timeout: float | None = None, **options: Any) -> int:

@@ -4,23 +4,26 @@
 explorer); `IndexSearchProvider` queries every stored search index in-process
 (no import of any package) and never builds one: when there is none it offers
 the search screen instead. Choosing an index hit posts
-`SearchScreen.TargetChosen`.
+`SearchScreen.TargetChosen`. The search machinery loads with the palette's
+first use (explorer.tui.deferred), not at start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.model import Listing
-from explorer.core.search.library import Library
 from explorer.core.search.store import IndexCorrupt
-from explorer.proc.search.session import open_library
-from explorer.tui.screens.search import DEFAULT_PACKAGE, SearchScreen, hit_title
+from explorer.tui import deferred
+
+if TYPE_CHECKING:
+    from explorer.core.search.library import Library
 
 PALETTE_LIMIT = 20
 
@@ -81,14 +84,14 @@ class IndexSearchProvider(Provider):
 
     @property
     def package(self) -> str:
-        return str(getattr(self.app, "search_package", None) or DEFAULT_PACKAGE)
+        return str(getattr(self.app, "search_package", None) or settings.DEFAULT_PACKAGE)
 
     async def startup(self) -> None:
         self._library = await asyncio.to_thread(self._open)
 
     def _open(self) -> Library | None:
         try:
-            library = open_library(self.package, build=False).library
+            library = deferred.open_library(self.package, build=False).library
         except (UsageError, IndexCorrupt, OSError):
             return None
         if not library.indexes:
@@ -105,7 +108,7 @@ class IndexSearchProvider(Provider):
         if self._library is None:
             yield DiscoveryHit(
                 f"Search {self.package} (builds its index first)",
-                partial(self.app.push_screen, SearchScreen(self.package)),
+                partial(self.app.push_screen, deferred.search_screen(self.package)),
                 help="No search index yet: the search screen builds one, with progress.",
             )
 
@@ -121,11 +124,11 @@ class IndexSearchProvider(Provider):
         for hit in hits:
             yield Hit(
                 max(min(hit.score / top, 1.0), 0.01),  # the palette sorts by score in (0, 1]
-                hit_title(hit),
+                deferred.hit_title(hit),
                 partial(self._choose, hit.name),
                 text=hit.name,
                 help=hit.summary or None,
             )
 
     def _choose(self, target: str) -> None:
-        self.app.post_message(SearchScreen.TargetChosen(target))
+        self.app.post_message(deferred.search_hit_chosen(target))

@@ -25,6 +25,7 @@ def explore(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
+@pytest.mark.slow  # imports torch
 def test_list_torch_distributions_public_then_private_and_dunder() -> None:
     result = explore("torch.distributions", "--list")
     assert result.returncode == 0, result.stderr
@@ -36,6 +37,7 @@ def test_list_torch_distributions_public_then_private_and_dunder() -> None:
     assert "__name__" in everything.stdout
 
 
+@pytest.mark.slow  # imports torch
 def test_multinomial_doc_json() -> None:
     result = explore("torch.distributions.Multinomial", "--doc", "--json")
     assert result.returncode == 0, result.stderr
@@ -53,6 +55,7 @@ def test_multinomial_doc_json() -> None:
     } in doc["links"]
 
 
+@pytest.mark.slow  # imports torch
 def test_tensor_backward_doc_text() -> None:
     result = explore("torch.Tensor.backward", "--doc")
     assert result.returncode == 0

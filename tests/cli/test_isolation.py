@@ -118,6 +118,9 @@ def test_a_module_in_the_current_directory_never_shadows_a_real_one(tmp_path: Pa
     result = explore("json.dumps", "--doc", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["defined_in"] == "json"
+    ran = explore("json", "--run-examples", "--json", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["summary"]["passed"] >= 1
     assert not list(tmp_path.glob("*.ran"))
 
 

@@ -83,6 +83,7 @@ def test_a_plain_parameter_list_becomes_parameter_rows() -> None:
     )
 
 
+@pytest.mark.slow  # imports torch
 def test_math_reads_as_unicode_without_directives_or_backslashes() -> None:
     text, markdown = (
         cli_text("torch.distributions.kl.kl_divergence"),
@@ -111,6 +112,7 @@ def test_math_without_a_clear_reading_stays_latex_in_code() -> None:
     assert doc.summary == r"Pick \mathfrak{g} or αᵢ."
 
 
+@pytest.mark.slow  # imports torch
 def test_examples_are_shown_once_with_a_marker_where_they_stood() -> None:
     doc = get_doc("torch.distributions.Multinomial")
     text = cli_text("torch.distributions.Multinomial")
@@ -131,6 +133,7 @@ def test_a_text_signature_marker_is_not_text() -> None:
     assert "Character code\n  '?'" in text
 
 
+@pytest.mark.slow  # imports torch
 def test_a_non_string_docstring_is_unreadable_not_unparsable() -> None:
     doc = get_doc("torch.AggregationType")
     assert doc.parse_error is None
@@ -140,6 +143,7 @@ def test_a_non_string_docstring_is_unreadable_not_unparsable() -> None:
     assert "could not be parsed" not in markdown + cli_text("torch.AggregationType")
 
 
+@pytest.mark.slow  # imports torch
 def test_summaries_are_plain_text() -> None:
     summary = plain_text(first_sentence(get_doc("torch.multinomial").raw))
     assert summary.startswith("Returns a tensor where each row contains num_samples indices")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import hostile_objects
+import pytest
 
 from explorer.core.docs import get_doc, get_source, help_text
 
@@ -11,6 +12,7 @@ def params(doc) -> dict:
     return {param.name: param for param in doc.params}
 
 
+@pytest.mark.slow  # imports torch
 def test_multinomial_doc_merges_signature_and_docstring() -> None:
     doc = get_doc("torch.distributions.Multinomial")
     by_name = params(doc)
@@ -24,6 +26,7 @@ def test_multinomial_doc_merges_signature_and_docstring() -> None:
     assert doc.kind == "class"
 
 
+@pytest.mark.slow  # imports torch
 def test_multinomial_examples_and_links() -> None:
     doc = get_doc("torch.distributions.Multinomial")
     assert len(doc.examples) >= 2
@@ -35,6 +38,7 @@ def test_multinomial_examples_and_links() -> None:
     assert any(note.title == "Note" for note in doc.notes)
 
 
+@pytest.mark.slow  # imports torch
 def test_tensor_backward_params_have_descriptions() -> None:
     doc = get_doc("torch.Tensor.backward")
     by_name = params(doc)
@@ -43,6 +47,7 @@ def test_tensor_backward_params_have_descriptions() -> None:
     assert by_name["create_graph"].default == "False"
 
 
+@pytest.mark.slow  # imports torch
 def test_builtin_print_doc_and_builtin_without_signature() -> None:
     doc = get_doc("builtins.print")
     assert doc.kind == "builtin"
@@ -104,6 +109,7 @@ def test_help_text_is_what_help_prints(capsys) -> None:
     assert help_text("json.dumps").strip() == printed.strip()
 
 
+@pytest.mark.slow  # imports torch
 def test_source_has_file_and_line_or_a_clear_reason() -> None:
     source = get_source("json.dumps")
     assert source.file and source.file.endswith("json/__init__.py")
@@ -140,6 +146,7 @@ def test_google_note_after_args_is_kept() -> None:
     assert ("json.dumps", "json.dumps") in [(link.text, link.target) for link in doc.links]
 
 
+@pytest.mark.slow  # imports torch
 def test_torch_c_function_signature_line_becomes_the_signature() -> None:
     doc = get_doc("torch.multinomial")
     assert doc.signature and doc.signature.startswith("(input, num_samples")

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 import torch.distributions
 
 from explorer.core.examples import extract_examples
 from explorer.core.links import convert_roles, scopes_for
+
+pytestmark = pytest.mark.slow  # imports torch
 
 
 def test_google_numpy_rest_and_bare_examples() -> None:

@@ -45,6 +45,7 @@ def test_doc_tab_markdown_matches_golden(target: str) -> None:
     check(GOLDEN / f"{target}.md", doc_markdown(get_doc(target), width=100))
 
 
+@pytest.mark.slow  # imports torch
 def test_narrow_doc_tab_wraps_the_signature_and_lists_parameters() -> None:
     check(GOLDEN / "narrow.torch.distributions.Multinomial.md",
           doc_markdown(get_doc("torch.distributions.Multinomial"), width=54))  # fmt: skip

@@ -14,6 +14,7 @@ def by_name(listing, name: str):
     return next(member for member in listing.members if member.name == name)
 
 
+@pytest.mark.slow  # imports torch
 def test_torch_distributions_public_members() -> None:
     listing = list_members("torch.distributions")
     assert {"Multinomial", "Normal", "Categorical", "kl_divergence"} <= names(listing)
@@ -27,6 +28,7 @@ def test_torch_distributions_public_members() -> None:
     assert by_name(listing, "kl_divergence").kind == "function"
 
 
+@pytest.mark.slow  # imports torch
 def test_private_and_dunder_toggles() -> None:
     plain = names(list_members("torch.distributions"))
     private = names(list_members("torch.distributions", private=True))
@@ -38,6 +40,7 @@ def test_private_and_dunder_toggles() -> None:
     assert "_private_helper" in names(list_members("hostile_objects", private=True))
 
 
+@pytest.mark.slow  # imports torch
 def test_class_members_are_classified_and_inherited_marked() -> None:
     listing = list_members("torch.distributions.Multinomial")
     assert by_name(listing, "log_prob").kind == "method"
@@ -48,6 +51,7 @@ def test_class_members_are_classified_and_inherited_marked() -> None:
     assert by_name(listing, "set_default_validate_args").kind == "staticmethod"
 
 
+@pytest.mark.slow  # imports torch
 def test_tensor_and_builtins_kinds() -> None:
     tensor = list_members("torch.Tensor")
     assert by_name(tensor, "backward").kind == "method"
@@ -105,6 +109,7 @@ def test_future_import_flags_are_not_members() -> None:
     assert "annotations" not in names(list_members("hostile_objects", private=True))
 
 
+@pytest.mark.slow  # imports torch
 def test_class_listing_carries_its_mro() -> None:
     mro = list_members("torch.distributions.Multinomial").mro
     assert mro[:2] == (
@@ -114,6 +119,7 @@ def test_class_listing_carries_its_mro() -> None:
     assert list_members("json").mro == ()
 
 
+@pytest.mark.slow  # imports torch
 def test_summaries_skip_torch_signature_lines_and_roles() -> None:
     multinomial = by_name(list_members("torch"), "multinomial")
     assert multinomial.summary.startswith("Returns a tensor where each row contains num_samples")

@@ -22,6 +22,7 @@ def test_resolves_dotted_names(target: str, expected_type: str) -> None:
     assert type(resolve(target).obj).__name__ == expected_type
 
 
+@pytest.mark.slow  # imports torch
 def test_longest_module_prefix_is_imported_and_rest_is_attributes() -> None:
     resolved = resolve("torch.distributions.Multinomial.log_prob")
     assert resolved.module.__name__ == "torch.distributions"
@@ -90,3 +91,12 @@ def test_import_errors_say_type_and_message(tmp_path, monkeypatch) -> None:
         resolve("raises_on_import")
     with pytest.raises(TargetError, match=r"called sys.exit\(3\)"):
         resolve("exits_on_import")
+
+
+def test_builtin_names_resolve_without_the_builtins_prefix() -> None:
+    """`explore dict.setdefault` and `explore print` find what help() finds."""
+    assert resolve("dict.setdefault").obj is dict.setdefault
+    assert resolve("print").obj is print
+    assert resolve("builtins.print").obj is print
+    with pytest.raises(TargetError, match="no module named 'nosuchthing'"):
+        resolve("nosuchthing")

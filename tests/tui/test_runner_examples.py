@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from tui_helpers import wait_for
@@ -159,6 +160,7 @@ async def test_edited_example_runs_seeded_in_the_runner() -> None:
         assert screen.editor.text == "SCALE * 7" and len(output.cards) == 1  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # imports torch
 async def test_timeout_and_crash_verdicts() -> None:
     examples = [Example("while True:\n    pass"), Example("import os\nos._exit(5)")]
     session = KernelSession(timeout=2.0)

@@ -1,7 +1,9 @@
 """SVG snapshots, every app built by `create_app`, on fixture modules only (never torch).
 
-The home screen, a module view and a class's Doc tab at 100x30; a miss with its
-suggestion and a cancelled import (error and cancel states); help() wrapped at
+The home screen, a module view and a class's Doc tab at 100x30; a class as the
+search index paints it while the worker still imports (marker, pending note,
+examples that cannot run yet); a miss with its suggestion and a cancelled import
+(error and cancel states); help() wrapped at
 80x24; the runner's variables panel with an autograd graph (the kernel's answers
 replayed from tests/fixtures/tui_sample/autograd_variables.json, captured from a
 real kernel, so no kernel starts and nothing depends on timing).
@@ -22,6 +24,7 @@ from tui_helpers import (
     explorer,
     is_loaded,
     open_runner,
+    painted_from_index,
     status,
     wait_for,
 )
@@ -29,6 +32,8 @@ from tui_helpers import (
 from explorer.core.model import GradGraph, Variable
 from explorer.tui.app import create_app
 from explorer.tui.widgets.member_list import MemberList
+from explorer.tui.widgets.pending_example import PendingExample
+from explorer.tui.widgets.status import StatusLine
 from explorer.tui.widgets.text_views import HelpView
 from explorer.tui.widgets.variables import VariablesPanel
 
@@ -61,6 +66,23 @@ def test_class_doc_tab(snap_compare) -> None:
     async def ready(pilot) -> None:
         await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
         assert doc_qualname(app) == "tui_sample.Circle"  # a class opens on its own doc
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_a_class_painted_from_the_index(
+    snap_compare, instantpkg_index, import_gate, monkeypatch
+) -> None:
+    # The import never ends here (the gate stays shut); no seconds counter in the picture.
+    monkeypatch.setattr(StatusLine, "SHOW_AFTER", 3600.0)
+    app = create_app("instantpkg", timeout=60.0)
+
+    async def ready(pilot) -> None:
+        await wait_for(pilot, painted_from_index(app, "instantpkg"))
+        explorer(app).query_one(MemberList).select("Lens")
+        await wait_for(pilot, lambda: doc_qualname(app) == "instantpkg.Lens")
+        await wait_for(pilot, lambda: list(explorer(app).query(PendingExample)))
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 

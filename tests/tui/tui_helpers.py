@@ -60,7 +60,9 @@ def doc_qualname(app: App) -> str | None:
 
 
 def doc_markdown(app: App) -> str:
-    return explorer(app).query_one("#doc-markdown", Markdown).source
+    """The Doc tab's Markdown source ("" before the first doc mounts its view)."""
+    views = explorer(app).query("#doc-markdown").results(Markdown)
+    return next((view.source for view in views), "")
 
 
 def example_blocks(app: App) -> list[ExampleRunner]:
@@ -80,6 +82,22 @@ def is_loaded(app: App, target: str) -> Callable[[], bool]:
             return False
         doc = screen.query_one(DocView).doc
         return screen.listing.target == target and doc is not None and not screen.workers
+
+    return check
+
+
+def painted_from_index(app: App, target: str) -> Callable[[], bool]:
+    """The index's first paint of `target` is on screen (the live answer is not in yet)."""
+
+    def check() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, ExplorerScreen)
+            and screen.early is not None
+            and screen.listing is not None
+            and screen.listing.target == target
+            and doc_qualname(app) == target
+        )
 
     return check
 

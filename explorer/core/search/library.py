@@ -10,10 +10,16 @@ Standard-library modules live in one index, `stdlib`.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
-from explorer.core.search.names import STDLIB, IndexKey, cache_dir, package_version, python_tag
+from explorer.core.search.names import (
+    STDLIB_NAMES,
+    IndexKey,
+    cache_dir,
+    index_home,
+    package_version,
+    python_tag,
+)
 from explorer.core.search.query import parse_query
 from explorer.core.search.rank import rank
 from explorer.core.search.records import Candidate, Hit, Query
@@ -21,12 +27,7 @@ from explorer.core.search.scoring import PREFIX
 from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
 from explorer.core.search.vocab import shorthands
 
-STDLIB_NAMES = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
-
-
-def index_home(top: str) -> str:
-    """The index a top-level module's names live in: its own, or the standard library's."""
-    return STDLIB if top in STDLIB_NAMES else top
+__all__ = ["STDLIB_NAMES", "Library", "index_home", "stored_packages"]
 
 
 def stored_packages() -> list[str]:

@@ -8,6 +8,10 @@ name the target is known by (`torch.distributions.multinomial.Multinomial` lists
 what `torch.distributions.Multinomial` does). Values of data members are not in
 the index: those stay for the live answer. Inherited members are found through the
 class's bases (`explorer.core.search.inherit`), as `getattr` would.
+
+`open_current(package)` opens an index only if it was built from the files now
+installed (same version, same fingerprint), so a first paint is never made from
+another version. `explorer.core.search.indexed_docs` makes the Doc tab's record.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from explorer.core.model import Kind, Listing, Member
+from explorer.core.errors import UsageError
+from explorer.core.model import Kind, Listing, Member, listing_order
 from explorer.core.search.inherit import inherited_row, inherited_rows
-from explorer.core.search.store import SearchIndex
+from explorer.core.search.names import IndexKey
+from explorer.core.search.store import IndexCorrupt, IndexOutdated, SearchIndex, open_index
+from explorer.core.search.walk import package_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +86,7 @@ def indexed_doc(index: SearchIndex, target: str) -> IndexedDoc | None:
 
 
 def indexed_members(index: SearchIndex, target: str) -> Listing | None:
-    """The members of a module or class the index knows, sorted by name; None when the
+    """The members of a module or class the index knows, in a listing's order; None when the
     index does not know `target` or it has no members there."""
     connection = index.connection
     row = _entry(connection, target)
@@ -104,7 +111,7 @@ def indexed_members(index: SearchIndex, target: str) -> Listing | None:
             _add(members, target, child[0], child[1], child[2], child[3], base)
     if not members:
         return None
-    ordered = tuple(members[key] for key in sorted(members))
+    ordered = tuple(sorted((members[key] for key in sorted(members)), key=listing_order))
     return Listing(target, kind, ordered, (f"from the index ({index.package} "
                                            f"{index.meta.get('version', '')})",))  # fmt: skip
 
@@ -120,3 +127,33 @@ def _add(
         name=short, qualname=f"{target}.{short}", kind=Kind(kind), summary=summary,
         defined_in=defined_in, inherited_from=inherited_from,
     )  # fmt: skip
+
+
+def open_current(package: str) -> tuple[SearchIndex | None, str | None]:
+    """(the stored index of `package` if it matches the installed files, a note for the user).
+
+    No index, or one of another version: (None, None). A stale, outdated or corrupt
+    file: (None, why), and it is left alone (the search builds a new one when asked).
+    """
+    try:
+        key = IndexKey.for_package(package)
+        index = open_index(key)
+    except UsageError:
+        return None, None  # not a package name: nothing to look up
+    except IndexOutdated:
+        return None, f"the {package} index was written by another explorer version"
+    except IndexCorrupt as exc:
+        return None, f"the {package} index is unreadable ({exc})"
+    if index is None:
+        return None, None
+    if index.meta.get("version") != key.version:  # the file name says so too; the meta decides
+        index.close()
+        return None, None
+    try:
+        current = package_files(package, private=index.private).fingerprint == index.fingerprint
+    except UsageError:
+        current = False
+    if not current:
+        index.close()
+        return None, f"the {package} index is out of date (its files changed)"
+    return index, None

@@ -16,7 +16,13 @@ from pathlib import Path
 from explorer.core.errors import UsageError
 
 STDLIB = "stdlib"  # the one index that covers every standard-library module
+STDLIB_NAMES = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
 MAX_PACKAGE_CHARS = 100
+
+
+def index_home(top: str) -> str:
+    """The index a top-level module's names live in: its own, or the standard library's."""
+    return STDLIB if top in STDLIB_NAMES else top
 
 
 def check_package(package: str) -> str:
