@@ -47,6 +47,7 @@ class Op(StrEnum):
     COLLECT_EXAMPLES = "collect_examples"  # --run-examples: import the target, find examples
     IMPORT_ROOT = "import_root"  # index importers: import the package, fork the siblings
     INDEX_ENTRIES = "index_entries"  # index importers: describe one module
+    STORE_INDEX = "store_index"  # index importers: merge and store the entries they kept
 
 
 class Scope(StrEnum):
@@ -166,6 +167,21 @@ class IndexEntries(Record):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexEntries:
         return cls(tuple(as_object(row) for row in data.get("entries", ())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entries": list(self.entries)}  # plain JSON already: no deep copy (asdict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStored(Record):
+    """An importer merged the entries it kept and stored the index: its size and notes."""
+
+    entries: int
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexStored:
+        return cls(int(data.get("entries", 0)), tuple(str(n) for n in data.get("notes", ())))
 
 
 # ---- events a run streams ------------------------------------------------------------------
@@ -366,14 +382,29 @@ class ImportRootRequest(Request[Forked]):
 @dataclass(frozen=True, slots=True)
 class IndexEntriesRequest(Request[IndexEntries]):
     module: str
+    keep_for: str = ""  # keep them in the importer for this package's store_index (no reply)
     op, reply = Op.INDEX_ENTRIES, IndexEntries
+
+
+@dataclass(frozen=True, slots=True)
+class StoreIndexRequest(Request[IndexStored]):
+    """Merge the entries kept for `package` and store them as its index (key fields)."""
+
+    package: str
+    version: str
+    python: str
+    fingerprint: str
+    private: bool
+    skipped: tuple[str, ...] = ()  # notes of the modules that could not be indexed
+    op, reply = Op.STORE_INDEX, IndexStored
 
 
 REQUESTS: dict[Op, type[Request[Any]]] = {
     cls.op: cls
     for cls in (PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest,
                 OutputRequest, RunRequest, ResetRequest, VariablesRequest, GradGraphRequest,
-                LimitsRequest, CollectRequest, ImportRootRequest, IndexEntriesRequest)
+                LimitsRequest, CollectRequest, ImportRootRequest, IndexEntriesRequest,
+                StoreIndexRequest)
 }  # fmt: skip
 
 

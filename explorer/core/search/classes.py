@@ -101,7 +101,7 @@ def _member_entry(
             # travels once per process, and the builder moves it to the entry it shows.
             summary, signature = seen[origin]
             found = entry(name, kind, key, signature, "", None)
-            found["summary"] = summary
+            found["summary"] = summary  # (the docstring stays with the first sighting)
         else:
             doc = "" if kind == "data" else doc_of(value)
             found = entry(name, kind, key, signature_of(value, kind, doc), doc, None)

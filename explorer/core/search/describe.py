@@ -18,6 +18,7 @@ from explorer.core.objects import class_dict, first_sentence, split_signature_li
 
 DOC_LIMIT = 40_000  # characters of docstring kept: the whole of all but a handful (Doc tab, search)
 SUMMARY_LIMIT = 160
+_HEAD = 4000  # characters of a docstring that hold its signature lines and first sentence
 _TYPE_MODULE = type.__dict__["__module__"]
 _TYPE_QUALNAME = type.__dict__["__qualname__"]
 # Kinds whose `__doc__` is a C-level slot: reading it runs no user code.
@@ -49,7 +50,7 @@ def entry(
         "kind": kind,
         "key": key,
         "signature": signature,
-        "summary": summary_of(doc),
+        "summary": summary_of(doc) if doc else "",
         "doc": doc[:DOC_LIMIT],
         "defined_in": defined_in,
     }
@@ -124,7 +125,7 @@ def doc_of(value: Any) -> str:
 
 def summary_of(doc: str) -> str:
     """The first sentence, roles as plain words, capped for the index."""
-    summary = plain_text(first_sentence(doc))
+    summary = plain_text(first_sentence(doc[:_HEAD]))
     return summary if len(summary) <= SUMMARY_LIMIT else summary[: SUMMARY_LIMIT - 1] + "…"
 
 
@@ -148,7 +149,7 @@ def signature_of(value: Any, kind: Kind, doc: str) -> str:
         if bound:  # the instance or class it is bound to fills the first parameter
             signature = signature.replace(parameters=list(signature.parameters.values())[1:])
         return str(_unquoted(signature))
-    return split_signature_line(doc)[0] or ""
+    return split_signature_line(doc[:_HEAD])[0] or ""
 
 
 def is_bound_function(value: Any) -> bool:

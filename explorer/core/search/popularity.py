@@ -16,7 +16,7 @@ from typing import Any
 
 from explorer.core.search.vocab import shorthands
 
-_MENTION = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_MENTION = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _AMBIGUOUS = ""
 
 
@@ -42,7 +42,8 @@ def count_mentions(rows: list[dict[str, Any]], aliases: list[tuple[str, str]]) -
         if not doc:
             continue
         named: set[str] = set()
-        for mention in set(_MENTION.findall(doc)):
+        dotted = " ".join(word for word in doc.split() if "." in word)  # (a quarter of the text)
+        for mention in set(_MENTION.findall(dotted)):
             target = full.get(mention) or by_suffix.get(mention, "")
             if not target:
                 head, _, rest = mention.partition(".")

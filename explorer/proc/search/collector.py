@@ -20,7 +20,7 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.proc.messages import IndexEntriesRequest
+from explorer.proc.messages import IndexEntriesRequest, IndexStored, StoreIndexRequest
 from explorer.proc.search.importers import (
     Child,
     ChildFailed,
@@ -72,9 +72,13 @@ class Gathering:
     """One package's modules handed out to slots, and the entries and notes they give."""
 
     def __init__(
-        self, modules: list[str], timeout: float | None = None, progress: Progress | None = None
-    ) -> None:
+        self, modules: list[str], timeout: float | None = None, progress: Progress | None = None,
+        keep_for: str = "",
+    ) -> None:  # fmt: skip
         self.root = modules[0]
+        self.keep_for = keep_for  # entries stay in the importer, stored there (`store`)
+        self.kept: list[str] = []  # modules whose entries the current importer keeps
+        self.counted: set[str] = set()
         self.pending = list(modules)
         self.total = len(modules)
         self.timeout = default_timeout() if timeout is None else timeout
@@ -103,6 +107,9 @@ class Gathering:
             self.entries.extend(entries)
             if note:
                 self.notes.append(note)
+            if module in self.counted:
+                return  # done again after its importer died with its kept entries
+            self.counted.add(module)
             self.done += 1
             done = self.done
         if self.progress is not None:
@@ -120,8 +127,11 @@ class Gathering:
             first = self.root not in child.roots  # this call imports the package root first
             timeout = root_timeout(self.timeout) if first else self.timeout
             try:
-                reply = child.call(IndexEntriesRequest(module), timeout)
+                reply = child.call(IndexEntriesRequest(module, self.keep_for), timeout)
             except (ImportFailed, ChildFailed) as exc:
+                if isinstance(exc, ChildFailed) and self.kept:  # what it kept died with it
+                    with self.lock:
+                        self.pending[:0], self.kept = [m for m in self.kept if m != module], []
                 if module == self.root:
                     self.stop()
                     reason = _reason(exc).replace("importing it", f"importing {module}")
@@ -132,7 +142,21 @@ class Gathering:
                     child.roots.add(self.root)
                 continue
             child.roots.add(self.root)
+            if self.keep_for:
+                self.kept.append(module)
             self.finish(module, [dict(entry) for entry in reply.entries], None)
+
+    def store(self, slot: Slot, request: StoreIndexRequest) -> IndexStored | None:
+        """Have the importer that kept the entries merge and store them; None (with a note)
+        when it dies doing so."""
+        if slot.child is None or slot.child.closed:
+            self.notes.append(f"skipped {self.keep_for}: its importer process died")
+            return None
+        try:
+            return slot.child.call(request, root_timeout(self.timeout))
+        except (ImportFailed, ChildFailed) as exc:
+            self.notes.append(f"skipped {self.keep_for}: storing its index failed ({exc})")
+            return None
 
     def leftovers(self) -> None:
         """A note for each module no slot could take (every importer failed to start)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from importlib.machinery import PathFinder
@@ -25,6 +25,7 @@ from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
+from explorer.proc.messages import StoreIndexRequest
 from explorer.proc.search.build import Job, Outcome, start_build
 from explorer.proc.search.collector import Gathering, Slot, root_timeout
 from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
@@ -87,14 +88,15 @@ def index_everything(
             sizes[package] = len(package_files(package).modules)
         except UsageError as exc:
             report.notes.append(f"skipped {package}: {exc}")
-    run = _Run(report, _Tally(sizes, progress), rebuild)
     cores = max(1, jobs or os.cpu_count() or 1)
+    run = _Run(report, _Tally(sizes, progress), rebuild, cores)
     groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes)
-    if groups:
-        run.start_shared(groups[0].pop(0), cores)
-    run.groups = [group for group in groups if group]
+    if cores > 1 and [STDLIB] in groups[1:]:
+        groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
+        run.early = [STDLIB]
+    run.groups = groups
     threads = [threading.Thread(target=run.work, args=(number,), daemon=True)
-               for number in range(len(run.slots))]  # fmt: skip
+               for number in range(cores)]  # fmt: skip
     try:
         for thread in threads:
             thread.start()
@@ -105,44 +107,56 @@ def index_everything(
         raise
     finally:
         run.close()
+    if run.errors:
+        raise run.errors[0]
     return report
 
 
 class _Run:
     """The threads' shared state: the first package's cooperative build, the queue of
-    package groups, one slot per thread."""
+    package groups, one slot per thread.
 
-    def __init__(self, report: Report, tally: _Tally, rebuild: bool) -> None:
+    Thread 0 starts the largest package: its root is imported in a zygote that forks one
+    worker per thread. Meanwhile the other threads build `early` packages (the standard
+    library, which imports nothing installed) in plain importers, then take their forked
+    worker and join in. The last thread out of the shared package stores it.
+    """
+
+    def __init__(self, report: Report, tally: _Tally, rebuild: bool, cores: int) -> None:
         self.report = report
         self.tally = tally
         self.rebuild = rebuild
         self.groups: list[list[str]] = []
-        self.slots: list[Slot] = []
+        self.early: list[str] = []
+        self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
+        self.spare: list[Child] = []  # forked workers waiting for their thread
         self.shared: tuple[Job, Gathering] | None = None
-        self.sharing = 0  # threads still working on the shared package
+        self.started = threading.Event()  # the shared package is set up (or will not be)
+        self.sharing = cores  # threads still working on the shared package
+        self.errors: list[BaseException] = []  # what ended a thread (a bug): raised at the end
         self.lock = threading.Lock()
 
-    def start_shared(self, package: str, cores: int) -> None:
-        """Begin with the largest package, its root imported once for every thread."""
-        self.slots = [Slot() for _ in range(cores)]
-        job = self.prepare(package)
-        if job is None:
-            return
-        gathering = Gathering(job.modules, progress=self.tally.for_package(package))
-        try:
-            workers, self.zygote = start_children(package, cores,
-                                                  root_timeout(gathering.timeout))  # fmt: skip
-        except ChildFailed as exc:
-            job.release()
-            self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")
-            return
-        self.slots = [Slot(worker) for worker in workers]
-        self.shared = (job, gathering)
-        self.sharing = len(self.slots)
-
     def work(self, number: int) -> None:
+        try:
+            self._work(number)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by index_everything
+            self.errors.append(exc)
+            self.abandon()
+        finally:
+            self.started.set()
+
+    def _work(self, number: int) -> None:
         slot = self.slots[number]
+        if number == 0:
+            self.start_shared()
+        else:
+            for package in self.early:
+                self.build(package, slot)
+            self.started.wait()
+            if self.spare:
+                slot.close()  # the plain importer: a worker with the root imported takes over
+                slot.child = self.spare.pop()
         if self.shared is not None:
             job, gathering = self.shared
             self.gather(job, gathering, slot, from_end=number % 2 == 1, shared=True)
@@ -152,10 +166,39 @@ class _Run:
                     return
                 group = self.groups.pop(0)
             for package in group:
-                prepared = self.prepare(package)
-                if prepared is not None:
-                    progress = self.tally.for_package(package)
-                    self.gather(prepared, Gathering(prepared.modules, progress=progress), slot)
+                self.build(package, slot)
+
+    def start_shared(self) -> None:
+        """Begin with the largest package, its root imported once for every thread."""
+        try:
+            with self.lock:
+                package = self.groups[0].pop(0) if self.groups else None
+                self.groups = [group for group in self.groups if group]
+            job = self.prepare(package) if package else None
+            if package is None or job is None:
+                return
+            gathering = Gathering(job.modules, progress=self.tally.for_package(package))
+            try:
+                workers, self.zygote = start_children(
+                    package, len(self.slots), root_timeout(gathering.timeout)
+                )
+            except ChildFailed as exc:
+                job.release()
+                self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")
+                return
+            self.slots[0].child = workers[0]
+            self.spare = workers[1:]
+            self.shared = (job, gathering)
+        finally:
+            self.started.set()
+
+    def build(self, package: str, slot: Slot) -> None:
+        """One whole package on this thread's importer, merged and stored there."""
+        prepared = self.prepare(package)
+        if prepared is not None:
+            progress = self.tally.for_package(package)
+            gathering = Gathering(prepared.modules, progress=progress, keep_for=package)
+            self.gather(prepared, gathering, slot)
 
     def prepare(self, package: str) -> Job | None:
         """The package's build job, or None when its index is fresh or it cannot be built."""
@@ -165,7 +208,8 @@ class _Run:
             self.report.notes.append(f"skipped {package}: {exc}")
             return None
         if isinstance(job, Outcome):
-            self.done(package, job)
+            self.done(package, job.index.entry_count, job.notes, job.index.notes)
+            job.index.close()
             return None
         return job
 
@@ -186,13 +230,35 @@ class _Run:
             self.report.notes.append(f"skipped {package}: {gathering.failure}")
             return
         gathering.leftovers()
-        self.done(package, job.finish(gathering.entries, gathering.notes))
+        if not gathering.keep_for:
+            outcome = job.finish(gathering.entries, gathering.notes)
+            self.done(package, outcome.index.entry_count, outcome.notes, outcome.index.notes)
+            outcome.index.close()
+            return
+        request = StoreIndexRequest(
+            package,
+            job.key.version,
+            job.key.python,
+            job.files.fingerprint,
+            job.private,
+            tuple(gathering.notes),
+        )
+        try:
+            stored = gathering.store(slot, request)  # merged and written by the importer
+        finally:
+            job.release()
+        if stored is None:
+            self.report.notes.extend(gathering.notes[-1:])
+            return
+        self.done(package, stored.entries, job.notes, stored.notes)
 
-    def done(self, package: str, outcome: Outcome) -> None:
-        self.report.entries[package] = outcome.index.entry_count
-        self.report.notes.extend(f"{package}: {note}" for note in outcome.notes)
-        self.report.notes.extend(outcome.index.notes)
-        outcome.index.close()
+    def done(
+        self, package: str, entries: int, build_notes: Sequence[str], index_notes: Sequence[str]
+    ) -> None:
+        """Record a package's index: its size, what its build said, what it skipped."""
+        self.report.entries[package] = entries
+        self.report.notes.extend(f"{package}: {note}" for note in build_notes)
+        self.report.notes.extend(index_notes)
 
     def abandon(self) -> None:
         with self.lock:

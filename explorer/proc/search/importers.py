@@ -35,8 +35,10 @@ from explorer.proc.messages import (
     ImportRootRequest,
     IndexEntries,
     IndexEntriesRequest,
+    IndexStored,
     Op,
     Request,
+    StoreIndexRequest,
 )
 
 R = TypeVar("R")
@@ -243,6 +245,7 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[in
     from explorer.core.search.collect import entries_for_module
 
     seen: dict[str, dict[str, tuple[str, str]]] = {}  # per package: each index describes its own
+    kept: dict[str, list[dict[str, object]]] = {}  # per package, for store_index
 
     def import_root(request: ImportRootRequest, emit: protocol.Emit) -> Forked:
         importlib.import_module(request.module)
@@ -250,10 +253,35 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[in
 
     def index_entries(request: IndexEntriesRequest, emit: protocol.Emit) -> IndexEntries:
         importlib.import_module(request.module)
-        package = seen.setdefault(request.module.split(".", 1)[0], {})
-        return IndexEntries(tuple(entries_for_module(request.module, package)))
+        root = request.module.split(".", 1)[0]
+        entries = entries_for_module(request.module, seen.setdefault(root, {}))
+        if request.keep_for:
+            kept.setdefault(request.keep_for, []).extend(entries)
+            return IndexEntries(())
+        return IndexEntries(tuple(entries))
 
-    protocol.serve(channel, {Op.IMPORT_ROOT: import_root, Op.INDEX_ENTRIES: index_entries})
+    def store(request: StoreIndexRequest, emit: protocol.Emit) -> IndexStored:
+        return _store(request, kept.pop(request.package, []))
+
+    protocol.serve(channel, {Op.IMPORT_ROOT: import_root, Op.INDEX_ENTRIES: index_entries,
+                             Op.STORE_INDEX: store})  # fmt: skip
+
+
+def _store(request: StoreIndexRequest, entries: list[dict[str, object]]) -> IndexStored:
+    """Merge the kept entries and write the index file (the builder holds its lock)."""
+    from explorer.core.search.merge import merge
+    from explorer.core.search.names import IndexKey
+    from explorer.core.search.store import store_index
+
+    rows, aliases = merge(entries)
+    entries.clear()
+    key = IndexKey(request.package, request.version, request.python)
+    index = store_index(key, request.fingerprint, rows, list(request.skipped),
+                        private=request.private, aliases=aliases)  # fmt: skip
+    try:
+        return IndexStored(index.entry_count, tuple(index.notes))
+    finally:
+        index.close()
 
 
 def _fork_workers(extra: list[tuple[int, int]], own: list[int]) -> list[int]:
