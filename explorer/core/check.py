@@ -20,14 +20,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-from xdoctest import checker as xchecker
-from xdoctest import directive as xdirective
+from typing import TYPE_CHECKING
 
 from explorer import settings
 from explorer.core.examples import is_comment_only
 from explorer.core.model import Example, Record, RunResult, RunStatus
 from explorer.core.randomness import random_call
+
+if TYPE_CHECKING:  # xdoctest is imported where a verdict is judged, not at start-up
+    from xdoctest.directive import RuntimeState
 
 PASSED, DIFFERS, ERROR, SKIPPED, TIMEOUT, CRASHED = (
     "passed",
@@ -97,8 +98,10 @@ class ExampleVerdict(Record):
         return RANDOM_LABEL if self.random else self.verdict
 
 
-def runtime_state(directives: Iterable[str]) -> xdirective.RuntimeState:
+def runtime_state(directives: Iterable[str]) -> RuntimeState:
     """xdoctest's option state for directive strings such as "+SKIP" or "-ELLIPSIS"."""
+    from xdoctest import directive as xdirective
+
     state = xdirective.RuntimeState()
     parsed: list[xdirective.Directive] = []
     for text in directives:
@@ -172,7 +175,7 @@ class PartChecker:
         return self._check_output(example, output, state)
 
     def _check_output(
-        self, example: Example, output: RunResult, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: RuntimeState
     ) -> PartVerdict:
         unmatched, self._unmatched = self._unmatched, []
         got = _shown(output)
@@ -190,8 +193,10 @@ class PartChecker:
         return PartVerdict(DIFFERS, example.want, got, "output differs from the expected")
 
     def _check_exception(
-        self, example: Example, output: RunResult, state: xdirective.RuntimeState
+        self, example: Example, output: RunResult, state: RuntimeState
     ) -> PartVerdict:
+        from xdoctest import checker as xchecker
+
         self._unmatched = []
         got = output.stdout + (output.traceback or output.exception)
         message = _error_line(output)
@@ -211,9 +216,9 @@ def _shown(output: RunResult) -> str:
     return output.value_repr or ""
 
 
-def _matches(
-    want: str, stdout: str, value_repr: str | None, state: xdirective.RuntimeState
-) -> bool:
+def _matches(want: str, stdout: str, value_repr: str | None, state: RuntimeState) -> bool:
+    from xdoctest import checker as xchecker
+
     # Same precedence as xdoctest's check_got_vs_want: stdout first, the value as fallback.
     if stdout and xchecker.check_output(stdout, want, state):
         return True

@@ -38,7 +38,7 @@ from explorer.tui.services.backend import (
 )
 from explorer.tui.services.first_paint import FirstPaints
 from explorer.tui.services.kernel_session import ClientFactory as KernelFactory
-from explorer.tui.services.kernel_session import KernelSession
+from explorer.tui.services.kernel_session import KernelSession, example_kernel_factory
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 from explorer.tui.services.session_backend import SessionBackend
 from explorer.tui.widgets.doc_view import ExampleFactory
@@ -86,7 +86,9 @@ class ExplorerApp(WorkerErrors, App[None]):
         self.backend = backend or Backend()
         self.recent = recent or RecentTargets()
         self.kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
-        self.example_kernel = KernelSession(timeout=run_timeout, client_factory=kernel_factory)
+        self.example_kernel = KernelSession(
+            timeout=run_timeout, client_factory=kernel_factory or example_kernel_factory
+        )
         self.example_factory = example_factory or self._example_runner
         # The search index paints targets before the worker has imported them.
         self.first_paints = first_paints or FirstPaints()

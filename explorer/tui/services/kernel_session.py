@@ -53,9 +53,18 @@ ClientFactory = Callable[[float | None], KernelClient]
 
 
 def kernel_client_factory(timeout: float | None) -> KernelClient:
+    """The runner's kernel: its lessons use torch, so it starts importing torch at once."""
     from explorer.proc.client import WorkerClient
 
     return WorkerClient(role="kernel", timeout=timeout, warm=settings.WARM_PACKAGES)
+
+
+def example_kernel_factory(timeout: float | None) -> KernelClient:
+    """The Doc tab's kernel warms nothing: each example run seeds its namespace with what
+    its package's conventions need (a json example never waits for torch)."""
+    from explorer.proc.client import WorkerClient
+
+    return WorkerClient(role="kernel", timeout=timeout)
 
 
 def format_duration(seconds: float | None) -> str:
