@@ -194,6 +194,19 @@ async def test_6_tab_keys_work_while_an_example_has_focus(make_app) -> None:
             assert tabs.active == tab, key
 
 
+async def test_6_members_tab_key_while_the_doc_has_focus(make_app) -> None:
+    """Tab into the docs of a class, then 4: the Members tab opens (it used to crash)."""
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        explorer(app).detail.focus_active_tab()
+        await pilot.pause()
+        await pilot.press("4")
+        assert explorer(app).tabs.active == "members-tab"
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "members-scroll")
+        assert app.is_running
+
+
 # ---- 7. back after a failed go-to ---------------------------------------------------------
 
 
