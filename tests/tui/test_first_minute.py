@@ -203,7 +203,7 @@ async def test_6_members_tab_key_while_the_doc_has_focus(make_app) -> None:
         await pilot.pause()
         await pilot.press("4")
         assert explorer(app).tabs.active == "members-tab"
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "members-scroll")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "members-scroll")
         assert app.is_running
 
 
