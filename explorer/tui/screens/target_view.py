@@ -266,6 +266,8 @@ class TargetView(WorkerErrors, Screen[None]):
             self.member_list.options.focus()
         elif self.focused is not None and self.detail in self.focused.ancestors:
             self.member_list.options.focus()
+        elif self.member_list.typed:  # on the list: a filter that hides members goes
+            self.member_list.clear_filter()
 
     @work(exit_on_error=False)
     async def restart_worker(self) -> None:
