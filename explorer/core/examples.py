@@ -14,8 +14,6 @@ import ast
 import re
 from collections.abc import Sequence
 
-from xdoctest import parser as xparser
-
 from explorer.core.model import Example
 
 _DIRECTIVE_LINE = re.compile(r"\s*#\s*x?doctest\s*:", re.IGNORECASE)
@@ -43,6 +41,8 @@ def xdoctest_parts(docstring: str | None) -> list[Example]:
     """
     if not docstring or ">>>" not in docstring:
         return []
+    from xdoctest import parser as xparser  # ~20 ms: paid where examples are parsed, only
+
     try:
         parts = xparser.DoctestParser().parse(docstring)
     except Exception:  # noqa: BLE001 - a malformed example block is just not an example

@@ -13,6 +13,7 @@ from tui_helpers import (
     doc_markdown,
     doc_qualname,
     explorer,
+    headings,
     is_loaded,
     listed,
     selected,
@@ -194,6 +195,19 @@ async def test_6_tab_keys_work_while_an_example_has_focus(make_app) -> None:
             assert tabs.active == tab, key
 
 
+async def test_6_members_tab_key_while_the_doc_has_focus(make_app) -> None:
+    """Tab into the docs of a class, then 4: the Members tab opens (it used to crash)."""
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        explorer(app).detail.focus_active_tab()
+        await pilot.pause()
+        await pilot.press("4")
+        assert explorer(app).tabs.active == "members-tab"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "members-scroll")
+        assert app.is_running
+
+
 # ---- 7. back after a failed go-to ---------------------------------------------------------
 
 
@@ -230,6 +244,41 @@ async def test_8_filter_puts_exact_then_prefix_then_word_then_fuzzy(make_app) ->
         assert names[5:] == ["upgrade", "deg2rad"]
         await pilot.press("enter")  # opens the top match
         await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.ranking.Params.grad")
+
+
+async def test_8_fuzzy_matches_come_under_their_own_heading(make_app) -> None:
+    app = make_app("tui_sample.ranking.Params")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.ranking.Params"))
+        await pilot.press("slash", "g", "r", "d")  # no name holds "grd"; some hold g-r-d
+        await pilot.pause()
+        assert headings(app)[0] == "letters in order" and listed(app)
+
+
+async def test_8_a_pasted_dotted_path_filters_by_its_member(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("slash")
+        explorer(app).member_list.filter_input.insert_text_at_cursor("tui_sample.Circle.area")
+        await pilot.pause()
+        assert listed(app)[0] == "Circle"
+        await pilot.press("enter")  # opens Circle with area selected
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        assert selected(app) == "area"
+
+
+async def test_8_no_match_says_so_and_esc_clears_from_the_list(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("slash", "z", "z", "q", "enter")
+        assert listed(app) == [] and "no member matches 'zzq'" in headings(app)[0]
+        assert explorer(app).member_list.filter_input.has_focus  # Enter on nothing stays
+        explorer(app).member_list.options.focus()
+        await pilot.press("escape")
+        assert explorer(app).member_list.filter_input.value == ""
+        assert "Circle" in listed(app)
 
 
 # ---- 9. recents, completion, did-you-mean ---------------------------------------------

@@ -11,27 +11,36 @@ As IPython shows a long signature:
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 
 from explorer.core.model import Doc
 
 INDENT = "    "
 
 
-def split_parameters(text: str) -> list[str]:
-    """`a, b=(1, 2), c='x, y'` -> the three parameters (brackets and quotes respected)."""
-    parts: list[str] = []
-    depth, quote, start = 0, "", 0
-    for index, char in enumerate(text):
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, char, bracket depth after it) for each character outside a string literal."""
+    depth, quote = 0, ""
+    for index in range(start, len(text)):
+        char = text[index]
         if quote:
-            if char == quote and text[index - 1] != "\\":
-                quote = ""
-        elif char in "'\"":
+            quote = "" if char == quote and text[index - 1] != "\\" else quote
+            continue
+        if char in "'\"":
             quote = char
         elif char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif char == "," and depth == 0:
+        yield index, char, depth
+
+
+def split_parameters(text: str) -> list[str]:
+    """`a, b=(1, 2), c='x, y'` -> the three parameters (brackets and quotes respected)."""
+    parts: list[str] = []
+    start = 0
+    for index, char, depth in _unquoted(text):
+        if char == "," and depth == 0:
             parts.append(text[start:index].strip())
             start = index + 1
     parts.append(text[start:].strip())
@@ -40,19 +49,9 @@ def split_parameters(text: str) -> list[str]:
 
 def closing_paren(text: str, start: int = 0) -> int:
     """Index of the `)` matching the `(` at `start`, or -1 (quotes and brackets respected)."""
-    depth, quote = 0, ""
-    for index in range(start, len(text)):
-        char = text[index]
-        if quote:
-            quote = "" if char == quote and text[index - 1] != "\\" else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return index if char == ")" else -1
+    for index, char, depth in _unquoted(text, start):
+        if depth == 0 and char in ")]}":
+            return index if char == ")" else -1
     return -1
 
 

@@ -117,6 +117,10 @@ class ExplorerScreen(TargetView):
         else:
             self.detail.focus_active_tab()
 
+    @on(MemberList.PathRequested)
+    def _path_requested(self, event: MemberList.PathRequested) -> None:
+        self.follow_link(event.path)  # Normal.sample: Normal opens with sample selected
+
     def action_show_tab(self, tab: str) -> None:
         focused = self.focused
         inside_detail = focused is not None and self.detail in focused.ancestors_with_self

@@ -16,6 +16,7 @@ The explorer screen (explorer.tui.screens.explorer) adds navigation and keys.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from textual import work
 from textual.app import ComposeResult
@@ -28,7 +29,7 @@ from textual.worker import Worker
 
 from explorer.core.model import Kind, Listing, Member
 from explorer.tui.services.backend import Backend, BackendError
-from explorer.tui.services.first_paint import FirstPaints, IndexPaint
+from explorer.tui.services.first_paint import FirstPaints, IndexPaint, rebuild_stale_index
 from explorer.tui.services.history import History, Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.detail_pane import DetailPane
@@ -192,8 +193,9 @@ class TargetView(WorkerErrors, Screen[None]):
             paint, note = paints.for_target(target)
         else:  # another package: checking its files takes a moment, off the UI thread
             paint, note = await asyncio.to_thread(paints.for_target, target)
-        if note:
-            self.notify(f"{note}: loading live", timeout=4)
+        if note:  # said where the import's progress is, not over the docs
+            self.status.start(f"importing {target} · {note}; rebuilding it in the background")
+            self.run_worker(partial(rebuild_stale_index, target), thread=True, exit_on_error=False)
         listing = paint.listing(target) if paint else None
         if paint is None or listing is None:
             return False
@@ -264,6 +266,8 @@ class TargetView(WorkerErrors, Screen[None]):
             self.member_list.options.focus()
         elif self.focused is not None and self.detail in self.focused.ancestors:
             self.member_list.options.focus()
+        elif self.member_list.typed:  # on the list: a filter that hides members goes
+            self.member_list.clear_filter()
 
     @work(exit_on_error=False)
     async def restart_worker(self) -> None:
