@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
+from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from explorer.core.model import (
@@ -145,43 +146,6 @@ class Collected(Record):
             tuple(str(name) for name in data.get("imported", ())),
             tuple(ImportFailure(**_record_dict(f)) for f in data.get("import_failures", ())),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Forked(Record):
-    """An importer imported the package root and forked its siblings (their pids)."""
-
-    pids: tuple[int, ...]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Forked:
-        return cls(tuple(int(pid) for pid in data.get("pids", ())))
-
-
-@dataclass(frozen=True, slots=True)
-class IndexEntries(Record):
-    """Search-index entries of one module (explorer.core.search.collect's plain dicts)."""
-
-    entries: tuple[JsonObject, ...]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> IndexEntries:
-        return cls(tuple(as_object(row) for row in data.get("entries", ())))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"entries": list(self.entries)}  # plain JSON already: no deep copy (asdict)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexStored(Record):
-    """An importer merged the entries it kept and stored the index: its size and notes."""
-
-    entries: int
-    notes: tuple[str, ...] = ()
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> IndexStored:
-        return cls(int(data.get("entries", 0)), tuple(str(n) for n in data.get("notes", ())))
 
 
 # ---- events a run streams ------------------------------------------------------------------
@@ -373,45 +337,25 @@ class LimitsRequest(Request[Limits]):
     op, reply = Op.LIMITS, Limits
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRootRequest(Request[Forked]):
-    module: str
-    op, reply = Op.IMPORT_ROOT, Forked
+_GENERAL_REQUESTS = (
+    PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest, OutputRequest,
+    RunRequest, ResetRequest, VariablesRequest, GradGraphRequest, LimitsRequest, CollectRequest,
+)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntriesRequest(Request[IndexEntries]):
-    module: str
-    keep_for: str = ""  # keep them in the importer for this package's store_index (no reply)
-    op, reply = Op.INDEX_ENTRIES, IndexEntries
+@cache
+def request_types() -> dict[Op, type[Request[Any]]]:
+    """Every op's request class; the index importers' own are in explorer.proc.search.wire
+    (imported here, when a request is first decoded: that module builds on this one)."""
+    from explorer.proc.search.wire import INDEX_REQUESTS
 
-
-@dataclass(frozen=True, slots=True)
-class StoreIndexRequest(Request[IndexStored]):
-    """Merge the entries kept for `package` and store them as its index (key fields)."""
-
-    package: str
-    version: str
-    python: str
-    fingerprint: str
-    private: bool
-    skipped: tuple[str, ...] = ()  # notes of the modules that could not be indexed
-    op, reply = Op.STORE_INDEX, IndexStored
-
-
-REQUESTS: dict[Op, type[Request[Any]]] = {
-    cls.op: cls
-    for cls in (PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest,
-                OutputRequest, RunRequest, ResetRequest, VariablesRequest, GradGraphRequest,
-                LimitsRequest, CollectRequest, ImportRootRequest, IndexEntriesRequest,
-                StoreIndexRequest)
-}  # fmt: skip
+    return {cls.op: cls for cls in (*_GENERAL_REQUESTS, *INDEX_REQUESTS)}
 
 
 def decode_request(op: str, args: JsonObject) -> Request[Any]:
     """The typed request a child's handler receives; ProtocolError when it does not fit."""
     try:
-        cls = REQUESTS[Op(op)]
+        cls = request_types()[Op(op)]
     except ValueError:
         raise ProtocolError(f"unknown op {op!r}") from None
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]

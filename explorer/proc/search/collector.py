@@ -20,7 +20,6 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.proc.messages import IndexEntriesRequest, IndexStored, StoreIndexRequest
 from explorer.proc.search.importers import (
     Child,
     ChildFailed,
@@ -28,6 +27,7 @@ from explorer.proc.search.importers import (
     spawn,
     start_children,
 )
+from explorer.proc.search.wire import IndexEntriesRequest, IndexStored, StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]  # (modules done, total, module being finished)
 DEFAULT_TIMEOUT = settings.INDEX_MODULE_TIMEOUT

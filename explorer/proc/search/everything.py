@@ -25,10 +25,10 @@ from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
-from explorer.proc.messages import StoreIndexRequest
 from explorer.proc.search.build import Job, Outcome, start_build
 from explorer.proc.search.collector import Gathering, Slot, root_timeout
 from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
+from explorer.proc.search.wire import StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]
 

@@ -30,14 +30,13 @@ import time
 from typing import TypeVar
 
 from explorer.proc import launch, protocol
-from explorer.proc.messages import (
+from explorer.proc.messages import Op, Request
+from explorer.proc.search.wire import (
     Forked,
     ImportRootRequest,
     IndexEntries,
     IndexEntriesRequest,
     IndexStored,
-    Op,
-    Request,
     StoreIndexRequest,
 )
 
