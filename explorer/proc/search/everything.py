@@ -136,6 +136,8 @@ class _Run:
         self.sharing = cores  # threads still working on the shared package
         self.errors: list[BaseException] = []  # what ended a thread (a bug): raised at the end
         self.lock = threading.Lock()
+        self.active = cores  # threads still running
+        self.running = threading.Condition()
 
     def work(self, number: int) -> None:
         try:
@@ -145,6 +147,17 @@ class _Run:
             self.abandon()
         finally:
             self.started.set()
+            self.leave(number)
+
+    def leave(self, number: int) -> None:
+        """Thread 0 started the zygote, and Linux kills a child when the *thread* that
+        started it ends (the parent-death signal follows the thread): it stays until every
+        other thread, whose worker is one of the zygote's forks, is done."""
+        with self.running:
+            self.active -= 1
+            self.running.notify_all()
+            if number == 0:
+                self.running.wait_for(lambda: self.active == 0)
 
     def _work(self, number: int) -> None:
         slot = self.slots[number]
