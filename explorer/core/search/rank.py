@@ -25,8 +25,8 @@ IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
-POPULARITY_WEIGHT = 1.0  # per doubling of the docstrings that name an entry
-POPULARITY_CAP = 5.0
+POPULARITY_WEIGHT = 2.0  # per doubling of the docstrings that name an entry
+POPULARITY_CAP = 12.0
 
 
 def score(
