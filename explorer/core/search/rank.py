@@ -16,11 +16,11 @@ from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
 from explorer.core.search.vocab import namespace_weights
 
-RELEVANCE_WEIGHT = 45.0
-COVERAGE_WEIGHT = 35.0
+RELEVANCE_WEIGHT = 27.0
+COVERAGE_WEIGHT = 21.0
 ALL_WORDS_BONUS = 10.0
 PHRASE_WEIGHT = 10.0
-NAME_WORDS_WEIGHT = 15.0  # the query's words are the name's words ("unique values")
+NAME_WORDS_WEIGHT = 22.5  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
