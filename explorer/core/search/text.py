@@ -26,7 +26,7 @@ DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or sum
 _DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
 # bm25 column weights: (last segment, path, summary, docstring)
 SINGLE_WORD_WEIGHTS = (10.0, 1.0, 4.0, 1.0)
-MANY_WORD_WEIGHTS = (3.0, 0.5, 4.0, 1.0)  # names weigh less in multi-word queries
+MANY_WORD_WEIGHTS = (3.0, 0.5, 4.0, 2.0)  # names weigh less in multi-word queries
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
