@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
-from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from explorer.core.model import (
@@ -337,25 +336,36 @@ class LimitsRequest(Request[Limits]):
     op, reply = Op.LIMITS, Limits
 
 
-_GENERAL_REQUESTS = (
-    PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest, OutputRequest,
-    RunRequest, ResetRequest, VariablesRequest, GradGraphRequest, LimitsRequest, CollectRequest,
-)  # fmt: skip
+_REQUESTS: dict[Op, type[Request[Any]]] = {}
 
 
-@cache
-def request_types() -> dict[Op, type[Request[Any]]]:
-    """Every op's request class; the index importers' own are in explorer.proc.search.wire
-    (imported here, when a request is first decoded: that module builds on this one)."""
-    from explorer.proc.search.wire import INDEX_REQUESTS
+def register_requests(*classes: type[Request[Any]]) -> None:
+    """Make requests decodable; a module of requests registers its own when imported (the
+    index importers' in explorer.proc.search.wire: this module cannot import it back)."""
+    _REQUESTS.update((cls.op, cls) for cls in classes)
 
-    return {cls.op: cls for cls in (*_GENERAL_REQUESTS, *INDEX_REQUESTS)}
+
+register_requests(
+    PingRequest,
+    ListRequest,
+    DocRequest,
+    HelpRequest,
+    SourceRequest,
+    WarmRequest,
+    OutputRequest,
+    RunRequest,
+    ResetRequest,
+    VariablesRequest,
+    GradGraphRequest,
+    LimitsRequest,
+    CollectRequest,
+)
 
 
 def decode_request(op: str, args: JsonObject) -> Request[Any]:
     """The typed request a child's handler receives; ProtocolError when it does not fit."""
     try:
-        cls = request_types()[Op(op)]
+        cls = _REQUESTS[Op(op)]
     except ValueError:
         raise ProtocolError(f"unknown op {op!r}") from None
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.core.model import Record
-from explorer.proc.messages import JsonObject, Op, Request, as_object
+from explorer.proc.messages import JsonObject, Op, Request, as_object, register_requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,4 +73,4 @@ class StoreIndexRequest(Request[IndexStored]):
     op, reply = Op.STORE_INDEX, IndexStored
 
 
-INDEX_REQUESTS = (ImportRootRequest, IndexEntriesRequest, StoreIndexRequest)
+register_requests(ImportRootRequest, IndexEntriesRequest, StoreIndexRequest)
