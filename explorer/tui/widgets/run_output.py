@@ -5,7 +5,10 @@ The kernel streams output in chunks as fast as the code prints; writing each
 chunk to the screen would flood the event loop. `OutputLog.feed` only appends
 to a buffer; a timer moves the buffer to the screen a few times a second, with
 caps on line length and on what one run may show (the kernel already stops
-streaming after its own cap). Output wraps at the pane's width, as in a terminal.
+streaming after its own cap). Output wraps at the pane's width, between words
+where a line has any. The history follows its end while runs stream and finish,
+unless the user scrolled up, as a terminal does. (Textual's `anchor()` would do it
+but bottom-aligns a short history, leaving the first run under empty space.)
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.highlight import highlight
 from textual.widgets import Static
 
@@ -73,7 +77,7 @@ class OutputLog(WrappedText):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(words=False, max_lines=MAX_LOG_LINES, id=id, classes=classes)
+        super().__init__(words=True, max_lines=MAX_LOG_LINES, id=id, classes=classes)
         self._pending: list[str] = []
         self._shown = 0  # characters shown so far
         self._column = 0  # length of the line being written
@@ -152,7 +156,7 @@ class RunCard(Vertical):
         with Horizontal(classes="run-header"):
             yield StatusBadge("running", id="run-status")
             yield Static(
-                Content(f"In [{self.number}]  {_first_line(self.code)}"), classes="run-title"
+                Content(f"In [{self.number}]  {run_label(self.code)}"), classes="run-title"
             )
         log = OutputLog(classes="run-log")
         log.display = False
@@ -231,6 +235,20 @@ class RunOutput(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(self.placeholder, id="run-placeholder")
 
+    following = True  # at the end: new output scrolls into view
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        # Growing content leaves scroll_y alone, so only a scroll (the user's, or
+        # follow's own scroll to the end) changes whether the history follows.
+        self.following = new >= self.max_scroll_y - 1
+
+    def watch_virtual_size(self, size: Size) -> None:
+        """Content grew (output, a traceback, a plot): keep the end in view unless the
+        user has scrolled up. Called during layout; the scroll waits for its end."""
+        if self.following:
+            self.scroll_end(animate=False)
+
     def start_run(self, number: int, code: str) -> RunCard:
         """A new card at the bottom, ready for events; returns it for the caller to feed."""
         for placeholder in self.query("#run-placeholder"):
@@ -240,13 +258,15 @@ class RunOutput(VerticalScroll):
         cards = list(self.query(RunCard))
         for old in cards[: max(0, len(cards) - MAX_CARDS)]:
             old.remove()
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.following = True  # a new run brings the end back into view
+        self.scroll_end(animate=False)
         return card
 
     def note(self, text: str) -> None:
         """A line between runs (kernel reset, a namespace seeded from a module)."""
         self.mount(Static(Content(text), classes="run-note"))
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.following = True
+        self.scroll_end(animate=False)
 
     @property
     def cards(self) -> list[RunCard]:
@@ -306,9 +326,14 @@ class ExpectedGot(Horizontal):
         return side("expected"), side("got")
 
 
-def _first_line(code: str) -> str:
-    lines = [line for line in code.strip().splitlines() if line.strip()]
+def run_label(code: str) -> str:
+    """The run's first line of code (comments and blank lines skipped) and how many more."""
+    lines = [line.strip() for line in code.strip().splitlines() if line.strip()]
     if not lines:
         return "(empty)"
-    more = f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
-    return lines[0][:60] + more
+    first = next((i for i, line in enumerate(lines) if not line.startswith("#")), 0)
+    more = len(lines) - first - 1
+    label = lines[first]
+    if len(label) > 60:
+        label = label[:59] + "…"
+    return label + (f"  (+{more} lines)" if more > 0 else "")

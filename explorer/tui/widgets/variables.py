@@ -5,15 +5,22 @@ dtype, requires_grad, grad shape, grad_fn). Moving the cursor onto a tensor
 with a grad_fn asks the kernel for its graph ("grad_graph") and shows it as a
 Tree: grad_fn -> next_functions ... -> AccumulateGrad of the leaves. Enter
 posts VariableOpenRequested so the app can open the object in the explorer.
+
+Nothing is cut at the panel's edge: the table's columns fit its width and its
+cells wrap (a row grows taller), the type column shows the class's own name and
+the note under the table the full one, wrapped between words or, inside a long
+dotted name, after a dot.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,6 +35,64 @@ from explorer.tui.workers import WorkerErrors
 
 NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows its graph here."
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
+NAME_WIDTH, TYPE_WIDTH, DETAILS_MIN = 14, 14, 10  # the table's column widths (at most, at least)
+DETAILS_CAP = 160  # characters of a value in the table (the note shows it whole)
+BREAK_AFTER = re.compile(r"(?<=[.,(=/])")  # where a word too long for a line may break
+
+
+def wrap_words(text: str, width: int) -> str:
+    """`text` with line breaks so no line is wider than `width`: between words, inside
+    a longer word after a dot, comma, bracket or `=`, and mid-word only as a last resort."""
+    if width <= 0:
+        return text
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            joined = f"{line} {word}" if line else word
+            if cell_len(joined) <= width:
+                line = joined
+            elif cell_len(word) <= width:
+                lines.append(line)
+                line = word
+            else:
+                line = _fold_word(line, word, width, lines)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _fold_word(line: str, word: str, width: int, lines: list[str]) -> str:
+    """Place a word longer than a line, piece by piece; returns the unfinished line."""
+    for index, piece in enumerate(BREAK_AFTER.split(word)):
+        joined = f"{line}{' ' if index == 0 and line else ''}{piece}"
+        if cell_len(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        line = piece
+        while cell_len(line) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    return line
+
+
+class WrappedNote(Static):
+    """A Static whose text is wrapped by `wrap_words` at its own width."""
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self._rewrap()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        self.update(Content(wrap_words(self.text, self.content_size.width)))
 
 
 def tensor_details(tensor: TensorInfo) -> str:
@@ -52,6 +117,11 @@ def variable_details(variable: Variable) -> str:
     if variable.tensor is not None:
         return tensor_details(variable.tensor)
     return variable.error or variable.repr
+
+
+def short_type(qualified: str) -> str:
+    """`torch.distributions.normal.Normal` -> `Normal`: the table's type column."""
+    return qualified.rsplit(".", 1)[-1]
 
 
 def node_label(node: GraphNode) -> Text:
@@ -93,14 +163,14 @@ class VariablesPanel(WorkerErrors, Vertical):
         self.session = session
         self.variables: dict[str, Variable] = {}
         self.graph: GradGraph | None = None
+        self._laid_out_width = 0
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(
             id="variables-table", cursor_type="row", zebra_stripes=True
         )
-        table.add_columns("name", "type", "details")
         yield table
-        yield Static(NO_VARIABLES, id="graph-note")
+        yield WrappedNote(NO_VARIABLES, id="graph-note")
         yield Tree("autograd graph", id="graph-tree")
 
     # ---- data ---------------------------------------------------------------------
@@ -116,14 +186,24 @@ class VariablesPanel(WorkerErrors, Vertical):
             return
         self.show_variables(variables)
 
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._laid_out_width:  # columns fit the new width
+            self.show_variables(list(self.variables.values()))
+
     def show_variables(self, variables: Sequence[Variable]) -> None:
-        table = self.query_one(DataTable)
+        table: DataTable[str] = self.query_one(DataTable)
         current = self.selected_name
-        table.clear()
+        table.clear(columns=True)
         self.variables = {v.name: v for v in variables}
+        name_width, type_width, details_width = self._column_widths()
+        table.add_column("name", width=name_width)
+        table.add_column("type", width=type_width)
+        table.add_column("details", width=details_width)
         for name, variable in self.variables.items():
-            kind = variable.type.removeprefix("torch.")
-            table.add_row(name, kind, variable_details(variable), key=name)
+            details = variable_details(variable)
+            if len(details) > DETAILS_CAP:
+                details = details[: DETAILS_CAP - 1] + "…"
+            table.add_row(name, short_type(variable.type), details, key=name, height=None)
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
         if not variables:
@@ -131,6 +211,16 @@ class VariablesPanel(WorkerErrors, Vertical):
             self._show_tree(None)
         elif self.selected_name is not None:
             self._selected(self.selected_name)
+
+    def _column_widths(self) -> tuple[int, int, int]:
+        """name and type as wide as their longest value (capped), details the rest."""
+        names = [len(name) for name in self.variables] or [4]
+        types = [len(short_type(v.type)) for v in self.variables.values()] or [4]
+        name_width = min(max(*names, 4), NAME_WIDTH)
+        type_width = min(max(*types, 4), TYPE_WIDTH)
+        self._laid_out_width = self.size.width
+        room = self.content_size.width - 2 - 3 * 2  # the vertical scrollbar, cell padding
+        return name_width, type_width, max(DETAILS_MIN, room - name_width - type_width)
 
     @property
     def selected_name(self) -> str | None:
@@ -213,7 +303,7 @@ class VariablesPanel(WorkerErrors, Vertical):
         tree.root.expand()
 
     def _note(self, text: str) -> None:
-        self.query_one("#graph-note", Static).update(Content(text))
+        self.query_one("#graph-note", WrappedNote).set_text(text)
 
     @property
     def tree_labels(self) -> list[str]:
