@@ -196,6 +196,8 @@ async def test_output_follows_the_end_of_a_run_unless_scrolled_up() -> None:
         await wait_for(pilot, lambda: output.max_scroll_y > 0 and output.is_vertical_scroll_end, 5)
         trace = output.cards[-1].query_one(".run-traceback")
         assert trace.region.bottom <= output.region.bottom  # KeyboardInterrupt in view
+        log = output.cards[-1].query_one(OutputLog)
+        assert log.max_scroll_y > 0 and log.is_vertical_scroll_end  # "line 29" in view too
         output.scroll_home(animate=False)  # the user reads an earlier run
         await pilot.pause()
         kernel.release = None

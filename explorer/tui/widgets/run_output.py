@@ -14,12 +14,14 @@ but bottom-aligns a short history, leaving the first run under empty space.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
 from textual.highlight import highlight
+from textual.widget import Widget
 from textual.widgets import Static
 
 from explorer.core.check import DiffRow
@@ -69,7 +71,33 @@ class StatusBadge(Static):
         self.update(label or status)
 
 
-class OutputLog(WrappedText):
+# Typed as a Widget for mypy; at run time a plain mixin, so the widget's CSS type names
+# (VerticalScroll, WrappedText) and their default styles stay exactly as they were.
+if TYPE_CHECKING:
+    _Scrollable = Widget
+else:
+    _Scrollable = object
+
+
+class FollowsEnd(_Scrollable):
+    """Mixed into a scrollable: it keeps its end in view as its content grows, unless
+    the user scrolled up; scrolling back to the end follows again."""
+
+    following = True
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        # Growing content leaves scroll_y alone, so only a scroll (the user's, or the
+        # scroll to the end below) changes whether the widget follows.
+        self.following = new >= self.max_scroll_y - 1
+
+    def watch_virtual_size(self, size: Size) -> None:
+        """Called during layout: the scroll to the end waits for the layout to finish."""
+        if self.following:
+            self.scroll_end(animate=False)
+
+
+class OutputLog(FollowsEnd, WrappedText):
     """Wrapped text that takes output as fast as it comes and draws it on a timer."""
 
     DEFAULT_CSS = """
@@ -213,7 +241,7 @@ class RunCard(Vertical):
         return self.query_one(OutputLog).text
 
 
-class RunOutput(VerticalScroll):
+class RunOutput(FollowsEnd, VerticalScroll):
     """The history of runs, newest at the bottom; old cards are dropped past MAX_CARDS."""
 
     DEFAULT_CSS = """
@@ -234,20 +262,6 @@ class RunOutput(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(self.placeholder, id="run-placeholder")
-
-    following = True  # at the end: new output scrolls into view
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        # Growing content leaves scroll_y alone, so only a scroll (the user's, or
-        # follow's own scroll to the end) changes whether the history follows.
-        self.following = new >= self.max_scroll_y - 1
-
-    def watch_virtual_size(self, size: Size) -> None:
-        """Content grew (output, a traceback, a plot): keep the end in view unless the
-        user has scrolled up. Called during layout; the scroll waits for its end."""
-        if self.following:
-            self.scroll_end(animate=False)
 
     def start_run(self, number: int, code: str) -> RunCard:
         """A new card at the bottom, ready for events; returns it for the caller to feed."""
