@@ -86,9 +86,9 @@ class RunnerScreen(WorkerErrors, Screen[None]):
         Binding("escape", "close", "Leave the editor, then the runner", show=False),
     ]
     KEY_NOTES = (
-        ("ctrl+c", "Copy the selection when nothing runs"),
-        ("ctrl+a", "Select all in the editor (Home: start of the line)"),
-        ("ctrl+z ctrl+y", "Undo, redo (loading an example is one edit too)"),
+        ("^c", "Copy the selection when nothing runs"),
+        ("^a", "Select all in the editor (Home: start of the line)"),
+        ("^z ^y", "Undo, redo (loading an example is one edit too)"),
     )
 
     running: reactive[bool] = reactive(False)

@@ -203,6 +203,7 @@ class VariablesPanel(WorkerErrors, Vertical):
             details = variable_details(variable)
             if len(details) > DETAILS_CAP:
                 details = details[: DETAILS_CAP - 1] + "…"
+            details = wrap_words(details, details_width)  # Rich would cut long words anywhere
             table.add_row(name, short_type(variable.type), details, key=name, height=None)
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
