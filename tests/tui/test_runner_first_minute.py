@@ -169,10 +169,16 @@ async def test_lessons_and_examples_start_fresh_and_scratch_keeps_names() -> Non
         screen.load_code("y = 2", title="Example 1", seed_module="json")
         await pilot.pause()
         await run_and_wait(pilot, screen)
+        titles = [str(card.query_one(".run-title").render()) for card in output_cards(screen)]
+        assert titles == [f"In [1]  {lesson.title}", "In [2]  x = 1", "In [3]  Example 1"]
         fresh = [(r.fresh, r.seed_module) for r in kernel.requests]
         assert fresh == [(True, None), (False, None), (True, "json")]
         notes = [str(n.render()) for n in screen.query(".run-note")]
         assert len(notes) == 2 and "fresh namespace" in notes[0] and "json" in notes[1]
+
+
+def output_cards(screen: RunnerScreen) -> list[Any]:
+    return screen.query_one(RunOutput).cards
 
 
 # ---- 4 and 5. output follows the end; Interrupt in the footer while running ----------

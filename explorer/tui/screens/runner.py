@@ -274,9 +274,17 @@ class RunnerScreen(WorkerErrors, Screen[None]):
             output.note(f"fresh namespace seeded from {seed}" if seed else "fresh namespace")
         elif fresh:
             output.note("fresh namespace for this lesson (Scratch keeps the names)")
-        card = output.start_run(self.runs, code)
+        card = output.start_run(self.runs, code, self._run_title())
         self.running = True
         self.run_code(code, card, seed, fresh)
+
+    def _run_title(self) -> str | None:
+        """A lesson's runs are named after it (they all start `import torch`), an
+        example's after the example; Scratch's after their first line of code."""
+        if self.current == EXAMPLE and self.example is not None:
+            return self.example[0]
+        snippet = self.snippets.get(self.current)
+        return snippet.title if snippet is not None else None
 
     @work(group="run", exclusive=True, exit_on_error=False)
     async def run_code(

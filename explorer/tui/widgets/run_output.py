@@ -173,19 +173,18 @@ class OutputLog(FollowsEnd, WrappedText):
 class RunCard(Vertical):
     """One run in the history: header with status, streamed output, value or traceback."""
 
-    def __init__(self, number: int, code: str) -> None:
+    def __init__(self, number: int, code: str, title: str | None = None) -> None:
         super().__init__(classes="run-card")
         self.number = number
         self.code = code
+        self.title = title or run_label(code)  # a lesson's or an example's own name
         self.result: RunResult | None = None
         self._plots = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="run-header"):
             yield StatusBadge("running", id="run-status")
-            yield Static(
-                Content(f"In [{self.number}]  {run_label(self.code)}"), classes="run-title"
-            )
+            yield Static(Content(f"In [{self.number}]  {self.title}"), classes="run-title")
         log = OutputLog(classes="run-log")
         log.display = False
         yield log
@@ -263,11 +262,11 @@ class RunOutput(FollowsEnd, VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(self.placeholder, id="run-placeholder")
 
-    def start_run(self, number: int, code: str) -> RunCard:
+    def start_run(self, number: int, code: str, title: str | None = None) -> RunCard:
         """A new card at the bottom, ready for events; returns it for the caller to feed."""
         for placeholder in self.query("#run-placeholder"):
             placeholder.remove()
-        card = RunCard(number, code)
+        card = RunCard(number, code, title)
         self.mount(card)
         cards = list(self.query(RunCard))
         for old in cards[: max(0, len(cards) - MAX_CARDS)]:
