@@ -207,7 +207,7 @@ class RunnerScreen(WorkerErrors, Screen[None]):
             title,
             explanation
             or (
-                f"Each run starts a fresh namespace seeded from {seed_module}'s globals, as "
+                f"Each run starts a fresh namespace seeded from {seed_module}, as "
                 "the docstring's examples expect; Scratch then keeps the names."
                 if seed_module
                 else "Each run starts a fresh namespace; Scratch then keeps the names."
