@@ -65,6 +65,8 @@ class Explanation(VerticalScroll):
     """The snippet's explanation, whole: it scrolls (with a scrollbar) when longer than
     its few lines, and Tab stops on it only then, to scroll it with the arrow keys."""
 
+    DEFAULT_CSS = "Explanation:focus { background: $boost; }"
+
     def allow_focus(self) -> bool:
         return self.max_scroll_y > 0
 
