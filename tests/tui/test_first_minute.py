@@ -82,6 +82,15 @@ async def test_1_t_returns_to_the_target_and_u_goes_up_to_the_parent(make_app) -
         await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
 
 
+async def test_1_u_on_a_builtin_goes_up_to_builtins(make_app) -> None:
+    app = make_app("len")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "len"))
+        await pilot.press("u")
+        await wait_for(pilot, is_loaded(app, "builtins"))
+        assert selected(app) == "len"
+
+
 # ---- 2 (second half). an unhandled exception exits non-zero: see test_app_errors.py ---
 
 # ---- 3. q quits, Ctrl+C interrupts a run ---------------------------------------------
@@ -301,6 +310,14 @@ async def test_9_a_miss_suggests_the_nearest_names(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "Circel" in status(app))
         assert "did you mean Circle?" in status(app)
+        await wait_for(pilot, lambda: "Did you mean" in doc_markdown(app))
+        page = doc_markdown(app)
+        assert "[tui_sample.Circle](tui_sample.Circle)" in page
+        assert "Backspace" not in page  # nothing to go back to yet
+        await pilot.press("g")  # the name meant is filled in: Enter opens it
+        await wait_for(pilot, lambda: app.screen.query("#prompt-input"))
+        await pilot.press("enter")
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
 
 
 @pytest.mark.parametrize("where", ["home", "go to"])
@@ -320,6 +337,36 @@ async def test_9_dotted_names_complete_in_the_inputs(make_app, where: str) -> No
         await wait_for(pilot, lambda: field._suggestion == "tui_sample.Circle")
         await pilot.press("right")  # accepts the completion, as in a shell
         assert field.value == "tui_sample.Circle"
+
+
+@pytest.mark.parametrize(
+    ("typed", "opened"),
+    [
+        ("Circle.dia", "tui_sample.Circle.diameter"),  # relative, and completed
+        ("tui_sample.shap", "tui_sample.shapes"),  # completed as suggested
+        ("tui_sample.shapes", "tui_sample.shapes"),  # exists as typed: stays
+    ],
+)
+async def test_9_go_to_opens_relative_names_and_the_completion_shown(
+    make_app, typed: str, opened: str
+) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, typed)
+        await wait_for(pilot, is_loaded(app, opened))
+
+
+async def test_9_go_to_says_what_is_wrong_with_a_name_in_the_dialog(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, "../etc")
+        await pilot.pause()
+        field = app.screen.query_one("#prompt-input", Input)  # the dialog stays open
+        assert "not a dotted Python name" in str(field.border_subtitle)
+        await pilot.press("escape")
+        assert explorer(app).target == "tui_sample" and breadcrumb(app).endswith("tui_sample")
 
 
 def test_9_completion_prefers_what_you_opened_before() -> None:

@@ -89,6 +89,8 @@ class ExplorerScreen(TargetView):
     def action_up(self) -> None:
         """torch.distributions.Normal -> torch.distributions, with Normal selected."""
         parent, _, name = self.target.rpartition(".")
+        if not parent and self.listing is not None and self.listing.kind is not Kind.MODULE:
+            parent = "builtins"  # a bare name that is not a module is a builtin (print)
         if not parent:
             self.notify(f"Nothing above {self.target}: it is a top-level name", timeout=3)
             return
@@ -135,8 +137,10 @@ class ExplorerScreen(TargetView):
     @on(DocView.LinkFollowed)
     def _link_followed(self, event: DocView.LinkFollowed) -> None:
         doc = self.detail.doc_view.doc
-        links = doc.links if doc else ()
-        role = next((link.role for link in links if link.target == event.target), "obj")
+        if doc is None:  # a message page: its links are whole targets (did you mean ...?)
+            self.open_target(event.target)
+            return
+        role = next((link.role for link in doc.links if link.target == event.target), "obj")
         self.follow_link(event.target, role)
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -168,7 +172,8 @@ class ExplorerScreen(TargetView):
             if target:
                 self.open_target(target)
 
-        self.app.push_screen(TargetPrompt(self.target, self.backend), chosen)
+        meant = self.suggested[0] if self.listing is None and self.suggested else self.target
+        self.app.push_screen(TargetPrompt(meant, self.backend), chosen)
 
     def goto_member(self, name: str) -> None:
         """Palette jump: select `name` in the current listing (clearing the filter)."""

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent
 from textual.worker import Worker
 
+from explorer.core.dotted import suggested_targets
 from explorer.core.model import Kind, Listing, Member
 from explorer.tui.services.backend import Backend, BackendError
 from explorer.tui.services.first_paint import FirstPaints, IndexPaint, rebuild_stale_index
@@ -68,6 +69,7 @@ class TargetView(WorkerErrors, Screen[None]):
         self.first_paints = first_paints
         self.early: IndexPaint | None = None  # the index behind the view, until the live answer
         self.history: History[Location] = History()
+        self.suggested: list[str] = []  # the names a failed target could have meant
         self.listing: Listing | None = None
         self._first = Location(target)
         self._listing_worker: Worker[None] | None = None
@@ -224,7 +226,19 @@ class TargetView(WorkerErrors, Screen[None]):
         self.status.error(message)
         self.member_list.clear()
         self.member_list.border_title = f"{target} · cannot open"
-        self.detail.cannot_open(target, message)
+        self.suggested = suggested_targets(target, message)
+        self.detail.cannot_open(target, message, self._what_next())
+
+    def _what_next(self) -> str:
+        """What the error page offers: the names meant (links; `g` Enter opens the first),
+        another target, and Back only when there is somewhere to go back to."""
+        back = ", or Backspace to go back" if self.history.can_go_back else ""
+        if not self.suggested:
+            return f"Press `g` to open another target{back}."
+        links = ", ".join(f"[{name}]({name})" for name in self.suggested)
+        which = "it" if len(self.suggested) == 1 else "one"
+        return (f"Did you mean {links}? Click {which}, or press `g` then Enter to open "
+                f"`{self.suggested[0]}`{back}.")  # fmt: skip
 
     def _flags(self) -> str:
         toggles = (("private", self.show_private), ("dunder", self.show_dunder))
