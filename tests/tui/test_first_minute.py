@@ -404,10 +404,34 @@ async def test_11_question_mark_lists_this_apps_keys(make_app) -> None:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen.query("#keys-text"))
         text = str(app.screen.query_one("#keys-text").render())
-        for words in ("Go to", "Up to the parent", "Filter", "Runner", "Quit"):
+        for words in (
+            "Go to",
+            "Up to the parent",
+            "Filter",
+            "Runner",
+            "Quit",
+            "ctrl+p",
+            "On a docstring example",
+            "Run from Example 1",
+            "a class or module",
+        ):
             assert words in text, words
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.screen.query("#keys-text"))
+
+
+async def test_2_x_goes_to_the_examples_and_r_runs_the_first_from_the_list(make_app) -> None:
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await wait_for(pilot, lambda: explorer(app).query(ExampleRunner))
+        first = explorer(app).query(ExampleRunner).first()
+        await pilot.press("x")
+        assert app.focused is first
+        explorer(app).member_list.options.focus()
+        await pilot.press("r")  # from the list: the first example runs
+        await wait_for(pilot, lambda: first.verdict is not None, 60)
+        assert app.focused is first
 
 
 async def test_11_e_without_an_editor_says_so(make_app, monkeypatch) -> None:

@@ -24,6 +24,7 @@ from explorer.tui.services.backend import BackendError
 from explorer.tui.services.history import Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.example_runner import ExampleRunner
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.text_views import SourceView
 
@@ -55,8 +56,18 @@ class ExplorerScreen(TargetView):
         Binding("o", "module_output", "What the module printed", show=False),
         Binding("e", "open_editor", "Open the source in $EDITOR", show=False),
         Binding("escape", "cancel", "Cancel an import; back to the list", show=False),
+        Binding("x", "examples", "To the Doc tab's first example (then Tab: the next)", show=False),
+        Binding(
+            "r", "run_first_example", "Run the first example (on an example: that one)", show=False
+        ),  # fmt: skip
     ]
-    KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),)
+    KEY_NOTES = (
+        ("↑ ↓ Enter", "Move through members; Enter opens a class or module"),
+        ("ctrl+p", "Command palette: members, and any name of the package once indexed"),
+        ("  ›", "in the list: a class or module (Enter opens it)"),
+        ("  !", "in the list: looking at it raised an error (its Doc says what)"),
+    )
+    KEY_SECTIONS = (("On a docstring example (x or Tab gets there)", ExampleRunner.BINDINGS),)
 
     def open_target(self, target: str, select: str | None = None) -> None:
         self.navigate(Location(target, selected=select))
@@ -122,6 +133,25 @@ class ExplorerScreen(TargetView):
     @on(MemberList.PathRequested)
     def _path_requested(self, event: MemberList.PathRequested) -> None:
         self.follow_link(event.path)  # Normal.sample: Normal opens with sample selected
+
+    def _first_example(self) -> ExampleRunner | None:
+        self.detail.activate("doc")
+        examples = self.detail.doc_view.query(ExampleRunner)
+        if not examples:
+            doc = self.detail.doc_view.doc
+            self.notify(f"{doc.qualname if doc else self.target} has no examples", timeout=3)
+            return None
+        first = examples.first()
+        first.focus()
+        first.scroll_visible()
+        return first
+
+    def action_examples(self) -> None:
+        self._first_example()
+
+    def action_run_first_example(self) -> None:
+        if (first := self._first_example()) is not None:
+            first.action_run()
 
     def action_show_tab(self, tab: str) -> None:
         focused = self.focused

@@ -72,9 +72,10 @@ class ExampleRunner(Vertical, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("r", "run", "Run example"),
-        Binding("R", "run_from_top", "Run from Example 1"),
-        Binding("e", "edit", "Edit example"),
+        # Short, and R left to the button and `?`: q and ? must still fit at 80 columns.
+        Binding("r", "run", "Run", tooltip="Run this example"),
+        Binding("R", "run_from_top", "Run from Example 1", show=False),
+        Binding("e", "edit", "Edit", tooltip="Edit this example in the runner"),
     ]
 
     class EditRequested(Message):
