@@ -142,8 +142,8 @@ class ExplorerScreen(TargetView):
             self.notify(f"{doc.qualname if doc else self.target} has no examples", timeout=3)
             return None
         first = examples.first()
-        first.focus()
-        first.scroll_visible()
+        first.focus(scroll_visible=False)
+        self.call_after_refresh(first.scroll_visible, top=True)  # once the Doc tab is laid out
         return first
 
     def action_examples(self) -> None:
