@@ -217,6 +217,8 @@ class TargetView(WorkerErrors, Screen[None]):
         self.listing = listing
         self.detail.forget()
         members.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
+        # A function has no members: its one row needs no third of the screen.
+        members.set_class(not listing.members and not listing.kind.opens, "-no-members")
         with members.prevent(MemberList.Highlighted):
             members.show(listing, select=location.selected, keep_filter=keep_filter)
         self._restore(location)
