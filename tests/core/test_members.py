@@ -131,3 +131,11 @@ def test_within_a_kind_public_names_come_before_private_before_dunder() -> None:
     names = ["__init__", "_helper", "zeta", "alpha", "__repr__", "_aux"]
     members = sorted((Member(n, f"m.{n}", Kind.METHOD) for n in names), key=listing_order)
     assert [m.name for m in members] == ["alpha", "zeta", "_aux", "_helper", "__init__", "__repr__"]
+
+
+def test_a_method_as_a_target_is_a_method_in_its_listing_as_in_its_doc() -> None:
+    from explorer.core.members import list_members
+    from explorer.core.model import Kind
+
+    assert list_members("json.JSONDecoder.decode").kind == Kind.METHOD
+    assert list_members("json.dumps").kind == Kind.FUNCTION
