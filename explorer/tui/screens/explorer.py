@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
+from textual.widget import Widget
 
 from explorer.core.model import Kind, Listing
 from explorer.tui.editor import open_in_editor
@@ -24,7 +25,7 @@ from explorer.tui.services.backend import BackendError
 from explorer.tui.services.history import Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
-from explorer.tui.widgets.example_runner import ExampleRunner
+from explorer.tui.widgets.example_code import EXAMPLE_KEYS
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.text_views import SourceView
 
@@ -67,7 +68,7 @@ class ExplorerScreen(TargetView):
         ("  ›", "in the list: a class or module (Enter opens it)"),
         ("  !", "in the list: looking at it raised an error (its Doc says what)"),
     )
-    KEY_SECTIONS = (("On a docstring example (x or Tab gets there)", ExampleRunner.BINDINGS),)
+    KEY_SECTIONS = (("On a docstring example (x or Tab gets there)", EXAMPLE_KEYS),)
 
     def open_target(self, target: str, select: str | None = None) -> None:
         self.navigate(Location(target, selected=select))
@@ -134,9 +135,9 @@ class ExplorerScreen(TargetView):
     def _path_requested(self, event: MemberList.PathRequested) -> None:
         self.follow_link(event.path)  # Normal.sample: Normal opens with sample selected
 
-    def _first_example(self) -> ExampleRunner | None:
+    def _first_example(self) -> Widget | None:
         self.detail.activate("doc")
-        examples = self.detail.doc_view.query(ExampleRunner)
+        examples = self.detail.doc_view.query("ExampleRunner")  # by name: imported on use
         if not examples:
             doc = self.detail.doc_view.doc
             self.notify(f"{doc.qualname if doc else self.target} has no examples", timeout=3)
@@ -150,7 +151,9 @@ class ExplorerScreen(TargetView):
         self._first_example()
 
     def action_run_first_example(self) -> None:
-        if (first := self._first_example()) is not None:
+        from explorer.tui.widgets.example_runner import ExampleRunner  # loaded with the doc
+
+        if isinstance(first := self._first_example(), ExampleRunner):
             first.action_run()
 
     def action_show_tab(self, tab: str) -> None:

@@ -145,7 +145,7 @@ class TargetView(WorkerErrors, Screen[None]):
         members, detail = self.member_list, self.detail
         detail.tabs.active = location.tab
         if location.selected is None:
-            if not members.query_text:  # a filter that matches nothing stays as typed
+            if not members.typed:  # a filter that matches nothing stays as typed
                 members.select_itself()
             detail.show(self.target, self.itself(), location.doc_scroll)
         elif members.select(location.selected):
@@ -154,8 +154,17 @@ class TargetView(WorkerErrors, Screen[None]):
         else:
             # Not in the listing (private, or filtered out): show its doc anyway.
             detail.show(f"{location.target}.{location.selected}")
-        members.options.scroll_to(y=location.list_scroll, animate=False, immediate=True)
-        members.options.scroll_to_highlight()
+        options = members.options
+        options.scroll_to(y=location.list_scroll, animate=False, immediate=True)
+        options.scroll_to_highlight()
+        if location.list_scroll == 0:  # a fresh view (up, a link): the row mid-list
+            self.call_after_refresh(self._centre_selection)
+
+    def _centre_selection(self) -> None:
+        options = self.member_list.options
+        if options.highlighted:
+            middle = options.highlighted - options.scrollable_content_region.height // 2
+            options.scroll_to(y=max(0, middle), animate=False, immediate=True)
 
     # ---- listing ------------------------------------------------------------
     @work(exclusive=True, group="listing", exit_on_error=False)

@@ -11,12 +11,21 @@ from __future__ import annotations
 import textwrap
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.highlight import highlight
 from textual.widgets import Static
 
 from explorer.core.examples import doctest_text
 
 HANGING = 4  # columns a continuation row is indented past its line's code
+# An example's keys, here where the explorer screen's `?` panel can read them without
+# importing the runner (which brings plotting along).
+EXAMPLE_KEYS: list[BindingType] = [
+    # Short, and R left to the button and `?`: q and ? must still fit at 80 columns.
+    Binding("r", "run", "Run", tooltip="Run this example"),
+    Binding("R", "run_from_top", "Run from Example 1", show=False),
+    Binding("e", "edit", "Edit", tooltip="Edit this example in the runner"),
+]
 
 
 def wrap_code(text: str, width: int) -> str:

@@ -24,7 +24,6 @@ from functools import lru_cache
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -37,7 +36,7 @@ from explorer.core.check import PartChecker, PartVerdict
 from explorer.core.conventions import conventions
 from explorer.core.model import Doc, Example, RunResult
 from explorer.tui.services.kernel_session import KernelSession, format_duration
-from explorer.tui.widgets.example_code import ExampleCode
+from explorer.tui.widgets.example_code import EXAMPLE_KEYS, ExampleCode
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
 RUN_GROUP = "example-run"
@@ -71,12 +70,7 @@ class ExampleRunner(Vertical, can_focus=True):
     ExampleRunner .example-problem { height: auto; color: $text-error; }
     """
 
-    BINDINGS = [
-        # Short, and R left to the button and `?`: q and ? must still fit at 80 columns.
-        Binding("r", "run", "Run", tooltip="Run this example"),
-        Binding("R", "run_from_top", "Run from Example 1", show=False),
-        Binding("e", "edit", "Edit", tooltip="Edit this example in the runner"),
-    ]
+    BINDINGS = EXAMPLE_KEYS
 
     class EditRequested(Message):
         """Load this example (after the earlier ones it needs) into the snippet editor.
