@@ -434,6 +434,21 @@ async def test_2_x_goes_to_the_examples_and_r_runs_the_first_from_the_list(make_
         assert app.focused is first
 
 
+async def test_11_e_from_the_list_opens_the_selected_members_source(make_app, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(  # the editor itself needs a real terminal to suspend the app for
+        "explorer.tui.screens.explorer.open_in_editor", lambda app, file, line: opened.append(file)
+    )
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await pilot.press("down")  # area, never shown in the Source tab
+        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle.area")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: opened)
+    assert opened[0].endswith("shapes.py")
+
+
 async def test_11_e_without_an_editor_says_so(make_app, monkeypatch) -> None:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)

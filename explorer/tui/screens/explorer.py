@@ -218,9 +218,23 @@ class ExplorerScreen(TargetView):
         members.options.focus()
 
     def action_open_editor(self) -> None:
+        self.open_source_in_editor()
+
+    @work(exclusive=True, group="editor", exit_on_error=False)
+    async def open_source_in_editor(self) -> None:
+        """The source of what the Doc tab shows (the selected member, or the target)."""
+        member = self.detail.member
+        qualname = member.qualname if member else self.target
         source = self.query_one(SourceView).source
-        if source is None or not source.file:
-            self.notify("Open the Source tab (s) of something with source first", timeout=3)
+        if source is None or source.qualname != qualname:
+            try:
+                source = await self.backend.source(qualname)
+            except BackendError as error:
+                self.notify(str(error), severity="error")
+                return
+        if not source.file:
+            why = source.error or "no source file (built in, or written in C)"
+            self.notify(f"{qualname}: {why}", timeout=4)
             return
         open_in_editor(self.app, source.file, source.line)
 
