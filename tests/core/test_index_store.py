@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from explorer.core.errors import UsageError
+from explorer.core.search.names import environment_tag
 from explorer.core.search.store import (
     IndexCorrupt,
     IndexKey,
@@ -40,7 +42,19 @@ def temp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cache_dir_honours_the_environment(temp_cache: Path) -> None:
     assert cache_dir() == temp_cache / "index"
-    assert KEY.path == temp_cache / "index" / "demo-1.2-py3.11.sqlite"
+    assert KEY.path == temp_cache / "index" / f"demo-1.2-{environment_tag()}.sqlite"
+
+
+def test_each_environment_has_its_own_index_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two virtualenvs with the same torch version hold different files: one shared
+    index would be stale for the other on every start."""
+    here = KEY.path
+    monkeypatch.setattr(sys, "prefix", "/some/other/venv")
+    environment_tag.cache_clear()
+    try:
+        assert KEY.path != here and KEY.lock_path.name.startswith("demo-py3.11-")
+    finally:
+        environment_tag.cache_clear()
 
 
 def test_meta_records_what_the_index_was_built_from() -> None:

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from explorer.core.search.names import environment_tag
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PY = f"py{sys.version_info.major}.{sys.version_info.minor}"
+PY = environment_tag()  # the children run this interpreter and environment
 
 
 def explore(env: dict[str, str], *args: str, cwd: Path | None = None,

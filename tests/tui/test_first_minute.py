@@ -13,6 +13,7 @@ from tui_helpers import (
     doc_markdown,
     doc_qualname,
     explorer,
+    headings,
     is_loaded,
     listed,
     selected,
@@ -79,6 +80,15 @@ async def test_1_t_returns_to_the_target_and_u_goes_up_to_the_parent(make_app) -
         assert doc_qualname(app) == "tui_sample.Circle"
         await pilot.press("backspace")
         await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+
+
+async def test_1_u_on_a_builtin_goes_up_to_builtins(make_app) -> None:
+    app = make_app("len")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "len"))
+        await pilot.press("u")
+        await wait_for(pilot, is_loaded(app, "builtins"))
+        assert selected(app) == "len"
 
 
 # ---- 2 (second half). an unhandled exception exits non-zero: see test_app_errors.py ---
@@ -194,6 +204,19 @@ async def test_6_tab_keys_work_while_an_example_has_focus(make_app) -> None:
             assert tabs.active == tab, key
 
 
+async def test_6_members_tab_key_while_the_doc_has_focus(make_app) -> None:
+    """Tab into the docs of a class, then 4: the Members tab opens (it used to crash)."""
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        explorer(app).detail.focus_active_tab()
+        await pilot.pause()
+        await pilot.press("4")
+        assert explorer(app).tabs.active == "members-tab"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "members-scroll")
+        assert app.is_running
+
+
 # ---- 7. back after a failed go-to ---------------------------------------------------------
 
 
@@ -232,6 +255,41 @@ async def test_8_filter_puts_exact_then_prefix_then_word_then_fuzzy(make_app) ->
         await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.ranking.Params.grad")
 
 
+async def test_8_fuzzy_matches_come_under_their_own_heading(make_app) -> None:
+    app = make_app("tui_sample.ranking.Params")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.ranking.Params"))
+        await pilot.press("slash", "g", "r", "d")  # no name holds "grd"; some hold g-r-d
+        await pilot.pause()
+        assert headings(app)[0] == "letters in order" and listed(app)
+
+
+async def test_8_a_pasted_dotted_path_filters_by_its_member(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("slash")
+        explorer(app).member_list.filter_input.insert_text_at_cursor("tui_sample.Circle.area")
+        await pilot.pause()
+        assert listed(app)[0] == "Circle"
+        await pilot.press("enter")  # opens Circle with area selected
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        assert selected(app) == "area"
+
+
+async def test_8_no_match_says_so_and_esc_clears_from_the_list(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await pilot.press("slash", "z", "z", "q", "enter")
+        assert listed(app) == [] and "no member matches 'zzq'" in headings(app)[0]
+        assert explorer(app).member_list.filter_input.has_focus  # Enter on nothing stays
+        explorer(app).member_list.options.focus()
+        await pilot.press("escape")
+        assert explorer(app).member_list.filter_input.value == ""
+        assert "Circle" in listed(app)
+
+
 # ---- 9. recents, completion, did-you-mean ---------------------------------------------
 
 
@@ -252,6 +310,14 @@ async def test_9_a_miss_suggests_the_nearest_names(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "Circel" in status(app))
         assert "did you mean Circle?" in status(app)
+        await wait_for(pilot, lambda: "Did you mean" in doc_markdown(app))
+        page = doc_markdown(app)
+        assert "[tui_sample.Circle](tui_sample.Circle)" in page
+        assert "Backspace" not in page  # nothing to go back to yet
+        await pilot.press("g")  # the name meant is filled in: Enter opens it
+        await wait_for(pilot, lambda: app.screen.query("#prompt-input"))
+        await pilot.press("enter")
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
 
 
 @pytest.mark.parametrize("where", ["home", "go to"])
@@ -271,6 +337,36 @@ async def test_9_dotted_names_complete_in_the_inputs(make_app, where: str) -> No
         await wait_for(pilot, lambda: field._suggestion == "tui_sample.Circle")
         await pilot.press("right")  # accepts the completion, as in a shell
         assert field.value == "tui_sample.Circle"
+
+
+@pytest.mark.parametrize(
+    ("typed", "opened"),
+    [
+        ("Circle.dia", "tui_sample.Circle.diameter"),  # relative, and completed
+        ("tui_sample.shap", "tui_sample.shapes"),  # completed as suggested
+        ("tui_sample.shapes", "tui_sample.shapes"),  # exists as typed: stays
+    ],
+)
+async def test_9_go_to_opens_relative_names_and_the_completion_shown(
+    make_app, typed: str, opened: str
+) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, typed)
+        await wait_for(pilot, is_loaded(app, opened))
+
+
+async def test_9_go_to_says_what_is_wrong_with_a_name_in_the_dialog(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, "../etc")
+        await pilot.pause()
+        field = app.screen.query_one("#prompt-input", Input)  # the dialog stays open
+        assert "not a dotted Python name" in str(field.border_subtitle)
+        await pilot.press("escape")
+        assert explorer(app).target == "tui_sample" and breadcrumb(app).endswith("tui_sample")
 
 
 def test_9_completion_prefers_what_you_opened_before() -> None:
@@ -308,10 +404,49 @@ async def test_11_question_mark_lists_this_apps_keys(make_app) -> None:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen.query("#keys-text"))
         text = str(app.screen.query_one("#keys-text").render())
-        for words in ("Go to", "Up to the parent", "Filter", "Runner", "Quit"):
+        for words in (
+            "Go to",
+            "Up to the parent",
+            "Filter",
+            "Runner",
+            "Quit",
+            "ctrl+p",
+            "On a docstring example",
+            "Run from Example 1",
+            "a class or module",
+        ):
             assert words in text, words
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.screen.query("#keys-text"))
+
+
+async def test_2_x_goes_to_the_examples_and_r_runs_the_first_from_the_list(make_app) -> None:
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await wait_for(pilot, lambda: explorer(app).query(ExampleRunner))
+        first = explorer(app).query(ExampleRunner).first()
+        await pilot.press("x")
+        assert app.focused is first
+        explorer(app).member_list.options.focus()
+        await pilot.press("r")  # from the list: the first example runs
+        await wait_for(pilot, lambda: first.verdict is not None, 60)
+        assert app.focused is first
+
+
+async def test_11_e_from_the_list_opens_the_selected_members_source(make_app, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(  # the editor itself needs a real terminal to suspend the app for
+        "explorer.tui.screens.explorer.open_in_editor", lambda app, file, line: opened.append(file)
+    )
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await pilot.press("down")  # area, never shown in the Source tab
+        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle.area")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: opened)
+    assert opened[0].endswith("shapes.py")
 
 
 async def test_11_e_without_an_editor_says_so(make_app, monkeypatch) -> None:

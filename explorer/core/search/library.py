@@ -16,6 +16,7 @@ from explorer.core.search.names import (
     STDLIB_NAMES,
     IndexKey,
     cache_dir,
+    index_file_suffix,
     index_home,
     package_version,
     python_tag,
@@ -33,7 +34,7 @@ __all__ = ["STDLIB_NAMES", "Library", "index_home", "stored_packages"]
 def stored_packages() -> list[str]:
     """Packages with an index file for this Python in the cache dir (any version)."""
     folder = cache_dir()
-    suffix = f"-py{python_tag()}.sqlite"
+    suffix = index_file_suffix(python_tag())
     try:
         names = sorted(path.name for path in folder.iterdir() if path.name.endswith(suffix))
     except OSError:

@@ -7,6 +7,7 @@ inside the cache dir. Nothing here touches the file system beyond stat calls.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -60,6 +61,24 @@ def safe_path(folder: Path, file_name: str) -> Path:
 
 def python_tag() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@cache
+def environment_tag() -> str:
+    """`py3.11-1a2b3c4d`: the Python version and which environment (virtualenv) it is. Two
+    environments with the same torch version install different files; sharing one index
+    file, each would find the other's stale and rebuild it on every start."""
+    prefix = os.path.realpath(sys.prefix).encode("utf-8", "surrogateescape")
+    return f"py{python_tag()}-{hashlib.sha256(prefix).hexdigest()[:8]}"
+
+
+def index_file_suffix(python: str) -> str:
+    """The end of every index file name of this environment for Python `python`."""
+    return f"-{_environment_part(python)}.sqlite"
+
+
+def _environment_part(python: str) -> str:
+    return environment_tag() if python == python_tag() else f"py{python}"
 
 
 def package_version(package: str) -> str:
@@ -126,8 +145,9 @@ class IndexKey:
     def path(self) -> Path:
         safe_version = "".join(c if c.isalnum() or c in ".+-" else "_" for c in self.version)
         safe_version = safe_version.strip(".")[:80] or "unversioned"
-        return safe_path(cache_dir(), f"{self.package}-{safe_version}-py{self.python}.sqlite")
+        suffix = index_file_suffix(self.python)
+        return safe_path(cache_dir(), f"{self.package}-{safe_version}{suffix}")
 
     @property
     def lock_path(self) -> Path:
-        return safe_path(cache_dir(), f"{self.package}-py{self.python}.lock")
+        return safe_path(cache_dir(), f"{self.package}-{_environment_part(self.python)}.lock")

@@ -108,3 +108,11 @@ class FirstPaints:
 
 def _package(target: str) -> str:
     return index_home(target.split(".", 1)[0])
+
+
+def rebuild_stale_index(target: str) -> None:
+    """Start a detached rebuild of the refused index of `target`'s package (as a stale one
+    gets from a search); nothing when the cache is read-only or a builder is at work."""
+    from explorer.proc.search.build import rebuild_in_background
+
+    rebuild_in_background(_package(target))

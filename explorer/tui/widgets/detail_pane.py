@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widget import AwaitMount
 from textual.widgets import TabbedContent, TabPane
@@ -41,7 +41,7 @@ PENDING = {
 WHAT_NEXT = "Press `g` to open another target, or Backspace to go back."
 TAB_IDS = {"doc": "doc", "help": "help", "source": "source", "members": "members-tab"}
 TAB_VIEWS = {"doc": "#doc-view", "help": "#help-view", "source": "#source-view",
-             "members-tab": "#class-members"}  # fmt: skip
+             "members-tab": "#members-scroll"}  # fmt: skip
 
 
 class DetailPane(WorkerErrors, Vertical):
@@ -76,7 +76,8 @@ class DetailPane(WorkerErrors, Vertical):
                 yield HelpView(id="help-view")
             with TabPane("Source", id="source"):
                 yield SourceView(id="source-view")
-            yield TabPane("Members", id="members-tab")  # its Markdown view comes with a class
+            with TabPane("Members", id="members-tab"):  # its Markdown view comes with a class
+                yield VerticalScroll(id="members-scroll", can_focus=True)
 
     def on_mount(self) -> None:
         self.tabs.hide_tab("members-tab")
@@ -116,11 +117,11 @@ class DetailPane(WorkerErrors, Vertical):
         self.query_one(HelpView).show(message)
         self.query_one(SourceView).show_message(message)
 
-    def cannot_open(self, target: str, message: str) -> None:
+    def cannot_open(self, target: str, message: str, what_next: str = WHAT_NEXT) -> None:
         self.clear(message)
         self.doc_view.call_later(
             self.doc_view.show_message,
-            f"**Cannot open `{target}`**\n\n{message}\n\n{WHAT_NEXT}",
+            f"**Cannot open `{target}`**\n\n{message}\n\n{what_next}",
         )
 
     def import_cancelled(self, target: str) -> None:
@@ -251,7 +252,7 @@ class DetailPane(WorkerErrors, Vertical):
         """The Members tab's Markdown view, mounted the first time a class is shown."""
         if self._members is None:
             view = markdown_widget("class-members")
-            self._members = view, self.query_one("#members-tab", TabPane).mount(view)
+            self._members = view, self.query_one("#members-scroll").mount(view)
         view, mounted = self._members
         await mounted
         return view

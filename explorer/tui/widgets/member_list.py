@@ -57,8 +57,12 @@ def match_tier(name: str, query: str) -> int | None:
     return 4
 
 
-def rank_members(members: Sequence[Member], query: str) -> list[Member]:
-    """Every member matching `query`, best first, kinds mixed (see the module docstring)."""
+FUZZY_TIER = 5
+
+
+def rank_members(members: Sequence[Member], query: str) -> list[tuple[int, Member]]:
+    """(tier, member) for every member matching `query`, best first, kinds mixed (see the
+    module docstring); FUZZY_TIER marks letters-in-order matches."""
     matcher = Matcher(query)
     scored: list[tuple[tuple[int, float, bool, int, str], Member]] = []
     for member in members:
@@ -69,9 +73,22 @@ def rank_members(members: Sequence[Member], query: str) -> list[Member]:
             fuzzy = matcher.match(name)
             if fuzzy <= 0:
                 continue
-            tier = 5
+            tier = FUZZY_TIER
         scored.append(((tier, -fuzzy, name.startswith("_"), len(name), name), member))
-    return [member for _, member in sorted(scored, key=lambda pair: pair[0])]
+    return [(key[0], member) for key, member in sorted(scored, key=lambda pair: pair[0])]
+
+
+def filter_words(text: str, target: str) -> tuple[str, str]:
+    """(what filters the members, the rest of a dotted path) for the filter's text:
+    a pasted `torch.distributions.Normal.sample` on torch.distributions filters by
+    `Normal` and leaves `sample`, as typing `Normal.sample` does."""
+    text = text.strip()
+    for prefix in (target + ".", target.rsplit(".", 1)[-1] + "."):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    head, _, rest = text.partition(".")
+    return head, rest
 
 
 class MemberList(Vertical):
@@ -89,6 +106,13 @@ class MemberList(Vertical):
         def __init__(self, member: Member | None) -> None:
             super().__init__()
             self.member = member
+
+    class PathRequested(Message):
+        """Enter on a dotted filter (`Normal.sample`): open that path below the target."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -109,6 +133,12 @@ class MemberList(Vertical):
 
     @property
     def query_text(self) -> str:
+        """The member name the filter asks for (a target prefix and `.rest` left out)."""
+        target = self.listing.target if self.listing else ""
+        return filter_words(self.filter_input.value, target)[0]
+
+    @property
+    def typed(self) -> str:
         return self.filter_input.value.strip()
 
     @property
@@ -146,11 +176,14 @@ class MemberList(Vertical):
 
     def select_itself(self) -> None:
         """Highlight the target's own row (clearing a filter, which hides it)."""
-        if self.query_text:
-            with self.filter_input.prevent(Input.Changed):
-                self.filter_input.value = ""
-            self._render_options(None)
+        if self.typed:
+            self.clear_filter()
         self._highlight(ITSELF)
+
+    def clear_filter(self) -> None:
+        with self.filter_input.prevent(Input.Changed):
+            self.filter_input.value = ""
+        self._render_options(None)
 
     def _highlight(self, option_id: str) -> bool:
         try:
@@ -165,14 +198,15 @@ class MemberList(Vertical):
         if listing is None:
             return
         query = self.query_text
-        options = self._ranked(listing, query) if query else self._grouped(listing)
+        filtering = bool(self.typed)
+        options = self._ranked(listing, query) if filtering else self._grouped(listing)
         self.options.set_options(options)
         shown = sum(1 for option in options if option.id not in (None, ITSELF))
         total = len(listing.members)
-        self.border_subtitle = f"{shown}/{total}" if query else f"{total}"
+        self.border_subtitle = f"{shown}/{total}" if filtering else f"{total}"
         if self._highlight(select or ITSELF):
             return
-        if fallback or (select is None and query):
+        if fallback or (select is None and filtering):
             self._highlight_first()
         else:
             self.options.highlighted = None
@@ -193,10 +227,16 @@ class MemberList(Vertical):
 
     def _ranked(self, listing: Listing, query: str) -> list[Option]:
         matcher = Matcher(query)
-        return [
-            Option(self._prompt(m, matcher, with_kind=True), id=m.name)
-            for m in rank_members(listing.members, query)
-        ]
+        options: list[Option] = []
+        for tier, member in rank_members(listing.members, query) if query else []:
+            if tier == FUZZY_TIER and not any(o.disabled for o in options):
+                options.append(Option(Content.styled("letters in order", "$text-muted"),
+                                      disabled=True))  # fmt: skip
+            options.append(Option(self._prompt(member, matcher, with_kind=True), id=member.name))
+        if not any(option.id for option in options):
+            hint = f"no member matches {self.typed!r}: Esc clears, g goes to any name"
+            options = [Option(Content.styled(hint, "$text-muted"), disabled=True)]
+        return options
 
     def _prompt(
         self, member: Member, matcher: Matcher | None = None, *, with_kind: bool = False
@@ -226,11 +266,18 @@ class MemberList(Vertical):
 
     @on(Input.Submitted, "#member-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        """Enter opens the top match (a class or module opens; anything else is shown)."""
+        """Enter opens the top match (a class or module opens; anything else is shown);
+        a dotted filter (`Normal.sample`) opens that path. With no match, focus stays."""
         event.stop()
-        self.options.focus()
+        target = self.listing.target if self.listing else ""
+        head, rest = filter_words(self.filter_input.value, target)
         top = self.selected
-        if top is not None and self.query_text:
+        if top is None:
+            return
+        self.options.focus()
+        if rest and top.name == head:
+            self.post_message(self.PathRequested(f"{top.qualname}.{rest}"))
+        elif self.typed:
             self.post_message(self.Activated(top))
 
     @on(OptionList.OptionHighlighted, "#member-options")

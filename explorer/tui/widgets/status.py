@@ -45,6 +45,11 @@ class StatusLine(Static):
         self.update(text)
 
     @property
+    def what(self) -> str:
+        """What the latest `start` said was under way."""
+        return self._what
+
+    @property
     def elapsed(self) -> float:
         return time.monotonic() - self._started
 
