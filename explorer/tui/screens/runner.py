@@ -3,9 +3,8 @@
 Code runs only in the kernel subprocess (KernelSession), from @work workers:
 runs in the exclusive "run" group, reset in its own group; interrupt (Ctrl+C,
 as in Python) is a plain signal and never waits. A run has no time limit
-unless `explore --timeout` set one. Variables persist between runs until
-"reset". Switching snippets keeps each buffer's edits and its undo history,
-so nothing typed is lost.
+unless `explore --timeout` set one. Switching snippets keeps each buffer's
+edits and its undo history, so nothing typed is lost.
 
 Namespaces follow IPython: Scratch is a cell (`%run -i`: it keeps the names of
 earlier runs); a lesson or an example is a script (`%run`: each run starts a
@@ -54,7 +53,7 @@ SCRATCH_HELP = (
     "Names you define stay for the next run, as in IPython, and so do the names a lesson "
     "or an example defined; Ctrl+N starts a fresh namespace."
 )
-EXAMPLE = "example"  # the buffer an example's Edit fills (added to the list on first use)
+EXAMPLE = "example"  # the buffer an example's Edit fills (listed, disabled until first use)
 EXAMPLE_TITLE = "Example"
 KEEPS_NAMES = "Editor · runs keep earlier names"
 FRESH_NAMES = "Editor · each run starts fresh"
