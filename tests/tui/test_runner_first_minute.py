@@ -284,6 +284,12 @@ async def test_variables_and_output_wrap_at_words_at_80_columns() -> None:
         await pilot.pause()
         note = str(panel.query_one("#graph-note").render())
         assert "torch.distributions." in note and "Norma\n" not in note
+        long_value = "tensor([" + ", ".join(f"{n}." for n in range(200)) + "])"
+        panel.show_variables([Variable("t", "torch.Tensor", "data", long_value)])
+        await pilot.pause()
+        note = str(panel.query_one("#graph-note").render())
+        assert "199.])" in note  # all of it, scrolled rather than cut
+        assert panel.query_one("#note-scroll").max_scroll_y > 0
         log = OutputLog()
         await screen.query_one(RunOutput).mount(log)
         log.feed("x = tensor([0., 1., 2., 3.], requires_grad=True) " * 2)

@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static, Tree
@@ -143,7 +143,8 @@ class VariablesPanel(WorkerErrors, Vertical):
     DEFAULT_CSS = """
     VariablesPanel { height: 1fr; }
     VariablesPanel #variables-table { height: 1fr; min-height: 4; }
-    VariablesPanel #graph-note { height: auto; max-height: 5; color: $text-muted; padding: 0 1; }
+    VariablesPanel #note-scroll { height: auto; max-height: 6; }
+    VariablesPanel #graph-note { height: auto; color: $text-muted; padding: 0 1; }
     VariablesPanel #graph-tree { height: 1fr; display: none; }
     VariablesPanel.-graph #graph-tree { display: block; }
     """
@@ -170,7 +171,8 @@ class VariablesPanel(WorkerErrors, Vertical):
             id="variables-table", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield WrappedNote(NO_VARIABLES, id="graph-note")
+        with VerticalScroll(id="note-scroll", can_focus=False):  # a long value scrolls
+            yield WrappedNote(NO_VARIABLES, id="graph-note")
         yield Tree("autograd graph", id="graph-tree")
 
     # ---- data ---------------------------------------------------------------------
@@ -305,6 +307,7 @@ class VariablesPanel(WorkerErrors, Vertical):
 
     def _note(self, text: str) -> None:
         self.query_one("#graph-note", WrappedNote).set_text(text)
+        self.query_one("#note-scroll").scroll_home(animate=False)
 
     @property
     def tree_labels(self) -> list[str]:
