@@ -20,7 +20,7 @@ from explorer.tui import deferred
 from explorer.tui.app import ExplorerApp, create_app
 from explorer.tui.screens.runner import EXAMPLE, SCRATCH, RunnerScreen
 from explorer.tui.widgets.run_output import OutputLog, RunOutput, run_label
-from explorer.tui.widgets.variables import VariablesPanel, wrap_words
+from explorer.tui.widgets.variables import VariablesPanel, break_long_words
 
 TRACEBACK = "Traceback (most recent call last):\n" + "".join(
     f'  File "<run>", line {n}, in <module>\n    step_{n}()\n' for n in range(12)
@@ -250,12 +250,12 @@ def test_a_run_is_labelled_by_its_first_line_of_code() -> None:
 # ---- 7 and 8. nothing cut mid-word ---------------------------------------------------
 
 
-def test_wrapping_breaks_between_words_then_after_dots() -> None:
+def test_only_words_wider_than_a_line_are_broken_after_their_dots() -> None:
     text = "n: torch.distributions.normal.Normal Normal(loc: tensor([0.]), scale: 1)"
-    lines = wrap_words(text, 28).splitlines()
-    assert all(len(line) <= 28 for line in lines)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    assert lines[:2] == ["n: torch.distributions.", "normal.Normal Normal(loc:"]
+    assert break_long_words(text, 40) == text  # the widget wraps it between words
+    broken = break_long_words(text, 28)
+    assert broken == text.replace("normal.Normal ", "normal.\nNormal ")
+    assert break_long_words("x" * 30, 12) == "x" * 12 + "\n" + "x" * 12 + "\n" + "x" * 6
 
 
 async def test_variables_and_output_wrap_at_words_at_80_columns() -> None:

@@ -40,45 +40,36 @@ DETAILS_CAP = 160  # characters of a value in the table (the note shows it whole
 BREAK_AFTER = re.compile(r"(?<=[.,(=/])")  # where a word too long for a line may break
 
 
-def wrap_words(text: str, width: int) -> str:
-    """`text` with line breaks so no line is wider than `width`: between words, inside
-    a longer word after a dot, comma, bracket or `=`, and mid-word only as a last resort."""
+def break_long_words(text: str, width: int) -> str:
+    """`text` with a line break inside each word wider than `width` (after a dot, comma,
+    bracket or `=`, mid-word only as a last resort); Textual and Rich wrap the rest
+    between words themselves, but would cut such a word anywhere."""
     if width <= 0:
         return text
+    return "\n".join(
+        " ".join(_fold(word, width) for word in line.split(" ")) for line in text.split("\n")
+    )
+
+
+def _fold(word: str, width: int) -> str:
+    if cell_len(word) <= width:
+        return word
     lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            joined = f"{line} {word}" if line else word
-            if cell_len(joined) <= width:
-                line = joined
-            elif cell_len(word) <= width:
-                lines.append(line)
-                line = word
-            else:
-                line = _fold_word(line, word, width, lines)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _fold_word(line: str, word: str, width: int, lines: list[str]) -> str:
-    """Place a word longer than a line, piece by piece; returns the unfinished line."""
-    for index, piece in enumerate(BREAK_AFTER.split(word)):
-        joined = f"{line}{' ' if index == 0 and line else ''}{piece}"
-        if cell_len(joined) <= width:
-            line = joined
-            continue
-        if line:
+    line = ""
+    for piece in BREAK_AFTER.split(word):
+        if line and cell_len(line + piece) > width:
             lines.append(line)
-        line = piece
+            line = ""
+        line += piece
         while cell_len(line) > width:
             lines.append(line[:width])
             line = line[width:]
-    return line
+    lines.append(line)
+    return "\n".join(lines)
 
 
 class WrappedNote(Static):
-    """A Static whose text is wrapped by `wrap_words` at its own width."""
+    """A Static whose long dotted names break after a dot at its own width."""
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -92,7 +83,7 @@ class WrappedNote(Static):
         self._rewrap()
 
     def _rewrap(self) -> None:
-        self.update(Content(wrap_words(self.text, self.content_size.width)))
+        self.update(Content(break_long_words(self.text, self.content_size.width)))
 
 
 def tensor_details(tensor: TensorInfo) -> str:
@@ -205,7 +196,7 @@ class VariablesPanel(WorkerErrors, Vertical):
             details = variable_details(variable)
             if len(details) > DETAILS_CAP:
                 details = details[: DETAILS_CAP - 1] + "…"
-            details = wrap_words(details, details_width)  # Rich would cut long words anywhere
+            details = break_long_words(details, details_width)
             table.add_row(name, short_type(variable.type), details, key=name, height=None)
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
