@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
@@ -313,3 +314,19 @@ async def test_the_whole_explanation_scrolls_and_snippet_lines_fit_the_editor() 
         editor = screen.editor
         assert editor.size.width >= 56  # and soft wrap shows what is wider:
         assert editor.virtual_size.width <= editor.size.width  # soft-wrapped: nothing to the right
+
+
+async def test_ctrl_r_runs_everything_typed_before_it() -> None:
+    """Keys typed faster than the editor handles them (tmux send-keys, a fast typist
+    at 80 columns with soft wrap) queue up; Ctrl+R must run all of them, not a prefix."""
+    kernel = ScriptedKernel()
+    app = scripted_app(kernel)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_runner(pilot)
+        code = "n = torch.distributions.Normal(torch.tensor([0.0]), torch.tensor([1.0]))"
+        for char in code:
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("ctrl+r", None))
+        await wait_for(pilot, lambda: kernel.requests)
+        assert kernel.requests[0].code == code
+        assert screen.editor.text == code

@@ -260,6 +260,12 @@ class RunnerScreen(WorkerErrors, Screen[None]):
         self.editor.focus()
 
     def action_run(self) -> None:
+        # Ctrl+R is a priority key, handled as it arrives, while keys typed just before
+        # it may still wait in the editor's queue (pasted by tmux, or typed fast at 80
+        # columns where each one re-wraps): queue the run behind them, not ahead.
+        self.editor.call_later(self._run_editor_text)
+
+    def _run_editor_text(self) -> None:
         code = self.editor.text
         if not code.strip():
             self.notify("Nothing to run: the editor is empty.", severity="warning")
