@@ -94,6 +94,9 @@ def _check_values(args: argparse.Namespace) -> None:
         value = getattr(args, option, None)
         if option == "index" and args.all and value == "":
             continue  # `--index --all`: no package, by design
+        if option == "index" and value == "" and args.target:  # explore json --index
+            package = args.target.split(".", 1)[0]
+            raise UsageError(f"--index takes the package after it: explore --index {package}")
         if value is not None and not value.strip():
             flag = "TARGET" if option == "target" else f"--{'in' if option == 'within' else option}"
             raise UsageError(f"{flag} is empty: give it a value")

@@ -138,7 +138,8 @@ def notes(report: BatchReport) -> list[str]:
     if found.imported:
         lines.append(
             f"note: imported {_count(len(found.imported), 'submodule')} that {report.target} "
-            f"does not import itself, to search them too (--loaded-only leaves them out)"
+            f"does not import itself ({_listed(found.imported)}), to search them too "
+            f"(--loaded-only leaves them out)"
         )
     if found.import_failures:
         count = len(found.import_failures)
@@ -156,12 +157,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _listed(names: Sequence[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def unsearched_note(names: Sequence[str], shown: int = 5) -> str:
-    listed = ", ".join(names[:shown]) + (
-        f" and {len(names) - shown} more" if len(names) > shown else ""
-    )
     return (
-        f"note: not searched, because nothing imported them: {listed} "
+        f"note: not searched, because nothing imported them: {_listed(names, shown)} "
         f"(run one by name: explore {names[0]} --run-examples)"
     )
 

@@ -85,7 +85,12 @@ def render_listing(listing: Listing, style: Style) -> str:
         if member.inherited_from:
             text = f"{text}  {style.dim('[from ' + member.inherited_from + ']')}".strip()
         shown = style.dim(text) if member.error else text
-        lines.append(f" {mark}{member.name.ljust(width)}{shown}".rstrip())
+        if len(member.name) >= width and shown:  # a long name: its summary on the next line
+            lines += [f" {mark}{member.name}", f"  {' ' * width}{shown}"]
+        else:
+            lines.append(f" {mark}{member.name.ljust(width)}{shown}".rstrip())
+    if any(member.exported for member in listing.members):
+        lines += ["", style.dim("* named in __all__")]
     return "\n".join(lines) + "\n"
 
 

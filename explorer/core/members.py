@@ -138,4 +138,7 @@ def members_of(obj: Any, qualname: str, *, private: bool = False, dunder: bool =
 
 def list_members(target: str, *, private: bool = False, dunder: bool = False) -> Listing:
     resolved = resolve(target)
-    return members_of(resolved.obj, target, private=private, dunder=dunder)
+    listing = members_of(resolved.obj, target, private=private, dunder=dunder)
+    if is_class(resolved.parent):  # a method is one as a target too (the Doc tab says so)
+        listing = replace(listing, kind=classify(resolved.obj, in_class=True))
+    return listing

@@ -100,9 +100,12 @@ class Member(Record):
         return cls(**{**data, "kind": Kind(data["kind"])})
 
 
-def listing_order(member: Member) -> tuple[int, str]:
-    """Where a member goes in a listing, live or from the index: by kind, then by name."""
-    return KIND_ORDER.index(member.kind), member.name.lower()
+def listing_order(member: Member) -> tuple[int, int, str]:
+    """Where a member goes in a listing, live or from the index: by kind, then public
+    names before `_private` ones before `__dunder__` ones (as pydoc), then by name."""
+    name = member.name
+    hidden = 2 if name.startswith("__") and name.endswith("__") else int(name.startswith("_"))
+    return KIND_ORDER.index(member.kind), hidden, name.lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import difflib
 import importlib
 import importlib.util
 import inspect
-import keyword
 import pkgutil
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from explorer.core.errors import UsageError, describe_error
+from explorer.core.dotted import TargetError, did_you_mean, validate
+from explorer.core.errors import describe_error
 
-
-class TargetError(UsageError):
-    """A target that cannot be resolved; the message is one line for the user."""
+__all__ = ["Resolved", "TargetError", "did_you_mean", "resolve", "validate"]
 
 
 @dataclass(slots=True)
@@ -34,17 +30,6 @@ class Resolved:
     module: ModuleType  # the deepest module imported on the way
     parent: Any  # the object the last name was looked up on (None for a module)
     attr_path: tuple[str, ...]  # names after the module
-
-
-def validate(target: str) -> list[str]:
-    """Split a dotted name into identifiers, or raise TargetError."""
-    if not target or not target.strip():
-        raise TargetError("empty target: give a dotted name such as torch.distributions")
-    parts = target.split(".")
-    for part in parts:
-        if not part.isidentifier() or keyword.iskeyword(part):
-            raise TargetError(f"not a dotted Python name: {target!r}")
-    return parts
 
 
 def _import(name: str) -> ModuleType | None:
@@ -126,19 +111,6 @@ def _module_may_exist(name: str) -> bool:
         return False
     except BaseException:  # noqa: BLE001
         return False
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """ " (did you mean Multinomial?)" for the closest names, or "" when none is close."""
-    pool = {c for c in candidates if not c.startswith("_") or name.startswith("_")}
-    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
-    if not close:
-        folded = {c.lower(): c for c in pool}  # "multinomial" for "Multinomial"
-        close = [folded[name.lower()]] if name.lower() in folded else []
-    if not close:
-        return ""
-    shown = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
-    return f" (did you mean {shown}?)"
 
 
 def attribute_names(obj: Any) -> list[str]:

@@ -92,6 +92,7 @@ class ExplorerApp(WorkerErrors, App[None]):
         self.example_factory = example_factory or self._example_runner
         # The search index paints targets before the worker has imported them.
         self.first_paints = first_paints or FirstPaints()
+        self.last_search = ""  # F3 opens on the query typed last
 
     def get_driver_class(self) -> type[Driver]:
         if sys.platform != "win32":
@@ -152,7 +153,10 @@ class ExplorerApp(WorkerErrors, App[None]):
         return target.split(".", 1)[0] if target else settings.DEFAULT_PACKAGE
 
     def action_search(self) -> None:
-        self.push_screen(deferred.search_screen(self.search_package))
+        self.push_screen(deferred.search_screen(self.search_package, self.last_search))
+
+    def remember_search(self, query: str) -> None:
+        self.last_search = query
 
     # Handlers named after their messages (not @on): the message classes live in modules
     # that load on first use, and no such message is posted before they have loaded.

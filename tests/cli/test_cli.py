@@ -162,3 +162,20 @@ def test_usage_errors_exit_2() -> None:
 def test_python_dash_m_and_help() -> None:
     result = explore("--help")
     assert result.returncode == 0 and "--search" in result.stdout
+
+
+def test_index_after_a_target_says_where_the_package_goes() -> None:
+    result = explore("json", "--index")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "explore: --index takes the package after it: explore --index json"
+    )
+
+
+def test_a_long_member_name_never_runs_into_its_summary() -> None:
+    result = explore("tui_sample.ranking.Params", "--list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "register_post_accumulate_grad_hook" in line)
+    assert lines[at].strip() == "register_post_accumulate_grad_hook"  # summary below it
+    assert lines[at + 1].startswith(" " * 20) and lines[at + 1].strip()

@@ -123,3 +123,19 @@ def test_class_listing_carries_its_mro() -> None:
 def test_summaries_skip_torch_signature_lines_and_roles() -> None:
     multinomial = by_name(list_members("torch"), "multinomial")
     assert multinomial.summary.startswith("Returns a tensor where each row contains num_samples")
+
+
+def test_within_a_kind_public_names_come_before_private_before_dunder() -> None:
+    from explorer.core.model import Kind, Member, listing_order
+
+    names = ["__init__", "_helper", "zeta", "alpha", "__repr__", "_aux"]
+    members = sorted((Member(n, f"m.{n}", Kind.METHOD) for n in names), key=listing_order)
+    assert [m.name for m in members] == ["alpha", "zeta", "_aux", "_helper", "__init__", "__repr__"]
+
+
+def test_a_method_as_a_target_is_a_method_in_its_listing_as_in_its_doc() -> None:
+    from explorer.core.members import list_members
+    from explorer.core.model import Kind
+
+    assert list_members("json.JSONDecoder.decode").kind == Kind.METHOD
+    assert list_members("json.dumps").kind == Kind.FUNCTION

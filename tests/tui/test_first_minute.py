@@ -82,6 +82,15 @@ async def test_1_t_returns_to_the_target_and_u_goes_up_to_the_parent(make_app) -
         await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
 
 
+async def test_1_u_on_a_builtin_goes_up_to_builtins(make_app) -> None:
+    app = make_app("len")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "len"))
+        await pilot.press("u")
+        await wait_for(pilot, is_loaded(app, "builtins"))
+        assert selected(app) == "len"
+
+
 # ---- 2 (second half). an unhandled exception exits non-zero: see test_app_errors.py ---
 
 # ---- 3. q quits, Ctrl+C interrupts a run ---------------------------------------------
@@ -301,6 +310,14 @@ async def test_9_a_miss_suggests_the_nearest_names(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "Circel" in status(app))
         assert "did you mean Circle?" in status(app)
+        await wait_for(pilot, lambda: "Did you mean" in doc_markdown(app))
+        page = doc_markdown(app)
+        assert "[tui_sample.Circle](tui_sample.Circle)" in page
+        assert "Backspace" not in page  # nothing to go back to yet
+        await pilot.press("g")  # the name meant is filled in: Enter opens it
+        await wait_for(pilot, lambda: app.screen.query("#prompt-input"))
+        await pilot.press("enter")
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
 
 
 @pytest.mark.parametrize("where", ["home", "go to"])
@@ -320,6 +337,36 @@ async def test_9_dotted_names_complete_in_the_inputs(make_app, where: str) -> No
         await wait_for(pilot, lambda: field._suggestion == "tui_sample.Circle")
         await pilot.press("right")  # accepts the completion, as in a shell
         assert field.value == "tui_sample.Circle"
+
+
+@pytest.mark.parametrize(
+    ("typed", "opened"),
+    [
+        ("Circle.dia", "tui_sample.Circle.diameter"),  # relative, and completed
+        ("tui_sample.shap", "tui_sample.shapes"),  # completed as suggested
+        ("tui_sample.shapes", "tui_sample.shapes"),  # exists as typed: stays
+    ],
+)
+async def test_9_go_to_opens_relative_names_and_the_completion_shown(
+    make_app, typed: str, opened: str
+) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, typed)
+        await wait_for(pilot, is_loaded(app, opened))
+
+
+async def test_9_go_to_says_what_is_wrong_with_a_name_in_the_dialog(make_app) -> None:
+    app = make_app("tui_sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample"))
+        await go_to(pilot, "../etc")
+        await pilot.pause()
+        field = app.screen.query_one("#prompt-input", Input)  # the dialog stays open
+        assert "not a dotted Python name" in str(field.border_subtitle)
+        await pilot.press("escape")
+        assert explorer(app).target == "tui_sample" and breadcrumb(app).endswith("tui_sample")
 
 
 def test_9_completion_prefers_what_you_opened_before() -> None:
@@ -357,10 +404,49 @@ async def test_11_question_mark_lists_this_apps_keys(make_app) -> None:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen.query("#keys-text"))
         text = str(app.screen.query_one("#keys-text").render())
-        for words in ("Go to", "Up to the parent", "Filter", "Runner", "Quit"):
+        for words in (
+            "Go to",
+            "Up to the parent",
+            "Filter",
+            "Runner",
+            "Quit",
+            "ctrl+p",
+            "On a docstring example",
+            "Run from Example 1",
+            "a class or module",
+        ):
             assert words in text, words
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.screen.query("#keys-text"))
+
+
+async def test_2_x_goes_to_the_examples_and_r_runs_the_first_from_the_list(make_app) -> None:
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await wait_for(pilot, lambda: explorer(app).query(ExampleRunner))
+        first = explorer(app).query(ExampleRunner).first()
+        await pilot.press("x")
+        assert app.focused is first
+        explorer(app).member_list.options.focus()
+        await pilot.press("r")  # from the list: the first example runs
+        await wait_for(pilot, lambda: first.verdict is not None, 60)
+        assert app.focused is first
+
+
+async def test_11_e_from_the_list_opens_the_selected_members_source(make_app, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(  # the editor itself needs a real terminal to suspend the app for
+        "explorer.tui.screens.explorer.open_in_editor", lambda app, file, line: opened.append(file)
+    )
+    app = make_app("tui_sample.Circle")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, is_loaded(app, "tui_sample.Circle"))
+        await pilot.press("down")  # area, never shown in the Source tab
+        await wait_for(pilot, lambda: doc_qualname(app) == "tui_sample.Circle.area")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: opened)
+    assert opened[0].endswith("shapes.py")
 
 
 async def test_11_e_without_an_editor_says_so(make_app, monkeypatch) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import open_runner
+from tui_helpers import open_runner, wait_for
 
 from explorer.tui.app import create_app
 
@@ -19,7 +19,13 @@ from explorer.tui.app import create_app
 def test_runner_screen(snap_compare, size: tuple[int, int]) -> None:
     async def ready(pilot: Pilot) -> None:
         screen = await open_runner(pilot, "autograd_basics")
-        screen.editor.cursor_blink = False  # a blinking cursor makes the picture depend on timing
+        # A steady cursor, drawn: the editor has focus (AUTO_FOCUS can lag on a busy
+        # machine), and lines cached while the blink had hidden the cursor are dropped
+        # (TextArea's line cache leaves the cursor out of its key when it does not blink).
+        await wait_for(pilot, lambda: screen.editor.has_focus)
+        screen.editor.cursor_blink = False
+        screen.editor.notify_style_update()
+        screen.editor.refresh()
         await pilot.pause()
 
     assert snap_compare(create_app(None), terminal_size=size, run_before=ready)

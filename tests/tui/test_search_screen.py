@@ -199,3 +199,17 @@ async def test_a_query_naming_another_indexed_package_is_routed_there() -> None:
         await pilot.press(*["backspace"] * 10, *"greet")
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.greet"
+
+
+async def test_f3_opens_again_on_the_query_typed_last(make_app) -> None:
+    app = make_app(None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press(*"Multi")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.screen.query("#search-input")
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert app.screen.query_one("#search-input", Input).value == "Multi"

@@ -74,14 +74,19 @@ def format_signature(prefix: str, signature: str, width: int | None = None) -> l
 
 
 def _fold(line: str, width: int) -> list[str]:
-    """A line longer than `width` broken at spaces, continued deeper (never cut)."""
+    """A line longer than `width` broken at spaces, continued deeper; a word longer than
+    the room left is broken too (a narrow view shows all of it, never cuts it off)."""
     if len(line) <= width:
         return [line]
     lead = line[: len(line) - len(line.lstrip())]
-    return textwrap.wrap(
-        line, width, initial_indent="", subsequent_indent=lead + INDENT * 2,
-        break_long_words=False, break_on_hyphens=False, drop_whitespace=True,
-    ) or [line]  # fmt: skip
+    for indent, break_words in ((lead + INDENT * 2, False), (lead + INDENT, True)):
+        lines = textwrap.wrap(
+            line, max(width, len(indent) + 8), initial_indent="", subsequent_indent=indent,
+            break_long_words=break_words, break_on_hyphens=False, drop_whitespace=True,
+        )  # fmt: skip
+        if lines and all(len(folded) <= width for folded in lines):
+            break
+    return lines or [line]
 
 
 def signature_lines(doc: Doc, width: int | None = None) -> list[str]:

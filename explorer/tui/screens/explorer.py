@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
+from textual.widget import Widget
 
 from explorer.core.model import Kind, Listing
 from explorer.tui.editor import open_in_editor
@@ -24,6 +25,7 @@ from explorer.tui.services.backend import BackendError
 from explorer.tui.services.history import Location
 from explorer.tui.widgets.breadcrumb import Breadcrumb
 from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.example_code import EXAMPLE_KEYS
 from explorer.tui.widgets.member_list import MemberList
 from explorer.tui.widgets.text_views import SourceView
 
@@ -55,8 +57,18 @@ class ExplorerScreen(TargetView):
         Binding("o", "module_output", "What the module printed", show=False),
         Binding("e", "open_editor", "Open the source in $EDITOR", show=False),
         Binding("escape", "cancel", "Cancel an import; back to the list", show=False),
+        Binding("x", "examples", "To the Doc tab's first example (then Tab: the next)", show=False),
+        Binding(
+            "r", "run_first_example", "Run the first example (on an example: that one)", show=False
+        ),  # fmt: skip
     ]
-    KEY_NOTES = (("↑ ↓ Enter", "Move through members; Enter opens a class or module"),)
+    KEY_NOTES = (
+        ("↑ ↓ Enter", "Move through members; Enter opens a class or module"),
+        ("ctrl+p", "Command palette: members, and any name of the package once indexed"),
+        ("  ›", "in the list: a class or module (Enter opens it)"),
+        ("  !", "in the list: looking at it raised an error (its Doc says what)"),
+    )
+    KEY_SECTIONS = (("On a docstring example (x or Tab gets there)", EXAMPLE_KEYS),)
 
     def open_target(self, target: str, select: str | None = None) -> None:
         self.navigate(Location(target, selected=select))
@@ -89,6 +101,8 @@ class ExplorerScreen(TargetView):
     def action_up(self) -> None:
         """torch.distributions.Normal -> torch.distributions, with Normal selected."""
         parent, _, name = self.target.rpartition(".")
+        if not parent and self.listing is not None and self.listing.kind is not Kind.MODULE:
+            parent = "builtins"  # a bare name that is not a module is a builtin (print)
         if not parent:
             self.notify(f"Nothing above {self.target}: it is a top-level name", timeout=3)
             return
@@ -121,6 +135,27 @@ class ExplorerScreen(TargetView):
     def _path_requested(self, event: MemberList.PathRequested) -> None:
         self.follow_link(event.path)  # Normal.sample: Normal opens with sample selected
 
+    def _first_example(self) -> Widget | None:
+        self.detail.activate("doc")
+        examples = self.detail.doc_view.query("ExampleRunner")  # by name: imported on use
+        if not examples:
+            doc = self.detail.doc_view.doc
+            self.notify(f"{doc.qualname if doc else self.target} has no examples", timeout=3)
+            return None
+        first = examples.first()
+        first.focus(scroll_visible=False)
+        self.call_after_refresh(first.scroll_visible, top=True)  # once the Doc tab is laid out
+        return first
+
+    def action_examples(self) -> None:
+        self._first_example()
+
+    def action_run_first_example(self) -> None:
+        from explorer.tui.widgets.example_runner import ExampleRunner  # loaded with the doc
+
+        if isinstance(first := self._first_example(), ExampleRunner):
+            first.action_run()
+
     def action_show_tab(self, tab: str) -> None:
         focused = self.focused
         inside_detail = focused is not None and self.detail in focused.ancestors_with_self
@@ -135,8 +170,10 @@ class ExplorerScreen(TargetView):
     @on(DocView.LinkFollowed)
     def _link_followed(self, event: DocView.LinkFollowed) -> None:
         doc = self.detail.doc_view.doc
-        links = doc.links if doc else ()
-        role = next((link.role for link in links if link.target == event.target), "obj")
+        if doc is None:  # a message page: its links are whole targets (did you mean ...?)
+            self.open_target(event.target)
+            return
+        role = next((link.role for link in doc.links if link.target == event.target), "obj")
         self.follow_link(event.target, role)
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -168,7 +205,8 @@ class ExplorerScreen(TargetView):
             if target:
                 self.open_target(target)
 
-        self.app.push_screen(TargetPrompt(self.target, self.backend), chosen)
+        meant = self.suggested[0] if self.listing is None and self.suggested else self.target
+        self.app.push_screen(TargetPrompt(meant, self.backend), chosen)
 
     def goto_member(self, name: str) -> None:
         """Palette jump: select `name` in the current listing (clearing the filter)."""
@@ -180,9 +218,23 @@ class ExplorerScreen(TargetView):
         members.options.focus()
 
     def action_open_editor(self) -> None:
+        self.open_source_in_editor()
+
+    @work(exclusive=True, group="editor", exit_on_error=False)
+    async def open_source_in_editor(self) -> None:
+        """The source of what the Doc tab shows (the selected member, or the target)."""
+        member = self.detail.member
+        qualname = member.qualname if member else self.target
         source = self.query_one(SourceView).source
-        if source is None or not source.file:
-            self.notify("Open the Source tab (s) of something with source first", timeout=3)
+        if source is None or source.qualname != qualname:
+            try:
+                source = await self.backend.source(qualname)
+            except BackendError as error:
+                self.notify(str(error), severity="error")
+                return
+        if not source.file:
+            why = source.error or "no source file (built in, or written in C)"
+            self.notify(f"{qualname}: {why}", timeout=4)
             return
         open_in_editor(self.app, source.file, source.line)
 

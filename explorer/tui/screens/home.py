@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from explorer.core.dotted import TargetError, validate
 from explorer.tui.services.backend import Backend
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 from explorer.tui.widgets.footer import AppFooter
@@ -40,6 +41,7 @@ class HomeScreen(Screen[None]):
         self.store = recent
         self.recent = recent.load()
         self.backend = backend
+        self.names = DottedNames(backend, lambda: [*self.recent, *SUGGESTIONS])
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -47,7 +49,7 @@ class HomeScreen(Screen[None]):
             yield Static(WELCOME, id="home-help")
             yield TargetInput(
                 placeholder="target, e.g. torch.distributions",
-                suggester=DottedNames(self.backend, lambda: [*self.recent, *SUGGESTIONS]),
+                suggester=self.names,
                 id="target-input",
             )
             choices = OptionList(*self._options(), id="home-choices")
@@ -81,10 +83,19 @@ class HomeScreen(Screen[None]):
             self.query_one("#home-choices", OptionList).set_options(self._options())
 
     @on(Input.Submitted, "#target-input")
-    def _typed(self, event: Input.Submitted) -> None:
-        target = event.value.strip()
-        if target:
-            self.post_message(self.TargetChosen(target))
+    async def _typed(self, event: Input.Submitted) -> None:
+        """A name that cannot be one is said under the field; a valid one opens, with an
+        unfinished last segment completed as the suggestion shows."""
+        typed = event.value.strip()
+        if not typed:
+            return
+        try:
+            validate(typed)
+        except TargetError as error:
+            event.input.border_subtitle = str(error)
+            return
+        event.input.border_subtitle = ""
+        self.post_message(self.TargetChosen(await self.names.resolve(typed)))
 
     @on(OptionList.OptionSelected, "#home-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

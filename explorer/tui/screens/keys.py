@@ -2,7 +2,8 @@
 
 Built from the bindings themselves (a tooltip if it has one, else the footer's
 description), so it can never disagree with what the keys do; keys the footer
-hides are listed too, and a screen's `KEY_NOTES` add keys its widgets handle.
+hides are listed too, a screen's `KEY_NOTES` add keys its widgets handle, and its
+`KEY_SECTIONS` list the keys of a widget in a section of their own.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ class KeysScreen(ModalScreen[None]):
         title = getattr(self.for_screen, "KEYS_TITLE", type(self.for_screen).__name__)
         sections = [
             (title, self._rows(_bindings(self.for_screen.BINDINGS)) + self.extra),
+            *((heading, self._rows(_bindings(bindings)))
+              for heading, bindings in getattr(self.for_screen, "KEY_SECTIONS", ())),
             ("Everywhere", self._rows(_bindings(self.app.BINDINGS))),
-        ]
+        ]  # fmt: skip
         lines: list[Content] = []
         for heading, rows in sections:
             if not rows:

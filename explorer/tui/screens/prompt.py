@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from explorer.core.dotted import TargetError, validate
 from explorer.tui.services.backend import Backend
 from explorer.tui.widgets.target_input import DottedNames, TargetInput
 
@@ -21,22 +22,34 @@ class TargetPrompt(ModalScreen[str | None]):
     def __init__(self, current: str = "", backend: Backend | None = None) -> None:
         super().__init__()
         self.current = current
-        self.backend = backend
+        self.context = current  # a name typed without its package is looked up here first
+        self.names = DottedNames(backend)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
             field = TargetInput(
                 value=self.current,
                 placeholder="dotted name, e.g. torch.autograd",
-                suggester=DottedNames(self.backend),
+                suggester=self.names,
                 id="prompt-input",
             )
             field.border_title = "Open target  (→ or Tab completes, Enter opens)"
             yield field
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+    async def _submitted(self, event: Input.Submitted) -> None:
+        """A name that cannot be one is said here, in the dialog; a valid one is made
+        absolute and completed as the suggestion shows (DottedNames.resolve)."""
+        typed = event.value.strip()
+        if not typed:
+            self.dismiss(None)
+            return
+        try:
+            validate(typed)
+        except TargetError as error:
+            event.input.border_subtitle = str(error)
+            return
+        self.dismiss(await self.names.resolve(typed, self.context))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

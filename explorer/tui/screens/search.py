@@ -168,6 +168,9 @@ class SearchScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
+        remember = getattr(self.app, "remember_search", None)
+        if remember is not None:  # F3 again opens on this query (typing replaces it)
+            remember(event.value)
         self.run_query(event.value)
 
     @work(thread=True, exclusive=True, group="search-query", exit_on_error=False)

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent
 from textual.worker import Worker
 
+from explorer.core.dotted import suggested_targets
 from explorer.core.model import Kind, Listing, Member
 from explorer.tui.services.backend import Backend, BackendError
 from explorer.tui.services.first_paint import FirstPaints, IndexPaint, rebuild_stale_index
@@ -68,6 +69,7 @@ class TargetView(WorkerErrors, Screen[None]):
         self.first_paints = first_paints
         self.early: IndexPaint | None = None  # the index behind the view, until the live answer
         self.history: History[Location] = History()
+        self.suggested: list[str] = []  # the names a failed target could have meant
         self.listing: Listing | None = None
         self._first = Location(target)
         self._listing_worker: Worker[None] | None = None
@@ -143,7 +145,7 @@ class TargetView(WorkerErrors, Screen[None]):
         members, detail = self.member_list, self.detail
         detail.tabs.active = location.tab
         if location.selected is None:
-            if not members.query_text:  # a filter that matches nothing stays as typed
+            if not members.typed:  # a filter that matches nothing stays as typed
                 members.select_itself()
             detail.show(self.target, self.itself(), location.doc_scroll)
         elif members.select(location.selected):
@@ -152,8 +154,17 @@ class TargetView(WorkerErrors, Screen[None]):
         else:
             # Not in the listing (private, or filtered out): show its doc anyway.
             detail.show(f"{location.target}.{location.selected}")
-        members.options.scroll_to(y=location.list_scroll, animate=False, immediate=True)
-        members.options.scroll_to_highlight()
+        options = members.options
+        options.scroll_to(y=location.list_scroll, animate=False, immediate=True)
+        options.scroll_to_highlight()
+        if location.list_scroll == 0:  # a fresh view (up, a link): the row mid-list
+            self.call_after_refresh(self._centre_selection)
+
+    def _centre_selection(self) -> None:
+        options = self.member_list.options
+        if options.highlighted:
+            middle = options.highlighted - options.scrollable_content_region.height // 2
+            options.scroll_to(y=max(0, middle), animate=False, immediate=True)
 
     # ---- listing ------------------------------------------------------------
     @work(exclusive=True, group="listing", exit_on_error=False)
@@ -215,6 +226,8 @@ class TargetView(WorkerErrors, Screen[None]):
         self.listing = listing
         self.detail.forget()
         members.border_title = f"{listing.target} · {listing.kind}{self._flags()}"
+        # A function has no members: its one row needs no third of the screen.
+        members.set_class(not listing.members and not listing.kind.opens, "-no-members")
         with members.prevent(MemberList.Highlighted):
             members.show(listing, select=location.selected, keep_filter=keep_filter)
         self._restore(location)
@@ -224,7 +237,19 @@ class TargetView(WorkerErrors, Screen[None]):
         self.status.error(message)
         self.member_list.clear()
         self.member_list.border_title = f"{target} · cannot open"
-        self.detail.cannot_open(target, message)
+        self.suggested = suggested_targets(target, message)
+        self.detail.cannot_open(target, message, self._what_next())
+
+    def _what_next(self) -> str:
+        """What the error page offers: the names meant (links; `g` Enter opens the first),
+        another target, and Back only when there is somewhere to go back to."""
+        back = ", or Backspace to go back" if self.history.can_go_back else ""
+        if not self.suggested:
+            return f"Press `g` to open another target{back}."
+        links = ", ".join(f"[{name}]({name})" for name in self.suggested)
+        which = "it" if len(self.suggested) == 1 else "one"
+        return (f"Did you mean {links}? Click {which}, or press `g` then Enter to open "
+                f"`{self.suggested[0]}`{back}.")  # fmt: skip
 
     def _flags(self) -> str:
         toggles = (("private", self.show_private), ("dunder", self.show_dunder))

@@ -117,11 +117,11 @@ class DetailPane(WorkerErrors, Vertical):
         self.query_one(HelpView).show(message)
         self.query_one(SourceView).show_message(message)
 
-    def cannot_open(self, target: str, message: str) -> None:
+    def cannot_open(self, target: str, message: str, what_next: str = WHAT_NEXT) -> None:
         self.clear(message)
         self.doc_view.call_later(
             self.doc_view.show_message,
-            f"**Cannot open `{target}`**\n\n{message}\n\n{WHAT_NEXT}",
+            f"**Cannot open `{target}`**\n\n{message}\n\n{what_next}",
         )
 
     def import_cancelled(self, target: str) -> None:

@@ -24,10 +24,8 @@ from functools import lru_cache
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -36,9 +34,9 @@ from textual.worker import Worker, WorkerState
 from explorer.core import check
 from explorer.core.check import PartChecker, PartVerdict
 from explorer.core.conventions import conventions
-from explorer.core.examples import doctest_text
 from explorer.core.model import Doc, Example, RunResult
 from explorer.tui.services.kernel_session import KernelSession, format_duration
+from explorer.tui.widgets.example_code import EXAMPLE_KEYS, ExampleCode
 from explorer.tui.widgets.run_output import ExpectedGot, StatusBadge
 
 RUN_GROUP = "example-run"
@@ -72,11 +70,7 @@ class ExampleRunner(Vertical, can_focus=True):
     ExampleRunner .example-problem { height: auto; color: $text-error; }
     """
 
-    BINDINGS = [
-        Binding("r", "run", "Run example"),
-        Binding("R", "run_from_top", "Run from Example 1"),
-        Binding("e", "edit", "Edit example"),
-    ]
+    BINDINGS = EXAMPLE_KEYS
 
     class EditRequested(Message):
         """Load this example (after the earlier ones it needs) into the snippet editor.
@@ -129,9 +123,7 @@ class ExampleRunner(Vertical, can_focus=True):
         directives = " ".join(self.example.directives)
         self.border_title = " ".join(p for p in (self.title or "Example", directives) if p)
         self.border_subtitle = namespace_note(self.seed_module)
-        yield Static(
-            highlight(doctest_text(self.example.source), language="python"), classes="example-code"
-        )
+        yield ExampleCode(self.example.source)
         if self.example.want:
             yield Static(Content(self.example.want.rstrip("\n")), classes="example-want")
         with Horizontal(classes="example-actions"):

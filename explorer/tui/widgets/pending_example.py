@@ -10,11 +10,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.widgets import Static
 
-from explorer.core.examples import doctest_text
 from explorer.core.model import Example
+from explorer.tui.widgets.example_code import ExampleCode
 
 
 class PendingExample(Vertical):
@@ -37,9 +36,7 @@ class PendingExample(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = self.title
-        yield Static(
-            highlight(doctest_text(self.example.source), language="python"), classes="example-code"
-        )
+        yield ExampleCode(self.example.source)
         if self.example.want:
             yield Static(Content(self.example.want.rstrip("\n")), classes="example-want")
         yield Static(Content(self.why), classes="example-pending")

@@ -5,17 +5,23 @@ The kernel streams output in chunks as fast as the code prints; writing each
 chunk to the screen would flood the event loop. `OutputLog.feed` only appends
 to a buffer; a timer moves the buffer to the screen a few times a second, with
 caps on line length and on what one run may show (the kernel already stops
-streaming after its own cap). Output wraps at the pane's width, as in a terminal.
+streaming after its own cap). Output wraps at the pane's width, between words
+where a line has any. The history follows its end while runs stream and finish,
+unless the user scrolled up, as a terminal does. (Textual's `anchor()` would do it
+but bottom-aligns a short history, leaving the first run under empty space.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.highlight import highlight
+from textual.widget import Widget
 from textual.widgets import Static
 
 from explorer.core.check import DiffRow
@@ -65,7 +71,33 @@ class StatusBadge(Static):
         self.update(label or status)
 
 
-class OutputLog(WrappedText):
+# Typed as a Widget for mypy; at run time a plain mixin, so the widget's CSS type names
+# (VerticalScroll, WrappedText) and their default styles stay exactly as they were.
+if TYPE_CHECKING:
+    _Scrollable = Widget
+else:
+    _Scrollable = object
+
+
+class FollowsEnd(_Scrollable):
+    """Mixed into a scrollable: it keeps its end in view as its content grows, unless
+    the user scrolled up; scrolling back to the end follows again."""
+
+    following = True
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        # Growing content leaves scroll_y alone, so only a scroll (the user's, or the
+        # scroll to the end below) changes whether the widget follows.
+        self.following = new >= self.max_scroll_y - 1
+
+    def watch_virtual_size(self, size: Size) -> None:
+        """Called during layout: the scroll to the end waits for the layout to finish."""
+        if self.following:
+            self.scroll_end(animate=False)
+
+
+class OutputLog(FollowsEnd, WrappedText):
     """Wrapped text that takes output as fast as it comes and draws it on a timer."""
 
     DEFAULT_CSS = """
@@ -73,7 +105,7 @@ class OutputLog(WrappedText):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(words=False, max_lines=MAX_LOG_LINES, id=id, classes=classes)
+        super().__init__(words=True, max_lines=MAX_LOG_LINES, id=id, classes=classes)
         self._pending: list[str] = []
         self._shown = 0  # characters shown so far
         self._column = 0  # length of the line being written
@@ -141,19 +173,18 @@ class OutputLog(WrappedText):
 class RunCard(Vertical):
     """One run in the history: header with status, streamed output, value or traceback."""
 
-    def __init__(self, number: int, code: str) -> None:
+    def __init__(self, number: int, code: str, title: str | None = None) -> None:
         super().__init__(classes="run-card")
         self.number = number
         self.code = code
+        self.title = title or run_label(code)  # a lesson's or an example's own name
         self.result: RunResult | None = None
         self._plots = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="run-header"):
             yield StatusBadge("running", id="run-status")
-            yield Static(
-                Content(f"In [{self.number}]  {_first_line(self.code)}"), classes="run-title"
-            )
+            yield Static(Content(f"In [{self.number}]  {self.title}"), classes="run-title")
         log = OutputLog(classes="run-log")
         log.display = False
         yield log
@@ -209,7 +240,7 @@ class RunCard(Vertical):
         return self.query_one(OutputLog).text
 
 
-class RunOutput(VerticalScroll):
+class RunOutput(FollowsEnd, VerticalScroll):
     """The history of runs, newest at the bottom; old cards are dropped past MAX_CARDS."""
 
     DEFAULT_CSS = """
@@ -231,22 +262,24 @@ class RunOutput(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(self.placeholder, id="run-placeholder")
 
-    def start_run(self, number: int, code: str) -> RunCard:
+    def start_run(self, number: int, code: str, title: str | None = None) -> RunCard:
         """A new card at the bottom, ready for events; returns it for the caller to feed."""
         for placeholder in self.query("#run-placeholder"):
             placeholder.remove()
-        card = RunCard(number, code)
+        card = RunCard(number, code, title)
         self.mount(card)
         cards = list(self.query(RunCard))
         for old in cards[: max(0, len(cards) - MAX_CARDS)]:
             old.remove()
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.following = True  # a new run brings the end back into view
+        self.scroll_end(animate=False)
         return card
 
     def note(self, text: str) -> None:
         """A line between runs (kernel reset, a namespace seeded from a module)."""
         self.mount(Static(Content(text), classes="run-note"))
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.following = True
+        self.scroll_end(animate=False)
 
     @property
     def cards(self) -> list[RunCard]:
@@ -306,9 +339,14 @@ class ExpectedGot(Horizontal):
         return side("expected"), side("got")
 
 
-def _first_line(code: str) -> str:
-    lines = [line for line in code.strip().splitlines() if line.strip()]
+def run_label(code: str) -> str:
+    """The run's first line of code (comments and blank lines skipped) and how many more."""
+    lines = [line.strip() for line in code.strip().splitlines() if line.strip()]
     if not lines:
         return "(empty)"
-    more = f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
-    return lines[0][:60] + more
+    first = next((i for i, line in enumerate(lines) if not line.startswith("#")), 0)
+    more = len(lines) - first - 1
+    label = lines[first]
+    if len(label) > 60:
+        label = label[:59] + "…"
+    return label + (f"  (+{more} lines)" if more > 0 else "")

@@ -59,6 +59,24 @@ class DottedNames(Suggester):
         except Exception:  # noqa: BLE001 - completion is a convenience: never an error
             return None
 
+    async def resolve(self, value: str, context: str = "") -> str:
+        """What Enter opens for `value`: a name relative to `context` made absolute
+        (`Normal.sample` on torch.distributions), and an unfinished last segment completed
+        the way the suggestion shows it (`Bernoulli.ent` -> `Bernoulli.entropy`); a name
+        that exists as typed stays as typed."""
+        try:
+            value = await self._absolute(value, context)
+            known = [*self.extra(), *await self._names_under(value)]
+        except Exception:  # noqa: BLE001 - a convenience: the name opens as typed
+            return value
+        return value if value in known else best_completion(value, known) or value
+
+    async def _absolute(self, value: str, context: str) -> str:
+        head = value.split(".", 1)[0]
+        if not context or head in await self._names_under(head):
+            return value  # a top-level module: absolute already
+        return f"{context}.{value}" if head in await self._names(context) else value
+
     async def _names_under(self, value: str) -> list[str]:
         parent, dot, _ = value.rpartition(".")
         if not dot:

@@ -5,18 +5,25 @@ dtype, requires_grad, grad shape, grad_fn). Moving the cursor onto a tensor
 with a grad_fn asks the kernel for its graph ("grad_graph") and shows it as a
 Tree: grad_fn -> next_functions ... -> AccumulateGrad of the leaves. Enter
 posts VariableOpenRequested so the app can open the object in the explorer.
+
+Nothing is cut at the panel's edge: the table's columns fit its width and its
+cells wrap (a row grows taller), the type column shows the class's own name and
+the note under the table the full one, wrapped between words or, inside a long
+dotted name, after a dot.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static, Tree
@@ -28,6 +35,55 @@ from explorer.tui.workers import WorkerErrors
 
 NO_VARIABLES = "No variables yet: run some code. A tensor with a grad_fn shows its graph here."
 GRAPH_EXPAND_DEPTH = 6  # levels opened at once; deeper ones wait for the user
+NAME_WIDTH, TYPE_WIDTH, DETAILS_MIN = 14, 14, 10  # the table's column widths (at most, at least)
+DETAILS_CAP = 160  # characters of a value in the table (the note shows it whole)
+BREAK_AFTER = re.compile(r"(?<=[.,(=/])")  # where a word too long for a line may break
+
+
+def break_long_words(text: str, width: int) -> str:
+    """`text` with a line break inside each word wider than `width` (after a dot, comma,
+    bracket or `=`, mid-word only as a last resort); Textual and Rich wrap the rest
+    between words themselves, but would cut such a word anywhere."""
+    if width <= 0:
+        return text
+    return "\n".join(
+        " ".join(_fold(word, width) for word in line.split(" ")) for line in text.split("\n")
+    )
+
+
+def _fold(word: str, width: int) -> str:
+    if cell_len(word) <= width:
+        return word
+    lines: list[str] = []
+    line = ""
+    for piece in BREAK_AFTER.split(word):
+        if line and cell_len(line + piece) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+        while cell_len(line) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    lines.append(line)
+    return "\n".join(lines)
+
+
+class WrappedNote(Static):
+    """A Static whose long dotted names break after a dot at its own width."""
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self._rewrap()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        self.update(Content(break_long_words(self.text, self.content_size.width)))
 
 
 def tensor_details(tensor: TensorInfo) -> str:
@@ -54,6 +110,11 @@ def variable_details(variable: Variable) -> str:
     return variable.error or variable.repr
 
 
+def short_type(qualified: str) -> str:
+    """`torch.distributions.normal.Normal` -> `Normal`: the table's type column."""
+    return qualified.rsplit(".", 1)[-1]
+
+
 def node_label(node: GraphNode) -> Text:
     """Tree labels are Rich Text (Tree needs it); "dim", not a colour, keeps themes intact."""
     label = Text(node.name)
@@ -73,7 +134,8 @@ class VariablesPanel(WorkerErrors, Vertical):
     DEFAULT_CSS = """
     VariablesPanel { height: 1fr; }
     VariablesPanel #variables-table { height: 1fr; min-height: 4; }
-    VariablesPanel #graph-note { height: auto; max-height: 5; color: $text-muted; padding: 0 1; }
+    VariablesPanel #note-scroll { height: auto; max-height: 6; }
+    VariablesPanel #graph-note { height: auto; color: $text-muted; padding: 0 1; }
     VariablesPanel #graph-tree { height: 1fr; display: none; }
     VariablesPanel.-graph #graph-tree { display: block; }
     """
@@ -93,14 +155,15 @@ class VariablesPanel(WorkerErrors, Vertical):
         self.session = session
         self.variables: dict[str, Variable] = {}
         self.graph: GradGraph | None = None
+        self._laid_out_width = 0
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(
             id="variables-table", cursor_type="row", zebra_stripes=True
         )
-        table.add_columns("name", "type", "details")
         yield table
-        yield Static(NO_VARIABLES, id="graph-note")
+        with VerticalScroll(id="note-scroll", can_focus=False):  # a long value scrolls
+            yield WrappedNote(NO_VARIABLES, id="graph-note")
         yield Tree("autograd graph", id="graph-tree")
 
     # ---- data ---------------------------------------------------------------------
@@ -116,14 +179,25 @@ class VariablesPanel(WorkerErrors, Vertical):
             return
         self.show_variables(variables)
 
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._laid_out_width:  # columns fit the new width
+            self.show_variables(list(self.variables.values()))
+
     def show_variables(self, variables: Sequence[Variable]) -> None:
-        table = self.query_one(DataTable)
+        table: DataTable[str] = self.query_one(DataTable)
         current = self.selected_name
-        table.clear()
+        table.clear(columns=True)
         self.variables = {v.name: v for v in variables}
+        name_width, type_width, details_width = self._column_widths()
+        table.add_column("name", width=name_width)
+        table.add_column("type", width=type_width)
+        table.add_column("details", width=details_width)
         for name, variable in self.variables.items():
-            kind = variable.type.removeprefix("torch.")
-            table.add_row(name, kind, variable_details(variable), key=name)
+            details = variable_details(variable)
+            if len(details) > DETAILS_CAP:
+                details = details[: DETAILS_CAP - 1] + "…"
+            details = break_long_words(details, details_width)
+            table.add_row(name, short_type(variable.type), details, key=name, height=None)
         if current in self.variables:
             table.move_cursor(row=table.get_row_index(current))
         if not variables:
@@ -131,6 +205,16 @@ class VariablesPanel(WorkerErrors, Vertical):
             self._show_tree(None)
         elif self.selected_name is not None:
             self._selected(self.selected_name)
+
+    def _column_widths(self) -> tuple[int, int, int]:
+        """name and type as wide as their longest value (capped), details the rest."""
+        names = [len(name) for name in self.variables] or [4]
+        types = [len(short_type(v.type)) for v in self.variables.values()] or [4]
+        name_width = min(max(*names, 4), NAME_WIDTH)
+        type_width = min(max(*types, 4), TYPE_WIDTH)
+        self._laid_out_width = self.size.width
+        room = self.content_size.width - 2 - 3 * 2  # the vertical scrollbar, cell padding
+        return name_width, type_width, max(DETAILS_MIN, room - name_width - type_width)
 
     @property
     def selected_name(self) -> str | None:
@@ -213,7 +297,8 @@ class VariablesPanel(WorkerErrors, Vertical):
         tree.root.expand()
 
     def _note(self, text: str) -> None:
-        self.query_one("#graph-note", Static).update(Content(text))
+        self.query_one("#graph-note", WrappedNote).set_text(text)
+        self.query_one("#note-scroll").scroll_home(animate=False)
 
     @property
     def tree_labels(self) -> list[str]:

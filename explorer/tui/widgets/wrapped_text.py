@@ -32,7 +32,7 @@ def wrap_line(line: str, width: int, *, words: bool = True) -> list[tuple[int, i
     the line's first `indent` characters and break between words where they can."""
     if width <= 0 or cell_len(line) <= width:
         return [(0, len(line), 0)]
-    if not line.isascii():  # wide characters: cut by cells, no word breaks
+    if cell_len(line) != len(line):  # wide characters: cut by cells, no word breaks
         pieces, start = [], 0
         for chunk in chop_cells(line, width):
             pieces.append((start, start + len(chunk), 0))
