@@ -4,7 +4,9 @@ Usage: .venv/bin/python benchmarks/search_eval.py [--queries FILE] [--build] [--
        [--without-synonyms] [--embeddings]
 
 Reads queries with their expected answers (benchmarks/search_queries.tsv: category,
-query, answers separated by |) and asks every index present in the cache dir
+query, answers separated by |; `--queries benchmarks/search_queries_b.tsv` is a second
+set, written by someone who never saw the ranking code: report it beside the first, never
+tune on its queries) and asks every index present in the cache dir
 (EXPLORER_CACHE_DIR, else the user cache) the way `explore --search Q` without
 `--in` does. `--build` first runs `explore --index --all` into a fresh temp cache.
 A hit counts when its name, or one of the other names it lists (`also`), is an

@@ -1,4 +1,4 @@
-"""How every worker and kernel child is started, confined and ended: one set of rules.
+"""How every child (worker, kernel, index importer) starts, is confined and ends: one set of rules.
 
 - A safe import path: the child runs `python -I` (no PYTHON* variables, no user site,
   no current directory) and gets the parent's sys.path without the current directory,
@@ -190,17 +190,25 @@ atexit.register(kill_all_children)
 
 def confine_child(memory: int) -> None:
     """First thing in a child: die with the parent, adopt orphans, cap the address space."""
+    expected = os.environ.pop(PARENT_ENV, None)
+    die_with_parent(int(expected) if expected is not None else None)
     libc = _libc()
     if libc is not None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    expected = os.environ.pop(PARENT_ENV, None)
-    if expected is not None and os.getppid() != int(expected):
-        os._exit(0)  # the parent died before the death signal was armed
     if memory > 0:
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def die_with_parent(parent: int | None) -> None:
+    """SIGKILL this process when its parent ends (also after a fork: the signal is not
+    inherited); exit now if `parent` is already gone."""
+    libc = _libc()
+    if libc is not None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)  # the parent died before the death signal was armed
 
 
 def _libc() -> ctypes.CDLL | None:

@@ -47,6 +47,7 @@ class Op(StrEnum):
     COLLECT_EXAMPLES = "collect_examples"  # --run-examples: import the target, find examples
     IMPORT_ROOT = "import_root"  # index importers: import the package, fork the siblings
     INDEX_ENTRIES = "index_entries"  # index importers: describe one module
+    STORE_INDEX = "store_index"  # index importers: merge and store the entries they kept
 
 
 class Scope(StrEnum):
@@ -144,28 +145,6 @@ class Collected(Record):
             tuple(str(name) for name in data.get("imported", ())),
             tuple(ImportFailure(**_record_dict(f)) for f in data.get("import_failures", ())),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Forked(Record):
-    """An importer imported the package root and forked its siblings (their pids)."""
-
-    pids: tuple[int, ...]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Forked:
-        return cls(tuple(int(pid) for pid in data.get("pids", ())))
-
-
-@dataclass(frozen=True, slots=True)
-class IndexEntries(Record):
-    """Search-index entries of one module (explorer.core.search.collect's plain dicts)."""
-
-    entries: tuple[JsonObject, ...]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> IndexEntries:
-        return cls(tuple(as_object(row) for row in data.get("entries", ())))
 
 
 # ---- events a run streams ------------------------------------------------------------------
@@ -357,30 +336,36 @@ class LimitsRequest(Request[Limits]):
     op, reply = Op.LIMITS, Limits
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRootRequest(Request[Forked]):
-    module: str
-    op, reply = Op.IMPORT_ROOT, Forked
+_REQUESTS: dict[Op, type[Request[Any]]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntriesRequest(Request[IndexEntries]):
-    module: str
-    op, reply = Op.INDEX_ENTRIES, IndexEntries
+def register_requests(*classes: type[Request[Any]]) -> None:
+    """Make requests decodable; a module of requests registers its own when imported (the
+    index importers' in explorer.proc.search.wire: this module cannot import it back)."""
+    _REQUESTS.update((cls.op, cls) for cls in classes)
 
 
-REQUESTS: dict[Op, type[Request[Any]]] = {
-    cls.op: cls
-    for cls in (PingRequest, ListRequest, DocRequest, HelpRequest, SourceRequest, WarmRequest,
-                OutputRequest, RunRequest, ResetRequest, VariablesRequest, GradGraphRequest,
-                LimitsRequest, CollectRequest, ImportRootRequest, IndexEntriesRequest)
-}  # fmt: skip
+register_requests(
+    PingRequest,
+    ListRequest,
+    DocRequest,
+    HelpRequest,
+    SourceRequest,
+    WarmRequest,
+    OutputRequest,
+    RunRequest,
+    ResetRequest,
+    VariablesRequest,
+    GradGraphRequest,
+    LimitsRequest,
+    CollectRequest,
+)
 
 
 def decode_request(op: str, args: JsonObject) -> Request[Any]:
     """The typed request a child's handler receives; ProtocolError when it does not fit."""
     try:
-        cls = REQUESTS[Op(op)]
+        cls = _REQUESTS[Op(op)]
     except ValueError:
         raise ProtocolError(f"unknown op {op!r}") from None
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from explorer.core.search.collect import entries_for_module, summary_of
-from explorer.core.search.merge import merge_entries
+from explorer.core.search.merge import merge, merge_entries
 
 HEALTHY = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
@@ -45,10 +45,10 @@ def test_class_members_are_entries_with_their_kinds() -> None:
     assert entries["searchpkg.shapes.Shape.perimeter"]["summary"] == "Length of the boundary."
     assert entries["searchpkg.shapes.Shape.unit"]["kind"] == "classmethod"
     assert entries["searchpkg.shapes.Shape.sides"]["kind"] == "data"
-    # Inherited members are found on the subclass too, pointing at the function that answers.
-    assert entries["searchpkg.shapes.Square.area"]["origin"] == "searchpkg.shapes.Shape.area"
-    # Inherited data has no function to name: it is grouped by the class that holds it.
-    assert entries["searchpkg.shapes.Circle.sides"]["origin"] == "searchpkg.shapes.Shape.sides"
+    # Inherited members are not copied: a class names its bases, which hold them.
+    assert "searchpkg.shapes.Square.area" not in entries
+    assert "searchpkg.shapes.Circle.sides" not in entries
+    assert entries["searchpkg.shapes.Square"]["bases"] == ["searchpkg.shapes.Shape"]
     assert "origin" not in entries["searchpkg.shapes.Square.sides"]  # its own value
 
 
@@ -92,13 +92,44 @@ def test_merge_prefers_the_public_path_and_renames_members(
     assert "searchpkg.distributions.multinomial.multinomial_coefficient" not in merged
 
 
-def test_merge_keeps_one_docstring_per_shared_function(merged: dict[str, dict[str, Any]]) -> None:
+def test_merge_keeps_inheritance_compact(merged: dict[str, dict[str, Any]]) -> None:
     owner = merged["searchpkg.shapes.Shape.area"]
-    inherited = merged["searchpkg.Square.area"]
     assert owner["primary"] and owner["doc"] == "Compute the enclosed area of the shape."
-    assert not inherited["primary"] and inherited["doc"] == ""
-    assert inherited["group"] == owner["group"]
+    assert "searchpkg.Square.area" not in merged  # found through Square's bases when asked
+    assert merged["searchpkg.Square"]["bases"] == ["searchpkg.shapes.Shape"]
     assert merged["searchpkg.Circle.area"]["primary"]  # overridden: a function of its own
+    assert owner["shared"] == 4  # Shape's and its three subclasses'
+
+
+def test_a_base_without_a_public_name_lends_its_members_to_its_subclasses() -> None:
+    entries = entries_for_module("searchpkg.linalg")
+    rows = by_name(merge_entries(entries))
+    assert not any(name.startswith("searchpkg._base") for name in rows)
+    copied = rows["searchpkg.linalg.Matrix.norm"]
+    assert copied["inherited_from"] == "searchpkg._base.Storage"
+    assert copied["doc"] == "Euclidean length of the entries."
+    assert rows["searchpkg.linalg.Matrix"]["bases"] == []
+
+
+def test_a_bound_method_of_a_hidden_instance_is_a_function_with_its_docs() -> None:
+    entries = by_name(entries_for_module("searchpkg.linalg"))
+    shuffle = entries["searchpkg.linalg.shuffle"]
+    assert shuffle["kind"] == "function"
+    assert shuffle["summary"] == "Shuffle the rows in place."
+    assert shuffle["signature"] == "(rows: list) -> None"
+
+
+def test_a_module_exported_under_another_name_aliases_its_members() -> None:
+    entries = [e for m in ("searchpkg", "searchpkg.shapes") for e in entries_for_module(m)]
+    rows, aliases = merge(entries)
+    assert ("searchpkg.geometry.describe", "searchpkg.shapes.describe") in aliases
+    assert ("searchpkg.geometry", "searchpkg.shapes") in aliases
+
+
+def test_mentions_count_other_docstrings_naming_an_entry() -> None:
+    rows = by_name(merge_entries(entries_for_module("searchpkg.linalg")))
+    assert rows["searchpkg.linalg.tril"]["mentions"] >= 1  # triu's docstring names it
+    assert rows["searchpkg.linalg.shuffle"]["mentions"] == 0
 
 
 def test_summary_skips_a_signature_line_and_keeps_the_first_sentence() -> None:

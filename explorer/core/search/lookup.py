@@ -6,7 +6,8 @@ gives the kind, signature, docstring, defined-in and inherited-from of one name
 target)` gives the members of a module or class as `Member` records, under any
 name the target is known by (`torch.distributions.multinomial.Multinomial` lists
 what `torch.distributions.Multinomial` does). Values of data members are not in
-the index: those stay for the live answer.
+the index: those stay for the live answer. Inherited members are found through the
+class's bases (`explorer.core.search.inherit`), as `getattr` would.
 
 `open_current(package)` opens an index only if it was built from the files now
 installed (same version, same fingerprint), so a first paint is never made from
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from explorer.core.errors import UsageError
 from explorer.core.model import Kind, Listing, Member, listing_order
+from explorer.core.search.inherit import inherited_row, inherited_rows
 from explorer.core.search.names import IndexKey
 from explorer.core.search.store import IndexCorrupt, IndexOutdated, SearchIndex, open_index
 from explorer.core.search.walk import package_files
@@ -38,6 +40,7 @@ class IndexedDoc:
 
 
 _DOC_COLUMNS = "id, name, kind, signature, summary, doc, defined_in, inherited_from, grp"
+_MEMBER_COLUMNS = "name, kind, summary, defined_in, inherited_from"
 
 
 def _entry(connection: sqlite3.Connection, target: str) -> sqlite3.Row | None:
@@ -50,12 +53,25 @@ def _entry(connection: sqlite3.Connection, target: str) -> sqlite3.Row | None:
     return row  # type: ignore[no-any-return]
 
 
+def _inherited(connection: sqlite3.Connection, target: str) -> tuple[sqlite3.Row, str] | None:
+    """(the row, the base) answering `Class.member` through the class's bases."""
+    owner, _, member = target.rpartition(".")
+    klass = _entry(connection, owner) if owner else None
+    if klass is None or not Kind(klass["kind"]).is_class:
+        return None
+    return inherited_row(connection, klass["name"], member, _DOC_COLUMNS)
+
+
 def indexed_doc(index: SearchIndex, target: str) -> IndexedDoc | None:
     """What the index knows of `target` itself; None when it does not know the name."""
     connection = index.connection
     row = _entry(connection, target)
+    inherited_from = None if row is None else row["inherited_from"]
     if row is None:
-        return None
+        found = _inherited(connection, target)
+        if found is None:
+            return None
+        row, inherited_from = found
     docstring = row["doc"]
     if not docstring:  # an inherited copy: the docstring lives with its owner's entry
         owner = connection.execute(
@@ -65,7 +81,7 @@ def indexed_doc(index: SearchIndex, target: str) -> IndexedDoc | None:
     return IndexedDoc(
         qualname=target, name=row["name"], kind=Kind(row["kind"]), signature=row["signature"],
         summary=row["summary"], docstring=docstring, defined_in=row["defined_in"],
-        inherited_from=row["inherited_from"],
+        inherited_from=inherited_from,
     )  # fmt: skip
 
 
@@ -90,6 +106,9 @@ def indexed_members(index: SearchIndex, target: str) -> Listing | None:
             "WHERE aliases.parent = ?", [parent],
         ):  # fmt: skip
             _add(members, target, child[0], child[1], child[2], child[3], child[4])
+    if kind.is_class:  # then what it inherits, nearest base first
+        for child, base in inherited_rows(connection, name, _MEMBER_COLUMNS):
+            _add(members, target, child[0], child[1], child[2], child[3], base)
     if not members:
         return None
     ordered = tuple(sorted((members[key] for key in sorted(members)), key=listing_order))

@@ -3,10 +3,16 @@
 Children that import different modules see the same class or function under
 several names (torch.distributions.Multinomial, torch.distributions.multinomial.
 Multinomial). Here each defining path (`key`) keeps one entry named by its
-preferred path: fewest dotted segments, then the shortest, then alphabetical.
-Class members follow their class's preferred name. Members that share one
-function (`origin`: Distribution.sample seen on fifty subclasses) form a group
-whose primary entry carries the docstring text, so full-text search shows it once.
+preferred path: no private segment, then fewest dotted segments, then the shortest,
+then alphabetical. Class members follow their class's preferred name. Members that
+share one function (`origin`) form a group whose primary entry carries the docstring
+text, so full-text search shows it once.
+
+Inheritance stays compact: a class row lists its public bases (`bases`, preferred
+names, nearest first) and inherits their members at query time. A base that has no
+public name (described only as a base: `torch._C.TensorBase`) is not a row; its
+members are copied into each public class that inherits them without a public base
+in between that already holds them.
 """
 
 from __future__ import annotations
@@ -14,37 +20,51 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from explorer.core.model import CLASS_KINDS
+from explorer.core.search.popularity import count_mentions
 
-def preference(name: str) -> tuple[int, int, str]:
-    return (name.count("."), len(name), name)
+Row = dict[str, Any]
 
 
-def merge_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def preference(name: str) -> tuple[bool, int, int, str]:
+    private = any(segment.startswith("_") for segment in name.split("."))
+    return (private, name.count("."), len(name), name)
+
+
+def merge_entries(entries: Iterable[Row]) -> list[Row]:
     """Deduplicated rows with `name`, `group` and `primary` set, docstrings on primaries."""
     return merge(entries)[0]
 
 
-def merge(
-    entries: Iterable[dict[str, Any]],
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
     """(rows, aliases): the rows as `merge_entries` makes them, and every other name an
     object was seen under, as (other name, preferred name) pairs."""
-    described: dict[str, dict[str, Any]] = {}
-    names: dict[str, str] = {}  # key -> preferred name so far
+    described: dict[str, Row] = {}
+    names: dict[str, str] = {}  # key -> preferred name so far (from the module walk)
+    fallback: dict[str, str] = {}  # key -> its name when only described as a base
     seen_as: dict[str, set[str]] = {}  # key -> names besides the first one seen
+    module_aliases: list[tuple[str, str]] = []  # (other name, module key): os.path, posixpath
     for entry in entries:
         key = entry.get("key") or entry["name"]
         name = entry["name"]
-        current = names.get(key)
-        if current is None:
-            names[key] = name
-        elif name != current:
-            seen_as.setdefault(key, set()).update((name, current))
-            if preference(name) < preference(current):
+        if entry.get("module_alias"):
+            module_aliases.append((name, key))
+            continue
+        if entry.get("base_only"):
+            fallback.setdefault(key, name)
+        else:
+            current = names.get(key)
+            if current is None:
                 names[key] = name
+            elif name != current:
+                seen_as.setdefault(key, set()).update((name, current))
+                if preference(name) < preference(current):
+                    names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
-    rows = _renamed(described, names)
+    public = set(names)
+    names = {**fallback, **names}
+    rows = _inherit(_renamed(described, names), public, names)
     _mark_groups(rows)
     for row in rows:
         origin = row.get("inherited_from")
@@ -54,11 +74,13 @@ def merge(
         (other, names[key]) for key, others in seen_as.items() if key in names
         for other in sorted(others) if other != names[key]
     ]  # fmt: skip
+    aliases += _module_member_aliases(rows, module_aliases, names)
+    count_mentions(rows, aliases)
     return rows, aliases
 
 
-def _renamed(described: dict[str, dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _renamed(described: dict[str, Row], names: dict[str, str]) -> list[Row]:
+    rows: list[Row] = []
     taken: set[str] = set()
     for key, entry in described.items():
         parent = entry.get("parent")
@@ -73,8 +95,55 @@ def _renamed(described: dict[str, dict[str, Any]], names: dict[str, str]) -> lis
     return rows
 
 
-def _mark_groups(rows: list[dict[str, Any]]) -> None:
-    groups: dict[str, list[dict[str, Any]]] = {}
+def _inherit(rows: list[Row], public: set[str], names: dict[str, str]) -> list[Row]:
+    """Rows of public classes and their members, members of nameless bases copied in,
+    each class's public bases named, each member's count of classes that share it."""
+    classes = {row["key"]: row for row in rows if row["kind"] in CLASS_KINDS}
+    members: dict[str, dict[str, Row]] = {key: {} for key in classes}
+    for row in rows:
+        parent = row.get("parent")
+        if parent in members:
+            members[parent][row["name"].rsplit(".", 1)[-1]] = row
+    hidden = {key for key in classes if key not in public}
+    kept = [row for row in rows if row["key"] not in hidden and row.get("parent") not in hidden]
+    subclasses: dict[str, int] = {}
+    base_keys = {key: [base for base in row.get("bases") or () if base in classes]
+                 for key, row in classes.items()}  # fmt: skip
+    for key, row in classes.items():
+        if key in hidden:
+            continue
+        bases = base_keys[key]
+        public_bases = [base for base in bases if base not in hidden]
+        held = {inner for base in public_bases for inner in base_keys[base]}
+        defined = set(members[key])
+        for base in bases:
+            if base not in hidden:
+                defined.update(members[base])  # it answers before any later nameless base
+                subclasses[base] = subclasses.get(base, 0) + 1
+            elif base not in held:
+                kept.extend(_copies(row, base, members[base], defined))
+        row["bases"] = [names[base] for base in public_bases]
+    for row in kept:
+        row["subclasses"] = subclasses.get(row.get("parent") or "", 0)
+    return kept
+
+
+def _copies(owner: Row, base: str, inherited: dict[str, Row], defined: set[str]) -> list[Row]:
+    copies = []
+    for short, member in inherited.items():
+        if short in defined:
+            continue
+        defined.add(short)
+        copies.append({
+            **member, "name": f"{owner['name']}.{short}", "key": f"{owner['key']}.{short}",
+            "parent": owner["key"], "inherited_from": base,
+            "origin": member.get("origin") or member["key"],
+        })  # fmt: skip
+    return copies
+
+
+def _mark_groups(rows: list[Row]) -> None:
+    groups: dict[str, list[Row]] = {}
     for row in rows:
         row["group"] = row.get("origin") or row["key"]
         groups.setdefault(row["group"], []).append(row)
@@ -82,14 +151,41 @@ def _mark_groups(rows: list[dict[str, Any]]) -> None:
         primary = _primary(group, members)
         doc = next((m["doc"] for m in members if m.get("doc")), "")
         for member in members:
-            member["shared"] = len(members)
+            member["shared"] = len(members) + primary.get("subclasses", 0)
             member["primary"] = member is primary
             member["doc"] = doc if member is primary else ""
 
 
-def _primary(group: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+def _primary(group: str, members: list[Row]) -> Row:
     """The member defined right there (Distribution.sample) or else the best-named one."""
     for member in members:
         if member["key"] == group:
             return member
     return min(members, key=lambda member: preference(member["name"]))
+
+
+def _module_member_aliases(
+    rows: list[Row], module_aliases: list[tuple[str, str]], names: dict[str, str]
+) -> list[tuple[str, str]]:
+    """`os.path.join` for posixpath.join: each member of a module another name stands for
+    (and each member of its classes) under that name too."""
+    targets: dict[str, list[str]] = {}
+    for other, key in module_aliases:
+        if key in names and other != names[key]:
+            targets.setdefault(names[key], []).append(other)
+    if not targets:
+        return []
+    found = []
+    for row in rows:
+        name = row["name"]
+        module, dot, rest = name.partition(".")
+        while dot:
+            for other in targets.get(module, ()):
+                found.append((f"{other}.{rest}", name))
+            head, dot, rest = rest.partition(".")
+            module = f"{module}.{head}"
+            if not dot:
+                break
+    for module, others in targets.items():
+        found.extend((other, module) for other in others)
+    return found

@@ -25,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from explorer.core.search import text
+from explorer.core.search.inherit import inherited_row
 from explorer.core.search.records import CANDIDATE_COLUMNS, Candidate, Hit, Query, QueryError
 from explorer.core.search.scoring import EXACT, PATH_BONUS, max_edits, score_name
 from explorer.core.search.vocab import query_terms
@@ -119,6 +120,8 @@ def _name_matches(
         rows = _name_rows(connection, segments, bool(query.within), where, params, strict=True)
         best = _score_rows(rows, segments, package, found)
         best = max(best, _alias_rows(connection, segments, package, found))
+        if len(segments) > 1 and not where and not any(c.exact_path for c in found.values()):
+            best = max(best, _inherited_matches(connection, segments, package, found))
         if best < _STRONG and len(segments) > 1:  # "torch.optm.Adam": a typo in a prefix
             rows = _name_rows(connection, segments, bool(query.within), where, params)
             best = max(best, _score_rows(rows, segments, package, found))
@@ -183,6 +186,35 @@ def _alias_rows(
         candidate.name_score = max(candidate.name_score, EXACT + PATH_BONUS + 8.0)
         candidate.exact_path = True
     return EXACT if rows else 0.0
+
+
+def _inherited_matches(
+    connection: sqlite3.Connection, segments: list[str], package: str,
+    found: dict[int, Candidate],
+) -> float:  # fmt: skip
+    """`SGD.zero_grad`: a member the named class inherits (stored once, under the base that
+    defines it), found under the name as typed."""
+    owner, member = segments[:-1], segments[-1].lower()
+    classes = connection.execute(
+        _SELECT + "tail = ? AND bases != '' AND kind IN ('class', 'exception')",
+        [owner[-1].lower()],
+    ).fetchall()
+    best = 0.0
+    for klass in classes:
+        if score_name(owner, klass["name"])[0] < EXACT:
+            continue  # the class must be the one typed, not one like it
+        answer = inherited_row(connection, klass["name"], member, CANDIDATE_COLUMNS, lower=True)
+        if answer is None:
+            continue
+        row = answer[0]
+        name = f"{klass['name']}.{row['name'].rpartition('.')[2]}"
+        score, spans, exact_path = score_name(segments, name)
+        candidate = Candidate.from_row(row, package)
+        candidate.name = name
+        candidate.name_score, candidate.name_spans, candidate.exact_path = score, spans, exact_path
+        found[-((klass["id"] << 32) + row["id"])] = candidate
+        best = max(best, score)
+    return best
 
 
 def _score_rows(

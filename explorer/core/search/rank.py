@@ -10,19 +10,23 @@ which lists it under `also`.
 
 from __future__ import annotations
 
+import math
+
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
 from explorer.core.search.vocab import namespace_weights
 
-RELEVANCE_WEIGHT = 45.0
-COVERAGE_WEIGHT = 35.0
+RELEVANCE_WEIGHT = 27.0
+COVERAGE_WEIGHT = 21.0
 ALL_WORDS_BONUS = 10.0
 PHRASE_WEIGHT = 10.0
-NAME_WORDS_WEIGHT = 15.0  # the query's words are the name's words ("unique values")
+NAME_WORDS_WEIGHT = 22.5  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
+POPULARITY_WEIGHT = 2.0  # per doubling of the docstrings that name an entry
+POPULARITY_CAP = 12.0
 
 
 def score(
@@ -45,14 +49,19 @@ def score(
         base = candidate.name_score + (TEXT_IN_NAME_QUERY * text_score if not dotted else 0.0)
     else:
         base = text_score * (TEXT_ONLY_IN_NAME_QUERY if name_query else 1.0)
+    return base + standing(candidate)
+
+
+def standing(candidate: Candidate) -> float:
+    """What ranks an entry before any query: its stored prior, its package's weight and how
+    often its package's documentation names it."""
     top = candidate.name.split(".", 1)[0]
-    return base + candidate.prior + namespace_weights()[0].get(top, 0.0)
+    popularity = min(POPULARITY_CAP, POPULARITY_WEIGHT * math.log2(1 + candidate.mentions))
+    return candidate.prior + namespace_weights()[0].get(top, 0.0) + popularity
 
 
 def _promise(candidate: Candidate, best: float) -> float:
-    top = candidate.name.split(".", 1)[0]
-    return (RELEVANCE_WEIGHT * candidate.relevance / best + candidate.prior
-            + namespace_weights()[0].get(top, 0.0))  # fmt: skip
+    return RELEVANCE_WEIGHT * candidate.relevance / best + standing(candidate)
 
 
 def rank(

@@ -15,7 +15,7 @@ CANDIDATE_COLUMNS = ", ".join(
     f"entries.{column}"
     for column in (
         "id", "name", "kind", "grp", "primary_entry", "prior", "alias_of", "summary",
-        "signature", "defined_in",
+        "signature", "defined_in", "mentions",
     )
 )  # fmt: skip
 
@@ -87,6 +87,7 @@ class Candidate:
     signature: str
     defined_in: str | None
     package: str = ""
+    mentions: int = 0  # other docstrings of its package that name it
     name_score: float = 0.0
     name_spans: tuple[Span, ...] = ()
     exact_path: bool = False
@@ -103,5 +104,5 @@ class Candidate:
         return cls(
             row["id"], row["name"], row["kind"], row["grp"], bool(row["primary_entry"]),
             float(row["prior"]), row["alias_of"], row["summary"], row["signature"],
-            row["defined_in"], package,
+            row["defined_in"], package, row["mentions"],
         )  # fmt: skip

@@ -36,6 +36,8 @@ CREATE TABLE entries(
     primary_entry INTEGER NOT NULL,
     prior REAL NOT NULL,
     alias_of TEXT,
+    bases TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
     tailw TEXT NOT NULL,
     pathw TEXT NOT NULL,
     doc TEXT NOT NULL
@@ -62,8 +64,8 @@ CREATE INDEX aliases_parent ON aliases(parent);
 """
 _COLUMNS = (
     "id", "name", "lname", "tail", "ntail", "parent", "kind", "signature", "summary",
-    "defined_in", "inherited_from", "grp", "primary_entry", "prior", "alias_of", "tailw",
-    "pathw", "doc",
+    "defined_in", "inherited_from", "grp", "primary_entry", "prior", "alias_of", "bases",
+    "mentions", "tailw", "pathw", "doc",
 )  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z]{2})(?=[0-9])")
@@ -146,6 +148,7 @@ def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
         number, name, name.lower(), tail.lower(), tail.lower().replace("_", ""), parent, kind,
         signature, summary, row.get("defined_in"), row.get("inherited_from"),
         row.get("group") or name, int(primary), rank_prior, alias_of,
+        " ".join(row.get("bases") or ()), int(row.get("mentions", 0)),
         name_words(tail) if primary else "", _path_words(parent) if primary else "",
         full_doc if primary else "",
     )  # fmt: skip

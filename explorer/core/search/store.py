@@ -3,8 +3,8 @@
 Files live in `platformdirs.user_cache_dir("explorer")/index` (or
 `$EXPLORER_CACHE_DIR/index`, which must be absolute). A package name is checked
 before any path is built from it, and every path is resolved and checked to lie
-inside that folder. A build fills an in-memory database, copies it into a
-temporary file next to the final one and `os.replace`s it into place. The
+inside that folder. A build fills a temporary file next to the final one
+(no journal, no fsync: nobody reads it yet) and `os.replace`s it into place. The
 published file is one self-contained rollback-journal database that nobody ever
 writes to again; readers open it read-only. (WAL's -wal/-shm side files are
 matched to a database by its path, so after a rename a reader could pair an old
@@ -48,7 +48,8 @@ __all__ = [
 ]  # fmt: skip
 
 # 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
-SCHEMA_VERSION = "4"
+# 5: inherited members compact (a class's bases, resolved when asked), mentions
+SCHEMA_VERSION = "5"
 
 
 class IndexCorrupt(Exception):
@@ -180,17 +181,17 @@ def store_index(
     except OSError as exc:
         return _in_memory(key, meta, rows, aliases, notes, exc)
     try:
-        # Filled in memory (fast: no journal, no fsync), then copied page by page into the
-        # temporary file, which only becomes the index once it is complete.
-        memory = sqlite3.connect(":memory:")
-        _fill(memory, meta, rows, aliases)
+        # Filled without a journal or fsync (nobody reads the temporary file, which only
+        # becomes the index once it is complete; a crash leaves a file the sweep removes).
         target = sqlite3.connect(temp_name)
-        with target:
-            memory.backup(target)
-        target.close()
-        memory.close()
+        try:
+            target.execute("PRAGMA journal_mode = OFF")
+            target.execute("PRAGMA synchronous = OFF")
+            _fill(target, meta, rows, aliases)
+        finally:
+            target.close()
         os.replace(temp_name, key.path)
-    except OSError as exc:  # a directory where the file goes, a full disk...
+    except (OSError, sqlite3.OperationalError) as exc:  # a directory there, a full disk...
         return _in_memory(key, meta, rows, aliases, notes, exc)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -202,9 +203,10 @@ def store_index(
 
 def _in_memory(
     key: IndexKey, meta: dict[str, str], rows: list[dict[str, Any]],
-    aliases: list[tuple[str, str]], notes: list[str], exc: OSError,
+    aliases: list[tuple[str, str]], notes: list[str], exc: Exception,
 ) -> SearchIndex:  # fmt: skip
-    note = f"cannot write {key.path} ({exc.strerror or exc}); index kept in memory"
+    reason = getattr(exc, "strerror", None) or exc
+    note = f"cannot write {key.path} ({reason}); index kept in memory"
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     _fill(connection, meta, rows, aliases)
     connection.row_factory = sqlite3.Row

@@ -26,7 +26,7 @@ DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or sum
 _DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
 # bm25 column weights: (last segment, path, summary, docstring)
 SINGLE_WORD_WEIGHTS = (10.0, 1.0, 4.0, 1.0)
-MANY_WORD_WEIGHTS = (3.0, 0.5, 4.0, 1.0)  # names weigh less in multi-word queries
+MANY_WORD_WEIGHTS = (3.0, 0.5, 4.0, 2.0)  # names weigh less in multi-word queries
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -131,17 +131,28 @@ def measure_coverage(
 
 
 def _name_hits(terms: tuple[Term, ...], name_words: list[str]) -> float:
-    """Share of the query's words that are a word of the entry's name (synonyms discounted)."""
+    """How well the name says what the query says: the harmonic mean of the share of the
+    query's words that are words of the name (synonyms discounted) and the share of the
+    name's words the query asks for (`cumsum` is all "cumulative sum";
+    `get_float32_matmul_precision` is a quarter "matrix multiplication")."""
     if not name_words:
         return 0.0
+    whole, parts = name_words[0], name_words[1:] or name_words[:1]
     words = set(name_words)
     credit = 0.0
+    asked: set[str] = set()
     for term in terms:
         if term.word in words:
             credit += 1.0
-        elif any(form in words for form in term.alternatives):
-            credit += SYNONYM_CREDIT
-    return credit / len(terms)
+            asked.add(term.word)
+        else:
+            found = [form for form in term.alternatives if form in words]
+            if found:
+                credit += SYNONYM_CREDIT
+                asked.update(found)
+    recall = credit / len(terms)
+    precision = 1.0 if whole in asked else sum(part in asked for part in parts) / len(parts)
+    return 0.0 if recall == 0 else 2 * recall * precision / (recall + precision)
 
 
 def _term_patterns(term: Term) -> tuple[str, tuple[str, ...], re.Pattern[str]]:

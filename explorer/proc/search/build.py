@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from explorer import settings
 from explorer.core.errors import UsageError
@@ -40,11 +40,14 @@ from explorer.core.search.store import (
     open_index,
     store_index,
 )
-from explorer.core.search.walk import package_files
+from explorer.core.search.walk import PackageFiles, package_files
+from explorer.proc import launch
 from explorer.proc.search.collector import JOBS, Progress, collect, default_timeout
-from explorer.proc.search.importers import child_environment
 
-__all__ = ["JOBS", "Outcome", "Progress", "default_timeout", "ensure_index", "stored_index"]
+__all__ = [
+    "JOBS", "Job", "Outcome", "Progress", "collect", "default_timeout", "ensure_index",
+    "start_build", "stored_index",
+]  # fmt: skip
 Waiting = Callable[[str], None]  # told once what a build waits for
 
 
@@ -148,15 +151,41 @@ def _open_checked(key: IndexKey, notes: list[str]) -> SearchIndex | None:
     return None
 
 
-def ensure_index(
-    package: str, *, rebuild: bool = False, private: bool | None = None, jobs: int = JOBS,
-    timeout: float | None = None, progress: Progress | None = None,
-    waiting: Waiting | None = None, notes: list[str] | None = None,
-) -> Outcome:  # fmt: skip
-    """A fresh index of `package`: the stored one if its fingerprint matches, else a new build.
+@dataclass(slots=True)
+class Job:
+    """A build under way: the package's lock is held until `finish` or `release`."""
 
-    `private` (walk _private modules too) defaults to what the stored index did.
-    """
+    key: IndexKey
+    files: PackageFiles
+    private: bool
+    notes: list[str]
+    held: contextlib.ExitStack
+
+    @property
+    def modules(self) -> list[str]:
+        return list(self.files.modules)
+
+    def finish(self, entries: list[dict[str, Any]], skipped: list[str]) -> Outcome:
+        """Merge, store and release: the new index."""
+        try:
+            rows, aliases = merge(entries)
+            entries.clear()
+            index = store_index(self.key, self.files.fingerprint, rows, skipped,
+                                private=self.private, aliases=aliases)  # fmt: skip
+        finally:
+            self.release()
+        return Outcome(index, built=True, notes=self.notes + index.notes[len(skipped) :])
+
+    def release(self) -> None:
+        self.held.close()
+
+
+def start_build(
+    package: str, *, rebuild: bool = False, private: bool | None = None,
+    waiting: Waiting | None = None, notes: list[str] | None = None,
+) -> Outcome | Job:  # fmt: skip
+    """The stored index when it is fresh (an Outcome), else a Job holding the package's
+    build lock (another process's build of it is waited for first)."""
     key = IndexKey.for_package(package)
     notes = [] if notes is None else notes
     current = _open_checked(key, notes)
@@ -167,19 +196,36 @@ def ensure_index(
         return Outcome(current, built=False, notes=notes)
     if current is not None:
         current.close()
-    with build_lock(key, waiting):
-        current = _open_checked(key, [])
-        if current is not None and current.fingerprint == files.fingerprint and not rebuild:
-            return Outcome(current, built=False, notes=notes)  # another builder just finished
-        if current is not None:
-            current.close()
-        entries, skipped = collect(list(files.modules), jobs=jobs, timeout=timeout,
-                                   progress=progress)  # fmt: skip
-        rows, aliases = merge(entries)
-        del entries
-        index = store_index(key, files.fingerprint, rows, skipped, private=private,
-                            aliases=aliases)  # fmt: skip
-    return Outcome(index, built=True, notes=notes + index.notes[len(skipped) :])
+    held = contextlib.ExitStack()
+    held.enter_context(build_lock(key, waiting))
+    current = _open_checked(key, [])
+    if current is not None and current.fingerprint == files.fingerprint and not rebuild:
+        held.close()
+        return Outcome(current, built=False, notes=notes)  # another builder just finished
+    if current is not None:
+        current.close()
+    return Job(key, files, private, notes, held)
+
+
+def ensure_index(
+    package: str, *, rebuild: bool = False, private: bool | None = None, jobs: int = JOBS,
+    timeout: float | None = None, progress: Progress | None = None,
+    waiting: Waiting | None = None, notes: list[str] | None = None,
+) -> Outcome:  # fmt: skip
+    """A fresh index of `package`: the stored one if its fingerprint matches, else a new build
+    in `jobs` importer processes.
+
+    `private` (walk _private modules too) defaults to what the stored index did.
+    """
+    job = start_build(package, rebuild=rebuild, private=private, waiting=waiting, notes=notes)
+    if isinstance(job, Outcome):
+        return job
+    try:
+        entries, skipped = collect(job.modules, jobs=jobs, timeout=timeout, progress=progress)
+    except BaseException:
+        job.release()
+        raise
+    return job.finish(entries, skipped)
 
 
 def stored_index(package: str, notes: list[str] | None = None) -> Outcome | None:
@@ -204,13 +250,22 @@ def rebuild_in_background(
 ) -> subprocess.Popen[bytes] | None:
     """A detached builder process; None when one is already at work or could not store
     its result (a read-only cache dir). It holds the lock while it works and replaces the
-    index file only when the new one is complete."""
+    index file only when the new one is complete.
+
+    It starts by explorer.proc.launch's rules (`python -I`, a safe sys.path, its own
+    temporary working directory, which it removes when done) but outlives this process
+    on purpose: no parent-death signal, not in the live-children registry. It imports
+    nothing itself; its importer children are confined to it.
+    """
     if not cache_writable(package) or build_in_progress(package):
         return None
+    env = launch.child_env(None)
+    env.pop(launch.PARENT_ENV, None)  # detached: it does not die with this process
+    workdir = launch.make_workdir()
     return subprocess.Popen(
-        [sys.executable, "-P", "-m", "explorer.proc.search.build", package],
+        launch.child_command("explorer.proc.search.build", package, "--workdir", workdir),
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL,
-        env=child_environment(), start_new_session=True, cwd=tempfile.gettempdir(),
+        env=env, start_new_session=True, cwd=workdir,
     )  # fmt: skip
 
 
@@ -229,6 +284,9 @@ def collector_paused() -> Iterator[None]:
 
 
 def main(argv: list[str]) -> int:
+    workdir = None
+    if len(argv) == 3 and argv[1] == "--workdir":
+        argv, workdir = argv[:1], argv[2]
     if len(argv) != 1:
         print("usage: python -m explorer.proc.search.build PACKAGE", file=sys.stderr)
         return 2
@@ -238,6 +296,10 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"explore: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if workdir is not None and Path(workdir).name.startswith("explorer-run-"):
+            os.chdir(tempfile.gettempdir())
+            launch.remove_workdir(workdir)
     outcome.index.close()
     return 0
 

@@ -1,9 +1,14 @@
 """Import a package's modules in importer children and gather their index entries.
 
-The modules are shared out to `jobs` children (see explorer.proc.search.importers),
-each driven by a thread of this process. A module that raises on import is
-skipped with a note; one that hangs past the per-module timeout, or kills its
-child, costs that child (a new one is started) and is skipped with a note.
+Each thread that gathers drives one `Slot`: an importer process, replaced by a fresh
+one when it dies. `collect` builds one package: its root is imported once and
+`jobs` workers are forked from there (see explorer.proc.search.importers), each
+driven by a thread of this process. `Gathering.run` is the loop itself, for callers
+that drive their own slots (`--index --all` keeps one slot per core across
+packages: no interpreter start per package, and whatever one package imported
+stays imported for the next). A module that raises on import is skipped with a
+note; one that hangs past the per-module timeout, or kills its process, costs that
+process and is skipped with a note.
 """
 
 from __future__ import annotations
@@ -15,8 +20,14 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.proc.messages import IndexEntriesRequest
-from explorer.proc.search.importers import Child, ChildFailed, ImportFailed, start_children
+from explorer.proc.search.importers import (
+    Child,
+    ChildFailed,
+    ImportFailed,
+    spawn,
+    start_children,
+)
+from explorer.proc.search.wire import IndexEntriesRequest, IndexStored, StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]  # (modules done, total, module being finished)
 DEFAULT_TIMEOUT = settings.INDEX_MODULE_TIMEOUT
@@ -31,31 +42,60 @@ def default_timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-class _Collector:
-    """Hands modules out to worker threads, one child each, and gathers entries and notes."""
+def root_timeout(timeout: float) -> float:
+    # Importing the root package (torch: seconds) is not any one submodule's fault.
+    return max(timeout * 4, settings.COLD_IMPORT_ALLOWANCE)
 
-    def __init__(self, modules: list[str], timeout: float, progress: Progress | None) -> None:
+
+class Slot:
+    """The importer process one thread drives; a fresh one when it has died."""
+
+    def __init__(self, child: Child | None = None) -> None:
+        self.child = child
+
+    def get(self) -> Child:
+        if self.child is None or self.child.closed:
+            self.child = spawn()[0]
+        return self.child
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
+            self.child = None
+
+    def kill(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+
+
+class Gathering:
+    """One package's modules handed out to slots, and the entries and notes they give."""
+
+    def __init__(
+        self, modules: list[str], timeout: float | None = None, progress: Progress | None = None,
+        keep_for: str = "",
+    ) -> None:  # fmt: skip
         self.root = modules[0]
+        self.keep_for = keep_for  # entries stay in the importer, stored there (`store`)
+        self.kept: list[str] = []  # modules whose entries the current importer keeps
+        self.counted: set[str] = set()
         self.pending = list(modules)
         self.total = len(modules)
-        self.timeout = timeout
+        self.timeout = default_timeout() if timeout is None else timeout
         self.progress = progress
         self.entries: list[dict[str, Any]] = []
         self.notes: list[str] = []
         self.done = 0
+        self.failure: UsageError | None = None  # the root would not import
         self.lock = threading.Lock()
-        self.live: set[Child] = set()  # children to kill if the build is abandoned
 
     def stop(self) -> None:
-        """Abandon the build (Ctrl+C): no more modules, every child killed, even mid-import."""
+        """No more modules (an abandoned build)."""
         with self.lock:
             self.pending.clear()
-            children = list(self.live)
-        for child in children:
-            child.kill()
 
     def next_module(self, from_end: bool) -> str | None:
-        """One child walks the sorted modules from the front, the other from the back:
+        """One slot walks the sorted modules from the front, the other from the back:
         each imports mostly its own subpackages' dependencies, until they meet."""
         with self.lock:
             if not self.pending:
@@ -67,85 +107,111 @@ class _Collector:
             self.entries.extend(entries)
             if note:
                 self.notes.append(note)
+            if module in self.counted:
+                return  # done again after its importer died with its kept entries
+            self.counted.add(module)
             self.done += 1
             done = self.done
         if self.progress is not None:
             self.progress(done, self.total, module)
 
-    def run_child(self, child: Child | None, from_end: bool) -> None:
-        if child is not None:
-            self._track(child)
+    def run(self, slot: Slot, from_end: bool = False) -> None:
+        """Serve modules on `slot` until none are left; a process that dies is replaced.
+        A root that cannot be imported ends the package: UsageError."""
+        while (module := self.next_module(from_end)) is not None:
+            try:
+                child = slot.get()
+            except (ChildFailed, OSError) as exc:
+                self.finish(module, [], f"skipped {module}: no importer process ({exc})")
+                return  # the other slot, if any, carries on; the caller notes the rest
+            first = self.root not in child.roots  # this call imports the package root first
+            timeout = root_timeout(self.timeout) if first else self.timeout
+            try:
+                reply = child.call(IndexEntriesRequest(module, self.keep_for), timeout)
+            except (ImportFailed, ChildFailed) as exc:
+                if isinstance(exc, ChildFailed) and self.kept:  # what it kept died with it
+                    with self.lock:
+                        self.pending[:0], self.kept = [m for m in self.kept if m != module], []
+                if module == self.root:
+                    self.stop()
+                    reason = _reason(exc).replace("importing it", f"importing {module}")
+                    self.failure = UsageError(f"cannot index {module}: {reason}")
+                    raise self.failure from None
+                self.finish(module, [], f"skipped {module}: {_reason(exc)}")
+                if isinstance(exc, ImportFailed):
+                    child.roots.add(self.root)
+                continue
+            child.roots.add(self.root)
+            if self.keep_for:
+                self.kept.append(module)
+            self.finish(module, [dict(entry) for entry in reply.entries], None)
+
+    def store(self, slot: Slot, request: StoreIndexRequest) -> IndexStored | None:
+        """Have the importer that kept the entries merge and store them; None (with a note)
+        when it dies doing so."""
+        if slot.child is None or slot.child.closed:
+            self.notes.append(f"skipped {self.keep_for}: its importer process died")
+            return None
         try:
-            while (module := self.next_module(from_end)) is not None:
-                if child is None:
-                    try:
-                        child = self._track(self._replacement())
-                    except ChildFailed as exc:
-                        self.finish(module, [], f"skipped {module}: no importer process ({exc})")
-                        return  # the other thread, if any, carries on; `collect` notes the rest
-                try:
-                    reply = child.call(IndexEntriesRequest(module), self.timeout)
-                except ImportFailed as exc:
-                    self.finish(module, [], _error_note(module, exc))
-                    continue
-                except ChildFailed as exc:
-                    self.live.discard(child)
-                    child = None
-                    self.finish(module, [], f"skipped {module}: {exc}")
-                    continue
-                self.finish(module, [dict(entry) for entry in reply.entries], None)
-        finally:
-            if child is not None:
-                self.live.discard(child)
-                child.close()
+            return slot.child.call(request, root_timeout(self.timeout))
+        except (ImportFailed, ChildFailed) as exc:
+            self.notes.append(f"skipped {self.keep_for}: storing its index failed ({exc})")
+            return None
 
-    def _track(self, child: Child) -> Child:
-        with self.lock:
-            self.live.add(child)
-        return child
-
-    def _replacement(self) -> Child:
-        """A new child after one was killed (the root package imported again: slow, rare)."""
-        return start_children(self.root, 1, _root_timeout(self.timeout))[0]
+    def leftovers(self) -> None:
+        """A note for each module no slot could take (every importer failed to start)."""
+        while (module := self.next_module(False)) is not None:
+            self.finish(module, [], f"skipped {module}: no importer process could start")
 
 
-def _root_timeout(timeout: float) -> float:
-    # Importing the root package (torch: seconds) is not any one submodule's fault.
-    return max(timeout * 4, settings.COLD_IMPORT_ALLOWANCE)
-
-
-def _error_note(module: str, error: ImportFailed) -> str:
-    lines = error.message.strip().splitlines()
-    first = lines[0] if lines else ""
-    return f"skipped {module}: importing it raised {error.type_name}: {first}"
+def _reason(error: Exception) -> str:
+    if isinstance(error, ImportFailed):
+        lines = error.message.strip().splitlines()
+        return f"importing it raised {error.type_name}: {lines[0] if lines else ''}"
+    return str(error)
 
 
 def collect(
     modules: list[str], *, jobs: int = JOBS, timeout: float | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:  # fmt: skip
-    """Entries of every module (unmerged) and a note per skipped module.
+    """Entries of every module of one package (unmerged) and a note per skipped module.
 
     UsageError when the package itself cannot be imported: there is nothing to index.
     """
-    timeout = default_timeout() if timeout is None else timeout
+    gathering = Gathering(modules, timeout, progress)
     try:
-        children = start_children(modules[0], max(jobs, 1), _root_timeout(timeout))
+        workers, zygote = start_children(modules[0], max(jobs, 1),
+                                         root_timeout(gathering.timeout))  # fmt: skip
     except ChildFailed as exc:
         raise UsageError(f"cannot index {modules[0]}: {exc}") from None
-    collector = _Collector(modules, timeout, progress)
-    threads = [
-        threading.Thread(target=collector.run_child, args=(child, number % 2 == 1), daemon=True)
-        for number, child in enumerate(children)
-    ]
-    for thread in threads:
-        thread.start()
+    slots = [Slot(worker) for worker in workers]
+    failures: list[BaseException] = []
+
+    def drive(slot: Slot, from_end: bool) -> None:
+        try:
+            gathering.run(slot, from_end)
+        except UsageError as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=drive, args=(slot, number % 2 == 1), daemon=True)
+               for number, slot in enumerate(slots)]  # fmt: skip
     try:
+        for thread in threads:
+            thread.start()
         for thread in threads:
             thread.join()
     except BaseException:
-        collector.stop()  # Ctrl+C: children live in their own sessions and would linger
+        gathering.stop()  # Ctrl+C: children live in their own sessions and would linger
+        for slot in slots:
+            slot.kill()
         raise
-    while (module := collector.next_module(False)) is not None:
-        collector.finish(module, [], f"skipped {module}: no importer process could start")
-    return collector.entries, collector.notes
+    finally:
+        for slot in slots:  # workers before the zygote they die with
+            slot.close()
+        if zygote is not None:
+            zygote.close()
+    if failures:
+        raise failures[0]
+    gathering.leftovers()
+    return gathering.entries, gathering.notes

@@ -1,17 +1,22 @@
 """`explore --index --all`: the standard library and every installed distribution, in parallel.
 
-Each package is built on its own (one importer child each, see
-explorer.proc.search.build) and as many packages build at once as there are
-cores, largest first so the long one (torch) starts at once. One progress
-callback sees the modules of all of them. A package that cannot be indexed
-costs a note, never the run.
+Each package gets its own index (see explorer.proc.search.build), largest first.
+The largest package's root is imported once and one importer per core is forked
+from there (see explorer.proc.search.importers); together they index its modules,
+then each goes on to whole packages in turn (the top-level packages of one
+distribution, torch's functorch and torchgen, one after another). A process is
+kept from one package to the next: no interpreter start per small package, and
+what one package imported (torch, for sympy's printers and functorch) stays
+imported. One progress callback sees the modules of all of them. A package that
+cannot be indexed costs a note, never the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from importlib.machinery import PathFinder
@@ -20,8 +25,10 @@ from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
-from explorer.proc.search.build import ensure_index
-from explorer.proc.search.importers import kill_all
+from explorer.proc.search.build import Job, Outcome, start_build
+from explorer.proc.search.collector import Gathering, Slot, root_timeout
+from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
+from explorer.proc.search.wire import StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]
 
@@ -81,41 +88,214 @@ def index_everything(
             sizes[package] = len(package_files(package).modules)
         except UsageError as exc:
             report.notes.append(f"skipped {package}: {exc}")
-    tally = _Tally(sizes, progress)
-    workers = max(1, jobs or os.cpu_count() or 1)
-
-    def build(package: str) -> None:
-        try:
-            outcome = ensure_index(package, rebuild=rebuild, jobs=1,
-                                   progress=tally.for_package(package))  # fmt: skip
-        except UsageError as exc:
-            report.notes.append(f"skipped {package}: {exc}")
-            return
-        report.entries[package] = outcome.index.entry_count
-        report.notes.extend(f"{package}: {note}" for note in outcome.notes)
-        report.notes.extend(outcome.index.notes)
-        outcome.index.close()
-
-    order = sorted(sizes, key=lambda package: -sizes[package])
-    lock = threading.Lock()
-
-    def work() -> None:
-        while True:
-            with lock:
-                if not order:
-                    return
-                package = order.pop(0)
-            build(package)
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
+    cores = max(1, jobs or os.cpu_count() or 1)
+    run = _Run(report, _Tally(sizes, progress), rebuild, cores)
+    groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes)
+    if cores > 1 and [STDLIB] in groups[1:]:
+        groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
+        run.early = [STDLIB]
+    run.groups = groups
+    threads = [threading.Thread(target=run.work, args=(number,), daemon=True)
+               for number in range(cores)]  # fmt: skip
     try:
+        for thread in threads:
+            thread.start()
         for thread in threads:
             thread.join()
     except BaseException:
-        with lock:
-            order.clear()
-        kill_all()  # Ctrl+C: every importer child, and what its imports started, ends now
+        run.abandon()  # Ctrl+C: every importer child, and what its imports started, ends now
         raise
+    finally:
+        run.close()
+    if run.errors:
+        raise run.errors[0]
     return report
+
+
+class _Run:
+    """The threads' shared state: the first package's cooperative build, the queue of
+    package groups, one slot per thread.
+
+    Thread 0 starts the largest package: its root is imported in a zygote that forks one
+    worker per thread. Meanwhile the other threads build `early` packages (the standard
+    library, which imports nothing installed) in plain importers, then take their forked
+    worker and join in. The last thread out of the shared package stores it.
+    """
+
+    def __init__(self, report: Report, tally: _Tally, rebuild: bool, cores: int) -> None:
+        self.report = report
+        self.tally = tally
+        self.rebuild = rebuild
+        self.groups: list[list[str]] = []
+        self.early: list[str] = []
+        self.slots = [Slot() for _ in range(cores)]
+        self.zygote: Child | None = None
+        self.spare: list[Child] = []  # forked workers waiting for their thread
+        self.shared: tuple[Job, Gathering] | None = None
+        self.started = threading.Event()  # the shared package is set up (or will not be)
+        self.sharing = cores  # threads still working on the shared package
+        self.errors: list[BaseException] = []  # what ended a thread (a bug): raised at the end
+        self.lock = threading.Lock()
+        self.active = cores  # threads still running
+        self.running = threading.Condition()
+
+    def work(self, number: int) -> None:
+        try:
+            self._work(number)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by index_everything
+            self.errors.append(exc)
+            self.abandon()
+        finally:
+            self.started.set()
+            self.leave(number)
+
+    def leave(self, number: int) -> None:
+        """Thread 0 started the zygote, and Linux kills a child when the *thread* that
+        started it ends (the parent-death signal follows the thread): it stays until every
+        other thread, whose worker is one of the zygote's forks, is done."""
+        with self.running:
+            self.active -= 1
+            self.running.notify_all()
+            if number == 0:
+                self.running.wait_for(lambda: self.active == 0)
+
+    def _work(self, number: int) -> None:
+        slot = self.slots[number]
+        if number == 0:
+            self.start_shared()
+        else:
+            for package in self.early:
+                self.build(package, slot)
+            self.started.wait()
+            if self.spare:
+                slot.close()  # the plain importer: a worker with the root imported takes over
+                slot.child = self.spare.pop()
+        if self.shared is not None:
+            job, gathering = self.shared
+            self.gather(job, gathering, slot, from_end=number % 2 == 1, shared=True)
+        while True:
+            with self.lock:
+                if not self.groups:
+                    return
+                group = self.groups.pop(0)
+            for package in group:
+                self.build(package, slot)
+
+    def start_shared(self) -> None:
+        """Begin with the largest package, its root imported once for every thread."""
+        try:
+            with self.lock:
+                package = self.groups[0].pop(0) if self.groups else None
+                self.groups = [group for group in self.groups if group]
+            job = self.prepare(package) if package else None
+            if package is None or job is None:
+                return
+            gathering = Gathering(job.modules, progress=self.tally.for_package(package))
+            try:
+                workers, self.zygote = start_children(
+                    package, len(self.slots), root_timeout(gathering.timeout)
+                )
+            except ChildFailed as exc:
+                job.release()
+                self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")
+                return
+            self.slots[0].child = workers[0]
+            self.spare = workers[1:]
+            self.shared = (job, gathering)
+        finally:
+            self.started.set()
+
+    def build(self, package: str, slot: Slot) -> None:
+        """One whole package on this thread's importer, merged and stored there."""
+        prepared = self.prepare(package)
+        if prepared is not None:
+            progress = self.tally.for_package(package)
+            gathering = Gathering(prepared.modules, progress=progress, keep_for=package)
+            self.gather(prepared, gathering, slot)
+
+    def prepare(self, package: str) -> Job | None:
+        """The package's build job, or None when its index is fresh or it cannot be built."""
+        try:
+            job = start_build(package, rebuild=self.rebuild)
+        except UsageError as exc:
+            self.report.notes.append(f"skipped {package}: {exc}")
+            return None
+        if isinstance(job, Outcome):
+            self.done(package, job.index.entry_count, job.notes, job.index.notes)
+            job.index.close()
+            return None
+        return job
+
+    def gather(
+        self, job: Job, gathering: Gathering, slot: Slot, *, from_end: bool = False,
+        shared: bool = False,
+    ) -> None:  # fmt: skip
+        package = job.key.package
+        with contextlib.suppress(UsageError):  # kept in gathering.failure
+            gathering.run(slot, from_end)
+        if shared:
+            with self.lock:
+                self.sharing -= 1
+                if self.sharing:
+                    return  # the last thread out stores it
+        if gathering.failure is not None:
+            job.release()
+            self.report.notes.append(f"skipped {package}: {gathering.failure}")
+            return
+        gathering.leftovers()
+        if not gathering.keep_for:
+            outcome = job.finish(gathering.entries, gathering.notes)
+            self.done(package, outcome.index.entry_count, outcome.notes, outcome.index.notes)
+            outcome.index.close()
+            return
+        request = StoreIndexRequest(
+            package,
+            job.key.version,
+            job.key.python,
+            job.files.fingerprint,
+            job.private,
+            tuple(gathering.notes),
+        )
+        try:
+            stored = gathering.store(slot, request)  # merged and written by the importer
+        finally:
+            job.release()
+        if stored is None:
+            self.report.notes.extend(gathering.notes[-1:])
+            return
+        self.done(package, stored.entries, job.notes, stored.notes)
+
+    def done(
+        self, package: str, entries: int, build_notes: Sequence[str], index_notes: Sequence[str]
+    ) -> None:
+        """Record a package's index: its size, what its build said, what it skipped."""
+        self.report.entries[package] = entries
+        self.report.notes.extend(f"{package}: {note}" for note in build_notes)
+        self.report.notes.extend(index_notes)
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.groups.clear()
+        if self.shared is not None:
+            self.shared[1].stop()
+        kill_all()
+
+    def close(self) -> None:
+        for slot in self.slots:  # workers before the zygote they die with
+            slot.close()
+        if self.zygote is not None:
+            self.zygote.close()
+
+
+def _by_distribution(packages: list[str], sizes: dict[str, int]) -> list[list[str]]:
+    """The packages in groups that share a distribution (biggest package first in each),
+    the groups biggest first."""
+    try:
+        owners = metadata.packages_distributions()
+    except Exception:  # noqa: BLE001 - broken metadata: every package on its own
+        owners = {}
+    groups: dict[str, list[str]] = {}
+    for package in packages:
+        distribution = (owners.get(package) or [package])[0]
+        groups.setdefault(distribution, []).append(package)
+    return sorted(groups.values(), key=lambda group: -sum(sizes[p] for p in group))

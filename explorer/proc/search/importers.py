@@ -1,12 +1,19 @@
 """Importer processes for the index builder, and the deadline-aware pipe that talks to them.
 
-`start_children(root, count)` starts one process that imports the root package
-(torch: seconds of CPU) and then forks the other `count - 1` from itself, so the
+Importers start like every other child (explorer.proc.launch): `python -I` with a
+safe sys.path, in a temporary working directory, confined at once (parent-death
+signal, subreaper, memory cap), registered with the live-children registry and
+ended with `kill_tree`. Each answers JSON-lines requests (explorer.proc.protocol,
+replies tagged with the child's secret) on its own pipes: "import_root" {module}
+and "index_entries" {module}. Whatever modules print goes to /dev/null.
+
+`start_children(root, count)` for `count` > 1 starts one process that imports the
+root package (torch: seconds of CPU) and forks `count` workers from itself, so the
 package is imported once and shared copy-on-write, as PyTorch's own DataLoader
-workers do. Each child answers JSON-lines requests (explorer.proc.protocol) on its
-own pipes: "warm" {module} and "index_entries" {module}. Whatever modules print
-goes to /dev/null. A child that hangs or dies is killed by its process group and
-replaced by a freshly started one.
+workers do; the first process only waits (a zygote), so a worker that crashes
+takes nothing else with it, and each worker dies with it (a parent-death signal
+of its own). `spawn()` starts one importer that serves requests itself; it may
+index several packages one after another (`--index --all` reuses it).
 """
 
 from __future__ import annotations
@@ -18,22 +25,23 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from explorer.proc import protocol
-from explorer.proc.messages import (
+from explorer.proc import launch, protocol
+from explorer.proc.messages import Op, Request
+from explorer.proc.search.wire import (
     Forked,
     ImportRootRequest,
     IndexEntries,
     IndexEntriesRequest,
-    Op,
-    Request,
+    IndexStored,
+    StoreIndexRequest,
 )
 
 R = TypeVar("R")
+_MODULE = "explorer.proc.search.importers"
 
 
 class ChildFailed(Exception):
@@ -62,31 +70,45 @@ def kill_all() -> None:
 
 
 class Child:
-    """One importer process: requests with deadlines over a pair of pipe fds."""
+    """One importer process: requests with deadlines over a pair of pipe fds.
 
-    def __init__(self, pid: int, read_fd: int, write_fd: int, process: Any = None) -> None:
+    `process` is set for a process this one started (a zygote or a lone importer);
+    a forked worker is a child of the zygote, in a process group of its own.
+    """
+
+    def __init__(
+        self, pid: int, read_fd: int, write_fd: int, secret: bytes,
+        process: subprocess.Popen[bytes] | None = None, workdir: str | None = None,
+    ) -> None:  # fmt: skip
         with _LIVE_LOCK:
             _LIVE.add(self)
         self.pid = pid
+        self.roots: set[str] = set()  # packages this process has imported
         self._read_fd = read_fd
         self._write_fd = write_fd
-        self._process: subprocess.Popen[bytes] | None = process
+        self._secret = secret
+        self._process = process
+        self._workdir = workdir
         self._buffer = bytearray()
         self._next_id = 0
         self._closed = False
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def call(self, request: Request[R], timeout: float) -> R:
         """The typed reply; ImportFailed when the child answered with an error, ChildFailed
-        when it takes too long or dies."""
+        when it takes too long, dies or answers without the session's tag."""
         self._next_id += 1
         try:
             line = protocol.request_line(self._next_id, request.op, request.args())
             os.write(self._write_fd, line)
-            reply = protocol.decode(self._read_line(time.monotonic() + timeout))
+            reply = protocol.decode(self._read_line(time.monotonic() + timeout), self._secret)
         except TimeoutError:
             self.kill()
             raise ChildFailed(f"took longer than {timeout:g} s") from None
-        except (OSError, EOFError, ValueError):
+        except (OSError, EOFError, ValueError):  # ProtocolError is a ValueError
             self.kill()
             raise ChildFailed("its importer process died") from None
         error = reply.get("error")
@@ -109,132 +131,182 @@ class Child:
         del self._buffer[: end + 1]
         return line
 
-    def close(self) -> None:
-        """End the child: closing its request pipe makes it exit; then make sure, and end
-        whatever its imports started in its process group (a `sleep` a module spawned)."""
+    def close(self, grace: float = 5.0) -> None:
+        """End the child: closing its request pipe makes it exit; then whatever is left of
+        it and below it (a `sleep` one of its imports started) is killed."""
         if self._closed:
             return
         self._closed = True
         with _LIVE_LOCK:
             _LIVE.discard(self)
+        below = launch.descendants(self.pid)  # found while it lives: orphans move away
         for descriptor in (self._write_fd, self._read_fd):
             with contextlib.suppress(OSError):
                 os.close(descriptor)
-        if self._process is not None:
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._signal()
-                self._process.wait()
-        self._signal()
+        if self._process is None:  # a forked worker: the zygote reaps it
+            launch.kill_pids(below)
+            launch.kill_group(self.pid)
+            return
+        if not below:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=grace)
+        if self._process.poll() is None:
+            launch.kill_tree(self.pid, also=below)
+        else:
+            launch.kill_pids(below)
+            launch.kill_group(self.pid)
+        self._process.wait()
+        launch.unregister(self.pid)
+        launch.remove_workdir(self._workdir)
 
     def kill(self) -> None:
         if self._closed:
             return
-        self._signal()
-        self.close()
-
-    def _signal(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGKILL)  # the child and anything its imports started
-
-
-def child_path() -> list[str]:
-    """This process's sys.path without the current directory: a `torch.py` or `pkg.py`
-    lying there must not stand in for the real module in a child."""
-    here = os.path.realpath(os.getcwd())
-    return [path for path in sys.path if path and os.path.realpath(path) != here]
+        if self._process is None:
+            launch.kill_group(self.pid)
+        elif self._process.poll() is None:
+            launch.kill_tree(self.pid)
+        self.close(grace=0)
 
 
-def child_environment() -> dict[str, str]:
-    """The children find the modules the walk found on this process's sys.path, no more:
-    they run with `-P` (no script dir or cwd first) in the temp dir, with this path."""
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(child_path()), PYTHONSAFEPATH="1")
-
-
-def start_children(root: str, count: int, timeout: float) -> list[Child]:
-    """`count` children with `root` imported; ChildFailed (with the reason) when it won't import."""
-    pipes = [(os.pipe(), os.pipe()) for _ in range(count - 1)]  # (requests, replies) per fork
+def spawn(forks: int = 0) -> tuple[Child, list[tuple[int, int]]]:
+    """One importer, started by explorer.proc.launch's rules; with `forks`, the pipe pairs
+    (request write end, reply read end) its forked workers will answer on."""
+    pipes = [(os.pipe(), os.pipe()) for _ in range(forks)]  # (requests, replies) per fork
+    secret = protocol.new_secret()
+    secret_read, secret_write = os.pipe()
+    os.write(secret_write, secret)
+    os.close(secret_write)
     extra = ",".join(f"{requests[0]}:{replies[1]}" for requests, replies in pipes)
-    process = subprocess.Popen(
-        [sys.executable, "-P", "-m", "explorer.proc.search.importers", extra],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env=child_environment(), start_new_session=True, cwd=tempfile.gettempdir(),
-        pass_fds=[fd for requests, replies in pipes for fd in (requests[0], replies[1])],
-    )  # fmt: skip
-    for requests, replies in pipes:
-        os.close(requests[0])
-        os.close(replies[1])
+    env = launch.child_env(None)
+    env[protocol.SECRET_FD_ENV] = str(secret_read)
+    workdir = launch.make_workdir()
+    child_ends = [fd for requests, replies in pipes for fd in (requests[0], replies[1])]
+    try:
+        process = subprocess.Popen(
+            launch.child_command(_MODULE, str(launch.memory_limit()), extra),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, cwd=workdir, start_new_session=True, pass_fds=[secret_read, *child_ends],
+        )  # fmt: skip
+    except BaseException:
+        launch.remove_workdir(workdir)
+        for requests, replies in pipes:
+            for descriptor in (*requests, *replies):
+                os.close(descriptor)
+        raise
+    finally:
+        os.close(secret_read)
+    launch.register(process.pid, workdir)
+    for descriptor in child_ends:
+        os.close(descriptor)
     assert process.stdin is not None and process.stdout is not None
-    first = Child(process.pid, os.dup(process.stdout.fileno()), os.dup(process.stdin.fileno()),
-                  process)  # fmt: skip
+    child = Child(process.pid, os.dup(process.stdout.fileno()), os.dup(process.stdin.fileno()),
+                  secret, process, workdir)  # fmt: skip
     process.stdin.close()
     process.stdout.close()
+    return child, [(requests[1], replies[0]) for requests, replies in pipes]
+
+
+def start_children(root: str, count: int, timeout: float) -> tuple[list[Child], Child | None]:
+    """(workers with `root` imported, the zygote they were forked from or None); ChildFailed
+    (with the reason) when the root will not import."""
+    zygote, pipes = spawn(forks=count if count > 1 else 0)
     try:
-        pids = first.call(ImportRootRequest(root), timeout).pids
-    except ImportFailed as exc:
-        first.close()
-        raise ChildFailed(f"importing {root} raised {exc}") from None
-    except ChildFailed:
-        for requests, replies in pipes:
-            os.close(requests[1])
-            os.close(replies[0])
+        pids = zygote.call(ImportRootRequest(root), timeout).pids
+    except (ImportFailed, ChildFailed) as exc:
+        zygote.kill()
+        for write_fd, read_fd in pipes:
+            os.close(write_fd)
+            os.close(read_fd)
+        if isinstance(exc, ImportFailed):
+            raise ChildFailed(f"importing {root} raised {exc}") from None
         raise
-    forks = [
-        Child(pid, replies[0], requests[1])
-        for pid, (requests, replies) in zip(pids, pipes, strict=True)
+    zygote.roots.add(root)
+    if not pipes:
+        return [zygote], None
+    workers = [
+        Child(pid, read_fd, write_fd, zygote._secret)
+        for pid, (write_fd, read_fd) in zip(pids, pipes, strict=True)
     ]
-    return [first, *forks]
+    for worker in workers:
+        worker.roots.add(root)
+    return workers, zygote
 
 
 # --- inside the child -----------------------------------------------------------------------
 
 
-def _serve(channel: protocol.Channel, extra: list[tuple[int, int]]) -> None:
+def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[int]) -> None:
     import importlib
     import warnings
 
     warnings.simplefilter("ignore")
     from explorer.core.search.collect import entries_for_module
 
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[str, dict[str, tuple[str, str]]] = {}  # per package: each index describes its own
+    kept: dict[str, list[dict[str, object]]] = {}  # per package, for store_index
 
     def import_root(request: ImportRootRequest, emit: protocol.Emit) -> Forked:
         importlib.import_module(request.module)
-        return Forked(tuple(_fork_siblings(extra)))
+        return Forked(tuple(_fork_workers(extra, own)))
 
     def index_entries(request: IndexEntriesRequest, emit: protocol.Emit) -> IndexEntries:
         importlib.import_module(request.module)
-        return IndexEntries(tuple(entries_for_module(request.module, seen)))
+        root = request.module.split(".", 1)[0]
+        entries = entries_for_module(request.module, seen.setdefault(root, {}))
+        if request.keep_for:
+            kept.setdefault(request.keep_for, []).extend(entries)
+            return IndexEntries(())
+        return IndexEntries(tuple(entries))
 
-    protocol.serve(channel, {Op.IMPORT_ROOT: import_root, Op.INDEX_ENTRIES: index_entries})
+    def store(request: StoreIndexRequest, emit: protocol.Emit) -> IndexStored:
+        return _store(request, kept.pop(request.package, []))
+
+    protocol.serve(channel, {Op.IMPORT_ROOT: import_root, Op.INDEX_ENTRIES: index_entries,
+                             Op.STORE_INDEX: store})  # fmt: skip
 
 
-_OWN_FDS: list[int] = []  # this process's protocol fds, which a fork must not keep open
+def _store(request: StoreIndexRequest, entries: list[dict[str, object]]) -> IndexStored:
+    """Merge the kept entries and write the index file (the builder holds its lock)."""
+    from explorer.core.search.merge import merge
+    from explorer.core.search.names import IndexKey
+    from explorer.core.search.store import store_index
+
+    rows, aliases = merge(entries)
+    entries.clear()
+    key = IndexKey(request.package, request.version, request.python)
+    index = store_index(key, request.fingerprint, rows, list(request.skipped),
+                        private=request.private, aliases=aliases)  # fmt: skip
+    try:
+        return IndexStored(index.entry_count, tuple(index.notes))
+    finally:
+        index.close()
 
 
-def _fork_siblings(extra: list[tuple[int, int]]) -> list[int]:
-    """Fork one child per extra pipe pair; each serves there and never returns here.
+def _fork_workers(extra: list[tuple[int, int]], own: list[int]) -> list[int]:
+    """Fork one worker per extra pipe pair; each serves there and never returns here.
 
-    A fork closes the first child's protocol fds: holding its reply pipe open would
-    hide that child's death from the builder.
+    A worker closes this process's protocol fds (holding its reply pipe open would
+    hide this process's death from the builder) and dies with this process.
     """
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
+    me = os.getpid()
     pids = []
     for number, (request_fd, reply_fd) in enumerate(extra):
         pid = os.fork()
         if pid == 0:
             os.setpgid(0, 0)  # its own group, so the builder can kill it alone
-            for descriptor in _OWN_FDS:
+            launch.die_with_parent(me)
+            for descriptor in own:
                 os.close(descriptor)
             for other, (request, reply) in enumerate(extra):
                 if other != number:
                     os.close(request)
                     os.close(reply)
-            channel = protocol.Channel(os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb"))
-            _exit_when_orphaned(request_fd)  # threads do not survive a fork: a watch of its own
+            channel = protocol.Channel(os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb"),
+                                       own_secret[0])  # fmt: skip
             try:
-                _serve(channel, [])
+                _serve(channel, [], [request_fd, reply_fd])
             finally:
                 os._exit(0)
         pids.append(pid)
@@ -245,42 +317,28 @@ def _fork_siblings(extra: list[tuple[int, int]]) -> list[int]:
     return pids
 
 
-def _exit_when_orphaned(request_fd: int) -> None:
-    """Exit as soon as nobody can send requests any more, even while stuck in an import.
-
-    Only the builder holds the write end of the request pipe: when it dies (even by
-    SIGKILL) the read end reports POLLHUP. Polling for nothing but hang-up consumes
-    no request, and a sleeping or hanging import does not stop this thread.
-    """
-
-    def watch() -> None:
-        poller = select.poll()
-        poller.register(request_fd, 0)  # POLLHUP and POLLERR are always reported
-        while True:
-            for _, events in poller.poll():
-                if events & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
-                    os._exit(0)
-
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+own_secret: list[bytes | None] = [None]  # this process's protocol secret, for its workers
 
 
 def main(argv: list[str]) -> int:
     # A short-lived importer allocates hundreds of thousands of objects and frees few:
     # the cyclic collector would only re-scan them (10-20% of an import-bound run).
     gc.disable()
-    pairs = argv[0].split(",") if argv else []
+    memory = int(argv[0]) if argv else 0
+    launch.confine_child(memory)
+    pairs = argv[1].split(",") if len(argv) > 1 else []
     extra = [(int(pair.split(":")[0]), int(pair.split(":")[1])) for pair in pairs if pair]
-    # Like protocol.claim_protocol_fds, keeping the fd numbers for the forks to close.
-    _OWN_FDS.extend((os.dup(0), os.dup(1)))
+    own_secret[0] = protocol.read_secret()
+    # Like protocol.claim_protocol_fds, keeping the fd numbers for the workers to close.
+    own = [os.dup(0), os.dup(1)]
     devnull = os.open(os.devnull, os.O_RDWR)
     for descriptor in (0, 1, 2):  # imports' prints and warnings never reach the terminal
         os.dup2(devnull, descriptor)
     os.close(devnull)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
-    channel = protocol.Channel(os.fdopen(_OWN_FDS[0], "rb"), os.fdopen(_OWN_FDS[1], "wb"))
-    _exit_when_orphaned(_OWN_FDS[0])
-    _serve(channel, extra)
+    channel = protocol.Channel(os.fdopen(own[0], "rb"), os.fdopen(own[1], "wb"), own_secret[0])
+    _serve(channel, extra, own)
     return 0
 
 
