@@ -22,14 +22,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/explore $(TARGET)
 
-# The README's test command: the habits (lint) first, then every test, one pytest
-# process per core (most tests wait on child processes, so two share a core well).
+# The README's test command: the habits (lint) first, then every test, two pytest
+# processes per core (most tests wait on child processes, so two share a core well:
+# 2.6 min against 3.5 min with one per core on 2 cores).
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: lint
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n $(WORKERS)
 
 # Everything but the tests that import torch in a subprocess (marked `slow`).
 test-fast: lint
-	$(BIN)/python -m pytest -q -n auto -m "not slow"
+	$(BIN)/python -m pytest -q -n $(WORKERS) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests benchmarks

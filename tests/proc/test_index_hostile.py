@@ -40,7 +40,7 @@ def one_line_usage_error(result: subprocess.CompletedProcess[str]) -> bool:
 def env(tmp_path: Path) -> dict[str, str]:
     marker = f"{os.getpid()}-{time.monotonic_ns()}"
     return dict(os.environ, PYTHONPATH=str(FIXTURES), EXPLORER_CACHE_DIR=str(tmp_path / "cache"),
-                EXPLORER_INDEX_TIMEOUT="5", EXPLORER_TEST_MARKER=marker)  # fmt: skip
+                EXPLORER_INDEX_TIMEOUT="2", EXPLORER_TEST_MARKER=marker)  # fmt: skip
 
 
 def processes_with(marker: str) -> list[int]:

@@ -202,7 +202,7 @@ async def test_a_query_naming_another_indexed_package_is_routed_there() -> None:
 
 
 async def test_f3_opens_again_on_the_query_typed_last(make_app) -> None:
-    app = make_app(None)
+    app = make_app("tui_sample")  # the home screen would warm torch meanwhile
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f3")
         await settle(app, pilot)
