@@ -9,7 +9,9 @@ the module that defines the object, as doctest and xdoctest do.
 What counts, and under which name (the name a reader browsing the module sees):
 - modules are walked breadth first, each one's public names (its `__all__`, else
   every name without a leading underscore) before its private ones, so an object
-  is reported once, under the shortest public path that reaches it
+  is reported once, under the shortest public path that reaches it, and a
+  docstring several objects share (the `boolean_dispatch` wrappers of
+  `fractional_max_pool2d`) once too, under the first of them
   (`torch.distributions.Normal`, `torch.nn.functional.fractional_max_pool2d`,
   never `boolean_dispatch.<locals>.fn`);
 - what is defined inside the package is walked wherever it is found;
@@ -37,6 +39,7 @@ import sys
 import types
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from explorer.core.examples import xdoctest_parts
@@ -123,6 +126,7 @@ class _Walker:
         self.blocks: list[ExampleBlock] = []
         self.unsearched: set[str] = set()  # submodules on disk that were never imported
         self._seen: set[int] = set()
+        self._docstrings: dict[tuple[str, str], int] = {}  # (seed module, docstring) -> block
 
     def _first_visit(self, obj: Any) -> bool:
         key = id(obj)
@@ -195,9 +199,17 @@ class _Walker:
         doc = _docstring(obj)
         if not doc or ">>>" not in doc:
             return
+        if (shared := self._docstrings.get((module, doc))) is not None:
+            # A wrapper sharing its function's docstring (boolean_dispatch) runs once, under
+            # the shortest name (fractional_max_pool2d, not ..._with_indices).
+            block = self.blocks[shared]
+            if len(qualname) < len(block.qualname) and not _private_name(qualname):
+                self.blocks[shared] = replace(block, qualname=qualname)
+            return
         examples = xdoctest_parts(inspect.cleandoc(doc))
         if examples:
             file, lineno = _example_line(obj, doc, examples[0], module)
+            self._docstrings[(module, doc)] = len(self.blocks)
             self.blocks.append(ExampleBlock(qualname, module, tuple(examples), file, lineno))
 
 
@@ -248,6 +260,10 @@ def _unloaded_submodules(module: types.ModuleType) -> list[str]:
         return []
     children = [child for child, _ in _children(_paths(path)) if not child.startswith("_")]
     return [f"{name}.{child}" for child in children if f"{name}.{child}" not in sys.modules]
+
+
+def _private_name(qualname: str) -> bool:
+    return qualname.rsplit(".", 1)[-1].startswith("_")
 
 
 def _private_home(home: str | None, root: str) -> bool:

@@ -142,3 +142,8 @@ def test_torch_nn_functional_c_builtins_run_under_their_functional_names() -> No
     assert conv1d.file is not None and conv1d.file.endswith("functional.py")
     assert "torch.nn.functional.fractional_max_pool2d" in blocks
     assert not any("<locals>" in name for name in blocks)
+    # Its boolean_dispatch wrapper, _with_indices and private _impl share one docstring:
+    # one block, under the shortest public name.
+    assert "torch.nn.functional.fractional_max_pool2d_with_indices" not in blocks
+    shared = [tuple(e.source for e in b.examples) for b in blocks.values()]
+    assert len(shared) == len(set(shared))
