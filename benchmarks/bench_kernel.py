@@ -18,8 +18,9 @@ import subprocess
 import sys
 import time
 
+from explorer import settings
 from explorer.proc.client import WorkerClient
-from explorer.proc.kernel import DEFAULT_MEMORY_LIMIT
+from explorer.proc.messages import LimitsRequest, PingRequest, RunRequest
 
 VM_AFTER_TORCH = (
     "import torch\n"
@@ -40,20 +41,20 @@ def ms(seconds: float) -> str:
 async def measure(runs: int) -> None:
     started = time.perf_counter()
     async with WorkerClient("kernel", timeout=120.0) as kernel:
-        await kernel.request("ping")
+        await kernel.ask(PingRequest())
         print(f"kernel start (first ping):      {ms(time.perf_counter() - started)}")
         started = time.perf_counter()
-        await kernel.run("pass")  # seeds the namespace: import torch
+        await kernel.run(RunRequest("pass"))  # seeds the namespace: import torch
         print(f"first run (seeds, imports torch): {ms(time.perf_counter() - started)}")
         for _ in range(20):  # warm up both sides
-            await kernel.run("1+1")
+            await kernel.run(RunRequest("1+1"))
         for code in ("1+1", "print('hello')"):
             trips, own = await round_trips(kernel, code, runs)
             report(code, runs, trips, own)
-        limits = await kernel.request("limits")
+        limits = await kernel.ask(LimitsRequest())
     print(
-        f"seeded kernel address space: VmSize {limits['vmsize'] / 2**20:.0f} MiB, "
-        f"VmPeak {limits['vmpeak'] / 2**20:.0f} MiB; cap {limits['memory'] / 2**30:g} GiB"
+        f"seeded kernel address space: VmSize {(limits.vmsize or 0) / 2**20:.0f} MiB, "
+        f"VmPeak {(limits.vmpeak or 0) / 2**20:.0f} MiB; cap {limits.memory / 2**30:g} GiB"
     )
 
 
@@ -62,10 +63,10 @@ async def round_trips(kernel: WorkerClient, code: str, runs: int) -> tuple[list[
     own: list[float] = []
     for _ in range(runs):
         started = time.perf_counter()
-        result = await kernel.run(code, on_event=lambda event: None)
+        result = await kernel.run(RunRequest(code), on_event=lambda event: None)
         trips.append(time.perf_counter() - started)
-        own.append(result["duration"])
-        assert result["status"] == "ok", result
+        own.append(result.duration or 0.0)
+        assert result.status == "ok", result
     return trips, own
 
 
@@ -89,7 +90,7 @@ def torch_address_space() -> None:
     print(
         f"bare `python -c 'import torch'`: VmSize {int(out[0]) / 1024:.0f} MiB, "
         f"VmPeak {int(out[2]) / 1024:.0f} MiB; default cap "
-        f"{DEFAULT_MEMORY_LIMIT / 2**30:g} GiB"
+        f"{settings.KERNEL_MEMORY_LIMIT / 2**30:g} GiB"
     )
 
 

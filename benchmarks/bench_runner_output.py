@@ -10,6 +10,7 @@ log's worth of lines per flush. Goal: every flood's worst gap <= 150 ms.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import time
 
@@ -66,6 +67,7 @@ async def measure() -> list[tuple[str, float, float, str]]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     rows = asyncio.run(measure())
     print(f"{'run':<26} {'wall':>8} {'worst loop gap':>15}  status")
     for name, elapsed, gap, status in rows:

@@ -24,7 +24,11 @@ from explorer.proc.client import ProcError, WorkerClient
 from explorer.proc.messages import RunRequest, WarmRequest
 
 WARM_TIMEOUT = settings.COLD_IMPORT_ALLOWANCE
-SPARE_AFTER = 1.0  # seconds one block may hold a kernel before a spare kernel starts
+# Seconds one block may hold a kernel before a spare kernel starts. Torch computes on every
+# core, so a spare only pays for a block that waits (a hang, a sleep, a timeout): at 1 s,
+# heavy CPU blocks (nn.Transformer) started one, and two kernels thrashing two cores made
+# torch.nn's examples take 9-13 s instead of 9.
+SPARE_AFTER = 5.0
 
 
 @dataclass(frozen=True, slots=True)
