@@ -12,11 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from explorer.core.dotted import TargetError, validate
 from explorer.tui.services.backend import Backend
 from explorer.tui.services.recent import SUGGESTIONS, RecentTargets
 from explorer.tui.widgets.footer import AppFooter
-from explorer.tui.widgets.target_input import DottedNames, TargetInput
+from explorer.tui.widgets.target_input import DottedNames, TargetInput, checked_target
 
 WELCOME = (
     "Explore a Python API: members, docs, help() and source.\n"
@@ -86,16 +85,8 @@ class HomeScreen(Screen[None]):
     async def _typed(self, event: Input.Submitted) -> None:
         """A name that cannot be one is said under the field; a valid one opens, with an
         unfinished last segment completed as the suggestion shows."""
-        typed = event.value.strip()
-        if not typed:
-            return
-        try:
-            validate(typed)
-        except TargetError as error:
-            event.input.border_subtitle = str(error)
-            return
-        event.input.border_subtitle = ""
-        self.post_message(self.TargetChosen(await self.names.resolve(typed)))
+        if event.value.strip() and (target := await checked_target(event.input, self.names)):
+            self.post_message(self.TargetChosen(target))
 
     @on(OptionList.OptionSelected, "#home-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -9,9 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from explorer.core.dotted import TargetError, validate
 from explorer.tui.services.backend import Backend
-from explorer.tui.widgets.target_input import DottedNames, TargetInput
+from explorer.tui.widgets.target_input import DottedNames, TargetInput, checked_target
 
 
 class TargetPrompt(ModalScreen[str | None]):
@@ -40,16 +39,10 @@ class TargetPrompt(ModalScreen[str | None]):
     async def _submitted(self, event: Input.Submitted) -> None:
         """A name that cannot be one is said here, in the dialog; a valid one is made
         absolute and completed as the suggestion shows (DottedNames.resolve)."""
-        typed = event.value.strip()
-        if not typed:
+        if not event.value.strip():
             self.dismiss(None)
-            return
-        try:
-            validate(typed)
-        except TargetError as error:
-            event.input.border_subtitle = str(error)
-            return
-        self.dismiss(await self.names.resolve(typed, self.context))
+        elif target := await checked_target(event.input, self.names, self.context):
+            self.dismiss(target)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

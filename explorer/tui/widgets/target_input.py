@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from explorer.core.dotted import TargetError, validate
 from explorer.tui.services.backend import Backend, BackendError
 
 
@@ -96,6 +97,18 @@ class DottedNames(Suggester):
                     pass
             self._members[parent] = names
         return self._members[parent]
+
+
+async def checked_target(field: Input, names: DottedNames, context: str = "") -> str | None:
+    """What Enter in `field` opens (DottedNames.resolve), or None when the text cannot be a
+    dotted name: the reason is then said under the field, and nothing opens."""
+    try:
+        validate(typed := field.value.strip())
+    except TargetError as error:
+        field.border_subtitle = str(error)
+        return None
+    field.border_subtitle = ""
+    return await names.resolve(typed, context)
 
 
 class TargetInput(Input):
