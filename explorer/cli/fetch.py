@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from explorer import settings
-from explorer.cli.textout import printable
 from explorer.core.errors import UsageError
+from explorer.core.render.safe import printable
 from explorer.proc.client import WorkerClient
 from explorer.proc.errors import WorkerDied, WorkerError, WorkerTimeout, signal_name
 from explorer.proc.messages import OutputRequest, Request

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from explorer import settings
-from explorer.cli.textout import Style, indent, printable
+from explorer.cli.textout import Style, indent
 from explorer.core.model import Plot, RunResult, RunStatus
+from explorer.core.render.safe import printable
 from explorer.proc.client import EventHandler, WorkerClient
 from explorer.proc.messages import Event, Output, RunRequest
 

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from explorer import settings
-from explorer.cli.textout import Style, printable
+from explorer.cli.textout import Style
 from explorer.core.errors import UsageError
+from explorer.core.render.safe import printable
 from explorer.core.search.library import Library, index_home
 from explorer.core.search.names import check_package
 from explorer.core.search.query import Hit, parse_query

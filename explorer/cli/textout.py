@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import textwrap
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass
 from typing import TextIO, TypeVar
 
 T = TypeVar("T")
@@ -44,29 +43,3 @@ class Style:
 
     def highlight(self, text: str) -> str:
         return self._wrap("1;33", text)
-
-
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """Text from a target, safe for a terminal: control characters (ESC, CR, BEL ...) are
-    shown escaped, lone surrogates as U+FFFD; newlines and tabs stay."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match[0]
-    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\x{ord(char):02x}"
-
-
-def printable_fields(value: T) -> T:
-    """A record (or tuple, or string) with every string in it made printable."""
-    if isinstance(value, str):
-        return printable(value)  # type: ignore[return-value]
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: printable_fields(getattr(value, f.name)) for f in fields(value)}
-        return replace(value, **changes)
-    if isinstance(value, tuple):
-        return tuple(printable_fields(item) for item in value)  # type: ignore[return-value]
-    return value

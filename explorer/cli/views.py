@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from explorer.cli.fetch import ask_worker
-from explorer.cli.textout import Style, printable_fields
+from explorer.cli.textout import Style
 from explorer.core.model import Doc, Listing, Source
+from explorer.core.render.safe import printable_fields
 from explorer.proc.messages import (
     DocRequest,
     HelpRequest,
