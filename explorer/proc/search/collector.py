@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from explorer import settings
@@ -194,18 +195,14 @@ def collect(
         except UsageError as exc:
             failures.append(exc)
 
-    threads = [threading.Thread(target=drive, args=(slot, number % 2 == 1), daemon=True)
-               for number, slot in enumerate(slots)]  # fmt: skip
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    except BaseException:
-        gathering.stop()  # Ctrl+C: children live in their own sessions and would linger
+    def abandon() -> None:  # Ctrl+C: children live in their own sessions and would linger
+        gathering.stop()
         for slot in slots:
             slot.kill()
-        raise
+
+    try:
+        run_threads([partial(drive, slot, number % 2 == 1) for number, slot in enumerate(slots)],
+                    on_interrupt=abandon)  # fmt: skip
     finally:
         for slot in slots:  # workers before the zygote they die with
             slot.close()
@@ -215,3 +212,17 @@ def collect(
         raise failures[0]
     gathering.leftovers()
     return gathering.entries, gathering.notes
+
+
+def run_threads(work: list[Callable[[], None]], on_interrupt: Callable[[], None]) -> None:
+    """Each piece of `work` in a thread of its own, all joined; on Ctrl+C (or any exception
+    while waiting) `on_interrupt` runs before it propagates."""
+    threads = [threading.Thread(target=piece, daemon=True) for piece in work]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        on_interrupt()
+        raise

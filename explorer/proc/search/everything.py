@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from importlib.machinery import PathFinder
 
@@ -26,7 +27,7 @@ from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import package_files
 from explorer.proc.search.build import Job, Outcome, start_build
-from explorer.proc.search.collector import Gathering, Slot, root_timeout
+from explorer.proc.search.collector import Gathering, Slot, root_timeout, run_threads
 from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
 from explorer.proc.search.wire import StoreIndexRequest
 
@@ -95,16 +96,8 @@ def index_everything(
         groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
         run.early = [STDLIB]
     run.groups = groups
-    threads = [threading.Thread(target=run.work, args=(number,), daemon=True)
-               for number in range(cores)]  # fmt: skip
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    except BaseException:
-        run.abandon()  # Ctrl+C: every importer child, and what its imports started, ends now
-        raise
+    try:  # on Ctrl+C every importer child, and what its imports started, ends at once
+        run_threads([partial(run.work, number) for number in range(cores)], run.abandon)
     finally:
         run.close()
     if run.errors:
