@@ -12,52 +12,30 @@ Goal: explore's median <= 0.3 s.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import pty
 import select
-import signal
 import statistics
-import struct
 import sys
 import tempfile
-import termios
 import time
-from fcntl import ioctl
 from pathlib import Path
+
+from _pty_app import BARE_APP, spawn, wait_exit
 
 BIN = Path(sys.executable).parent
 COLUMNS, ROWS = 120, 40
-BARE_APP = (
-    "from textual.app import App\n"
-    "from textual.widgets import Static\n"
-    "class Bare(App):\n"
-    "    def compose(self):\n"
-    "        yield Static('bare app ready')\n"
-    "Bare().run()\n"
-)
 
 
 def time_quit(argv: list[str], needle: bytes, key: bytes, env: dict[str, str]) -> float:
     """Seconds from writing `key` to the exit of `argv`, once `needle` is on screen."""
-    pid, fd = pty.fork()
-    if pid == 0:  # child: the app, with the pty as its terminal
-        ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-        os.execve(argv[0], argv, env)
-    ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    pid, fd = spawn(argv, env, COLUMNS, ROWS)
     try:
         _read_until(fd, needle, limit=120.0)
         time.sleep(0.5)  # let the first frames settle, as a user would
         started = time.perf_counter()
         os.write(fd, key)
-        while not os.waitpid(pid, os.WNOHANG)[0]:
-            if select.select([fd], [], [], 0.005)[0]:
-                with contextlib.suppress(OSError):  # the pty closes as the app exits
-                    os.read(fd, 65536)
-            if time.perf_counter() - started > 10:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                raise TimeoutError(f"{argv[-1]} did not quit within 10 s")
+        if not wait_exit(pid, fd, limit=10, poll=0.005):
+            raise TimeoutError(f"{argv[-1]} did not quit within 10 s")
         return time.perf_counter() - started
     finally:
         os.close(fd)

@@ -26,12 +26,9 @@ start to its first frame.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import fcntl
 import os
-import pty
 import select
-import signal
 import statistics
 import struct
 import subprocess
@@ -41,19 +38,13 @@ import termios
 import time
 from pathlib import Path
 
+from _pty_app import BARE_APP, spawn, wait_exit
+
 BIN = Path(sys.executable).parent
 EXPLORE = str(BIN / "explore")
 COLUMNS, ROWS = 120, 120  # torch.nn lists Linear on its ~90th row
 WARM_TARGETS = (("torch.distributions", "Multinomial"), ("torch.nn", "Linear"))
 HOME_NEEDLE = "Recent and suggested"
-BARE_APP = (
-    "from textual.app import App\n"
-    "from textual.widgets import Static\n"
-    "class Bare(App):\n"
-    "    def compose(self):\n"
-    "        yield Static('bare app ready')\n"
-    "Bare().run()\n"
-)
 
 
 def time_import(module: str) -> float:
@@ -77,11 +68,7 @@ def time_screen(
     env = {**env, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
     started = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:  # child: becomes the app, with the pty as its terminal
-        _set_size(0)
-        os.execve(argv[0], argv, env)
-    _set_size(fd)
+    pid, fd = spawn(argv, env, COLUMNS, ROWS)
     seen, total, first_frame = b"", 0, None
     try:
         while True:
@@ -109,16 +96,7 @@ def time_screen(
 def _quit(pid: int, fd: int) -> None:
     try:
         os.write(fd, b"\x11")  # ctrl+q
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return
-            if select.select([fd], [], [], 0.05)[0]:
-                with contextlib.suppress(OSError):
-                    os.read(fd, 65536)
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        wait_exit(pid, fd, limit=5, poll=0.05)
     finally:
         os.close(fd)
 

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-SCRIPTS = sorted((Path(__file__).resolve().parents[1] / "benchmarks").glob("*.py"))
+SCRIPTS = sorted(  # _pty_app.py and the like are the scripts' shared helpers
+    path
+    for path in (Path(__file__).resolve().parents[1] / "benchmarks").glob("*.py")
+    if not path.name.startswith("_")
+)
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[path.stem for path in SCRIPTS])
