@@ -132,10 +132,15 @@ class MemberList(Vertical):
         return self.query_one("#member-filter", Input)
 
     @property
+    def filter_parts(self) -> tuple[str, str]:
+        """The filter's text as (member name, rest of a dotted path): see filter_words."""
+        target = self.listing.target if self.listing else ""
+        return filter_words(self.filter_input.value, target)
+
+    @property
     def query_text(self) -> str:
         """The member name the filter asks for (a target prefix and `.rest` left out)."""
-        target = self.listing.target if self.listing else ""
-        return filter_words(self.filter_input.value, target)[0]
+        return self.filter_parts[0]
 
     @property
     def typed(self) -> str:
@@ -228,10 +233,12 @@ class MemberList(Vertical):
     def _ranked(self, listing: Listing, query: str) -> list[Option]:
         matcher = Matcher(query)
         options: list[Option] = []
+        previous = None
         for tier, member in rank_members(listing.members, query) if query else []:
-            if tier == FUZZY_TIER and not any(o.disabled for o in options):
+            if tier == FUZZY_TIER != previous:  # one heading over the fuzzy matches
                 options.append(Option(Content.styled("letters in order", "$text-muted"),
                                       disabled=True))  # fmt: skip
+            previous = tier
             options.append(Option(self._prompt(member, matcher, with_kind=True), id=member.name))
         if not any(option.id for option in options):
             hint = f"no member matches {self.typed!r}: Esc clears, g goes to any name"
@@ -269,8 +276,7 @@ class MemberList(Vertical):
         """Enter opens the top match (a class or module opens; anything else is shown);
         a dotted filter (`Normal.sample`) opens that path. With no match, focus stays."""
         event.stop()
-        target = self.listing.target if self.listing else ""
-        head, rest = filter_words(self.filter_input.value, target)
+        head, rest = self.filter_parts
         top = self.selected
         if top is None:
             return
