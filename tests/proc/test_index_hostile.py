@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.search.names import environment_tag
+from explorer.core.search.names import IndexKey, environment_tag
+from explorer.core.search.store import open_index
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PY = environment_tag()  # the children run this interpreter and environment
@@ -242,8 +243,12 @@ def test_index_all_is_a_valid_command_line() -> None:
     assert args.all and args.index == ""
 
 
+# searchpkg (9 modules) outweighs hostile_index (3): its modules are split over both
+# importers; beside examples_pkg, exposed_pkg and tui_sample it does not, and one importer
+# builds it whole while the other takes the rest.
+@pytest.mark.parametrize("others", [[], ["examples_pkg", "exposed_pkg", "tui_sample"]])
 def test_everything_builds_each_package_with_one_progress(
-    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, others: list[str]
 ) -> None:
     from explorer.proc.search.everything import index_everything
 
@@ -251,9 +256,13 @@ def test_everything_builds_each_package_with_one_progress(
     monkeypatch.setenv("EXPLORER_INDEX_TIMEOUT", "2")
     monkeypatch.setenv("EXPLORER_TEST_MARKER", env["EXPLORER_TEST_MARKER"])  # children carry it
     calls: list[tuple[int, int, str]] = []
-    report = index_everything(["searchpkg", "hostile_index", "no_such_pkg_zz"],
-                              progress=lambda *call: calls.append(call))  # fmt: skip
-    assert sorted(report.entries) == ["hostile_index", "searchpkg"]
+    report = index_everything(["searchpkg", "hostile_index", "no_such_pkg_zz", *others],
+                              jobs=2, progress=lambda *call: calls.append(call))  # fmt: skip
+    assert sorted(report.entries) == sorted(["hostile_index", "searchpkg", *others])
+    assert all(report.entries.values())
+    searchpkg = open_index(IndexKey.for_package("searchpkg"))
+    assert searchpkg is not None and searchpkg.search("linalg", 5)  # stored, searchable
+    searchpkg.close()
     assert any("no_such_pkg_zz" in note for note in report.notes)
     assert any("skipped searchpkg.broken" in note for note in report.notes)
     assert calls[-1][0] == calls[-1][1] == calls[0][1]  # one bar over both packages

@@ -2,9 +2,11 @@
 
 Each package gets its own index (see explorer.proc.search.build), largest first.
 The largest package's root is imported once and one importer per core is forked
-from there (see explorer.proc.search.importers); together they index its modules,
-then each goes on to whole packages in turn (the top-level packages of one
-distribution, torch's functorch and torchgen, one after another). A process is
+from there (see explorer.proc.search.importers). When that package outweighs the
+rest, they split its modules; otherwise one importer builds it whole while the
+others start on whole packages. Then each goes on to whole packages in turn (the
+top-level packages of one distribution, torch's functorch and torchgen, one after
+another, in the process that imported their distribution). A process is
 kept from one package to the next: no interpreter start per small package, and
 what one package imported (torch, for sympy's printers and functorch) stays
 imported. One progress callback sees the modules of all of them. A package that
@@ -96,6 +98,7 @@ def index_everything(
         groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
         run.early = [STDLIB]
     run.groups = groups
+    run.split = bool(sizes) and _dominates(max(sizes.values()), sizes, cores)
     try:  # on Ctrl+C every importer child, and what its imports started, ends at once
         run_threads([partial(run.work, number) for number in range(cores)], run.abandon)
     finally:
@@ -112,7 +115,8 @@ class _Run:
     Thread 0 starts the largest package: its root is imported in a zygote that forks one
     worker per thread. Meanwhile the other threads build `early` packages (the standard
     library, which imports nothing installed) in plain importers, then take their forked
-    worker and join in. The last thread out of the shared package stores it.
+    worker: they join in on the largest package when it is `split` (the last thread out
+    stores it), else go on to the queue while thread 0 builds it and its `kin`.
     """
 
     def __init__(self, report: Report, tally: _Tally, rebuild: bool, cores: int) -> None:
@@ -121,6 +125,8 @@ class _Run:
         self.rebuild = rebuild
         self.groups: list[list[str]] = []
         self.early: list[str] = []
+        self.split = True  # the largest package's modules are shared out over every thread
+        self.kin: list[str] = []  # the rest of its distribution, for thread 0 (not split)
         self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
         self.spare: list[Child] = []  # forked workers waiting for their thread
@@ -155,7 +161,11 @@ class _Run:
     def _work(self, number: int) -> None:
         slot = self.slots[number]
         if number == 0:
-            self.start_shared()
+            alone = self.start_shared()
+            if alone is not None:
+                self.gather(*alone, slot)
+            for package in self.kin:  # in the process that imported their distribution
+                self.build(package, slot)
         else:
             for package in self.early:
                 self.build(package, slot)
@@ -174,16 +184,24 @@ class _Run:
             for package in group:
                 self.build(package, slot)
 
-    def start_shared(self) -> None:
-        """Begin with the largest package, its root imported once for every thread."""
+    def start_shared(self) -> tuple[Job, Gathering] | None:
+        """Begin with the largest package, its root imported once for every thread; the
+        package's job when this thread is to build it alone (not `split`)."""
         try:
             with self.lock:
-                package = self.groups[0].pop(0) if self.groups else None
-                self.groups = [group for group in self.groups if group]
+                group = self.groups.pop(0) if self.groups else []
+                package, kin = (group[0], group[1:]) if group else (None, [])
+                if self.split and kin:
+                    self.groups.insert(0, kin)
+                else:
+                    self.kin = kin
             job = self.prepare(package) if package else None
             if package is None or job is None:
-                return
-            gathering = Gathering(job.modules, progress=self.tally.for_package(package))
+                return None
+            keep_for = "" if self.split else package  # stored by the importer when alone
+            gathering = Gathering(
+                job.modules, progress=self.tally.for_package(package), keep_for=keep_for
+            )
             try:
                 workers, self.zygote = start_children(
                     package, len(self.slots), root_timeout(gathering.timeout)
@@ -191,10 +209,13 @@ class _Run:
             except ChildFailed as exc:
                 job.release()
                 self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")
-                return
+                return None
             self.slots[0].child = workers[0]
             self.spare = workers[1:]
+            if not self.split:
+                return job, gathering
             self.shared = (job, gathering)
+            return None
         finally:
             self.started.set()
 
@@ -278,6 +299,16 @@ class _Run:
             slot.close()
         if self.zygote is not None:
             self.zygote.close()
+
+
+def _dominates(largest: int, sizes: dict[str, int], cores: int) -> bool:
+    """Whether the largest package alone outlasts a fair share of all the work (by module
+    count): only then are its modules split over every core. Otherwise each worker would
+    import the package's lazily loaded parts again (torch's compiler stack: seconds of
+    CPU), and one thread building it while the others take whole packages balances better.
+    Every worker still starts with its root imported, for the packages that import it
+    (sympy's printers import torch)."""
+    return largest * cores > sum(sizes.values())
 
 
 def _by_distribution(packages: list[str], sizes: dict[str, int]) -> list[list[str]]:
