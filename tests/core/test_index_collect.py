@@ -136,3 +136,12 @@ def test_summary_skips_a_signature_line_and_keeps_the_first_sentence() -> None:
     doc = "multinomial(input, n) -> LongTensor\n\nReturns a tensor. More text follows."
     assert summary_of(doc) == "Returns a tensor."
     assert summary_of("") == ""
+
+
+def test_an_extension_function_keeps_its_docstring() -> None:
+    """numpy.random.normal is a bound Cython method: its docstring sits in a C slot of the
+    function's type, which a static lookup does not see."""
+    pytest.importorskip("numpy.random")
+    entries = by_name(entries_for_module("numpy.random"))
+    normal = entries["numpy.random.normal"]
+    assert normal["summary"] == "Draw random samples from a normal (Gaussian) distribution."

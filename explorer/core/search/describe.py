@@ -14,7 +14,7 @@ from typing import Any
 
 from explorer.core.links import plain_text
 from explorer.core.model import Kind
-from explorer.core.objects import class_dict, first_sentence, split_signature_line
+from explorer.core.objects import class_dict, first_sentence, own_doc, split_signature_line
 
 DOC_LIMIT = 40_000  # characters of docstring kept: the whole of all but a handful (Doc tab, search)
 SUMMARY_LIMIT = 160
@@ -110,16 +110,15 @@ def origin_of(value: Any) -> str | None:
 
 
 def doc_of(value: Any) -> str:
-    """The object's own docstring, read statically; "" when there is none."""
-    if isinstance(value, type):
-        doc = class_dict(value).get("__doc__")
-    elif isinstance(value, staticmethod | classmethod) or type(value) is types.MethodType:
-        doc = doc_of(value.__func__)  # (a bound `shuffle = _inst.shuffle`: its function's)
-    elif type(value) in _SAFE_DOC_TYPES:  # exactly: a subclass could make __doc__ a property
-        doc = value.__doc__
-    else:
-        # Other descriptors and callables: a docstring in the instance or class dict.
-        doc = inspect.getattr_static(value, "__doc__", None)
+    """The object's own docstring, read as the Doc view reads it (a C slot or statically,
+    never a property); "" when there is none. A bound method (`numpy.random.normal`, a
+    Cython method of a hidden RandomState) has its function's docstring."""
+    if type(value) is types.MethodType:
+        value = value.__func__
+    try:
+        doc = own_doc(value)
+    except TypeError:  # a __doc__ that is not a string
+        return ""
     return inspect.cleandoc(doc) if isinstance(doc, str) and doc else ""
 
 
