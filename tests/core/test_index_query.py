@@ -10,6 +10,8 @@ import pytest
 from explorer.core.search.collect import entries_for_module
 from explorer.core.search.merge import merge
 from explorer.core.search.query import QueryError, parse_query
+from explorer.core.search.rank import rank
+from explorer.core.search.records import Candidate
 from explorer.core.search.scoring import score_name
 from explorer.core.search.store import IndexKey, SearchIndex, store_index
 from explorer.core.search.text import word_spans
@@ -194,3 +196,32 @@ def test_word_spans_match_stems() -> None:
 def test_no_side_files_next_to_a_read_index(index: SearchIndex) -> None:
     folder = Path(index.connection.execute("PRAGMA database_list").fetchone()[2]).parent
     assert sorted(path.suffix for path in folder.iterdir()) == [".sqlite"]
+
+
+def _candidate(name: str, kind: str, relevance: float, package: str = "pkg") -> Candidate:
+    return Candidate(
+        id=hash(name), name=name, kind=kind, group=name, primary=True, prior=0.0,
+        alias_of=None, summary="", signature="", defined_in=None, package=package,
+        relevance=relevance, coverage=1.0,
+    )  # fmt: skip
+
+
+def test_plain_words_rank_a_class_before_its_module_and_the_function_named_like_it() -> None:
+    found = [
+        _candidate("pkg.optim.adam", "module", 9.0),
+        _candidate("pkg.optim.adam.adam", "function", 8.0),
+        _candidate("pkg.optim.Adam", "class", 5.0),
+        _candidate("pkg.optim.lbfgs", "module", 7.0),  # no class of that name: untouched
+    ]
+    hits = rank(found, 4, parse_query("adam optimizer algorithm"))
+    assert [hit.name for hit in hits] == [
+        "pkg.optim.Adam", "pkg.optim.adam", "pkg.optim.adam.adam", "pkg.optim.lbfgs",
+    ]  # fmt: skip
+
+
+def test_a_word_only_one_package_uses_ranks_that_package_higher() -> None:
+    found = [_candidate("alpha.zeros_like", "function", 9.0, "alpha"),
+             _candidate("beta.zeros_like", "function", 8.0, "beta")]  # fmt: skip
+    query = parse_query("zeros shaped like another tensor")
+    assert rank(found, 2, query)[0].name == "alpha.zeros_like"
+    assert rank(found, 2, query, implied=frozenset({"beta"}))[0].name == "beta.zeros_like"

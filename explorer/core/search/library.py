@@ -26,7 +26,7 @@ from explorer.core.search.rank import rank
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.scoring import PREFIX
 from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
-from explorer.core.search.vocab import shorthands
+from explorer.core.search.vocab import package_words, shorthands
 
 __all__ = ["STDLIB_NAMES", "Library", "index_home", "stored_packages"]
 
@@ -82,7 +82,8 @@ class Library:
         found = self._candidates(routed, query)
         if len(routed) < len(self.indexes) and not query.within and not _good(found):
             found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
-        return rank(found, limit, query, self._named_packages(query))
+        named, implied = self._named_packages(query), self._implied_packages(query)
+        return rank(found, limit, query, named, implied - named)
 
     def _named_packages(self, query: Query) -> frozenset[str]:
         """Packages a plain-words query names ("numpy matrix inverse", "np argmax")."""
@@ -90,6 +91,13 @@ class Library:
             return frozenset()
         named = {shorthands().get(word, word).split(".")[0] for word in query.words}
         return frozenset(index_home(name) for name in named if index_home(name) in self.indexes)
+
+    def _implied_packages(self, query: Query) -> frozenset[str]:
+        """Packages a plain-words query's words belong to ("tensor": torch)."""
+        if query.name:
+            return frozenset()
+        implied = {package_words().get(word, "") for word in query.words}
+        return frozenset(index_home(name) for name in implied if index_home(name) in self.indexes)
 
     def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
         found: list[Candidate] = []

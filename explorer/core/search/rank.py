@@ -23,6 +23,7 @@ PHRASE_WEIGHT = 10.0
 NAME_WORDS_WEIGHT = 22.5  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
+IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
 TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
 POPULARITY_WEIGHT = 2.0  # per doubling of the docstrings that name an entry
@@ -60,14 +61,39 @@ def standing(candidate: Candidate) -> float:
     return candidate.prior + namespace_weights()[0].get(top, 0.0) + popularity
 
 
+def _classes_before_their_modules(found: list[Candidate], scores: dict[int, float]) -> None:
+    """A class ranks before the module of the same name beside it (`optim.SGD` before
+    `optim.sgd`, `distributions.Normal` before `distributions.normal`) and before the
+    function named like that module inside it (`optim.adam.adam`, the functional form)."""
+    classes: dict[tuple[str, str], Candidate] = {}
+    for candidate in found:
+        if candidate.kind in ("class", "exception"):
+            classes.setdefault((candidate.package, candidate.name.lower()), candidate)
+    if not classes:
+        return
+    for candidate in found:
+        lowered = candidate.name.lower()
+        parent, _, tail = lowered.rpartition(".")
+        if candidate.kind == "module":
+            twin = classes.get((candidate.package, lowered))
+        elif parent.endswith("." + tail):  # optim.adam.adam -> optim.adam
+            twin = classes.get((candidate.package, parent))
+        else:
+            continue
+        if twin is not None and twin is not candidate:  # the class takes its place
+            scores[id(twin)] = max(scores[id(twin)], scores[id(candidate)] + 0.5)
+
+
 def _promise(candidate: Candidate, best: float) -> float:
     return RELEVANCE_WEIGHT * candidate.relevance / best + standing(candidate)
 
 
 def rank(
-    found: list[Candidate], limit: int, query: Query, named: frozenset[str] = frozenset()
-) -> list[Hit]:
-    """The best `limit` hits; `named`: packages the query's words name, ranked first."""
+    found: list[Candidate], limit: int, query: Query, named: frozenset[str] = frozenset(),
+    implied: frozenset[str] = frozenset(),
+) -> list[Hit]:  # fmt: skip
+    """The best `limit` hits; `named`: packages the query's words name, ranked first;
+    `implied`: packages its words belong to (package_words.tsv), ranked a little higher."""
     if not found:
         return []
     best = max(candidate.relevance for candidate in found) or 1.0
@@ -79,12 +105,15 @@ def rank(
     for candidate in found:
         if candidate.package in named:
             scores[id(candidate)] += NAMED_PACKAGE_BONUS
+        elif candidate.package in implied:
+            scores[id(candidate)] += IMPLIED_PACKAGE_BONUS
     named_entries = {(c.package, c.name): c for c in found}
     for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
         twin = (candidate.package, candidate.name[:-1])
         in_place = candidate.name.endswith("_") and not candidate.name.endswith("__")
         if in_place and twin in named_entries:
             scores[id(candidate)] -= IN_PLACE_PENALTY
+    _classes_before_their_modules(found, scores)
     for candidate in found:  # what a stub points to ranks at least as high as the stub
         target = named_entries.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path:

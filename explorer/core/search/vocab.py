@@ -35,6 +35,17 @@ def shorthands() -> dict[str, str]:
 
 
 @cache
+def package_words() -> dict[str, str]:
+    """`{"tensor": "torch", ...}`: words that say which package a query is about."""
+    table: dict[str, str] = {}
+    for line in _lines("package_words.tsv"):
+        word, _, package = line.partition("\t")
+        if word.strip() and package.strip():
+            table[word.strip().lower()] = package.strip()
+    return table
+
+
+@cache
 def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Phrase (a tuple of 1-3 lower-case words) -> alternative words."""
     table: dict[tuple[str, ...], list[str]] = {}
