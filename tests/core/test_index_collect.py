@@ -145,3 +145,21 @@ def test_an_extension_function_keeps_its_docstring() -> None:
     entries = by_name(entries_for_module("numpy.random"))
     normal = entries["numpy.random.normal"]
     assert normal["summary"] == "Draw random samples from a normal (Gaussian) distribution."
+
+
+def test_a_top_level_module_a_package_exports_goes_by_the_exported_name() -> None:
+    """os.path is posixpath here; its functions, and genericpath's and ntpath's copies of
+    them, are known as os.path.*."""
+    modules = ("genericpath", "ntpath", "os", "posixpath")
+    rows, aliases = merge(e for module in modules for e in entries_for_module(module))
+    names = {row["name"] for row in rows}
+    assert {"os.path.join", "os.path.exists", "os.path.splitext"} <= names
+    assert "posixpath.join" not in names and "genericpath.exists" not in names
+    assert ("posixpath.join", "os.path.join") in aliases
+    assert ("ntpath.exists", "os.path.exists") in aliases
+
+
+def test_functions_from_a_modules_c_accelerator_are_its_own() -> None:
+    """bisect has no __all__ and takes insort from _bisect."""
+    entries = by_name(entries_for_module("bisect"))
+    assert entries["bisect.insort_left"]["summary"].startswith("Insert item x in list a")

@@ -109,7 +109,8 @@ def _belongs_to(value: Any, root: str) -> bool:
     home = home_module(value.__func__ if is_bound_function(value) else value)
     if home is None:
         home = home_module(type(value))  # data: an instance of one of the package's types
-    return home is not None and (home == root or home.startswith(root + "."))
+    # `_bisect` is bisect's C accelerator: `from _bisect import *` puts its functions there.
+    return home is not None and (home == root or home.startswith(root + ".") or home == "_" + root)
 
 
 def _describe(name: str, value: Any, module_name: str, seen: Seen) -> list[dict[str, Any]]:

@@ -31,6 +31,29 @@ def preference(name: str) -> tuple[bool, int, int, str]:
     return (private, name.count("."), len(name), name)
 
 
+def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
+    """{top-level module: the public name a package exports it as}: `posixpath` is what
+    `os.path` is here, and people know its functions as os.path.join, not as posixpath's
+    (nor as ntpath's or genericpath's, the other modules holding the same objects)."""
+    return {
+        key: other for other, key in module_aliases
+        if "." not in key and not any(part.startswith("_") for part in other.split("."))
+    }  # fmt: skip
+
+
+def _names_of(name: str, exported: dict[str, str]) -> list[str]:
+    """The name, and its public name when it sits in an exported module."""
+    module, dot, rest = name.partition(".")
+    return [name, f"{exported[module]}.{rest}"] if dot and module in exported else [name]
+
+
+def _preferred(name: str, exported: dict[str, str]) -> tuple[bool, int, int, str]:
+    """`preference`, with the names through an exported module first."""
+    if any(name.startswith(public + ".") for public in exported.values()):
+        return (False, -1, len(name), name)
+    return preference(name)
+
+
 def merge_entries(entries: Iterable[Row]) -> list[Row]:
     """Deduplicated rows with `name`, `group` and `primary` set, docstrings on primaries."""
     return merge(entries)[0]
@@ -39,27 +62,28 @@ def merge_entries(entries: Iterable[Row]) -> list[Row]:
 def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
     """(rows, aliases): the rows as `merge_entries` makes them, and every other name an
     object was seen under, as (other name, preferred name) pairs."""
+    entries = list(entries)
     described: dict[str, Row] = {}
     names: dict[str, str] = {}  # key -> preferred name so far (from the module walk)
     fallback: dict[str, str] = {}  # key -> its name when only described as a base
     seen_as: dict[str, set[str]] = {}  # key -> names besides the first one seen
-    module_aliases: list[tuple[str, str]] = []  # (other name, module key): os.path, posixpath
+    module_aliases = [(e["name"], e["key"]) for e in entries if e.get("module_alias")]
+    exported = _exported_modules(module_aliases)
     for entry in entries:
         key = entry.get("key") or entry["name"]
-        name = entry["name"]
         if entry.get("module_alias"):
-            module_aliases.append((name, key))
             continue
         if entry.get("base_only"):
-            fallback.setdefault(key, name)
+            fallback.setdefault(key, entry["name"])
         else:
-            current = names.get(key)
-            if current is None:
-                names[key] = name
-            elif name != current:
-                seen_as.setdefault(key, set()).update((name, current))
-                if preference(name) < preference(current):
+            for name in _names_of(entry["name"], exported):
+                current = names.get(key)
+                if current is None:
                     names[key] = name
+                elif name != current:
+                    seen_as.setdefault(key, set()).update((name, current))
+                    if _preferred(name, exported) < _preferred(current, exported):
+                        names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
     public = set(names)

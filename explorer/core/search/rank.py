@@ -14,7 +14,7 @@ import math
 
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
-from explorer.core.search.vocab import namespace_weights
+from explorer.core.search.vocab import namespace_weights, package_weights
 
 RELEVANCE_WEIGHT = 27.0
 COVERAGE_WEIGHT = 21.0
@@ -58,7 +58,10 @@ def standing(candidate: Candidate) -> float:
     often its package's documentation names it."""
     top = candidate.name.split(".", 1)[0]
     popularity = min(POPULARITY_CAP, POPULARITY_WEIGHT * math.log2(1 + candidate.mentions))
-    return candidate.prior + namespace_weights()[0].get(top, 0.0) + popularity
+    weight = namespace_weights()[0].get(top)
+    if weight is None:
+        weight = package_weights().get(candidate.package, 0.0)
+    return candidate.prior + weight + popularity
 
 
 def _classes_before_their_modules(found: list[Candidate], scores: dict[int, float]) -> None:

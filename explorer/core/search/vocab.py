@@ -65,9 +65,19 @@ def namespace_weights() -> tuple[dict[str, float], dict[str, float]]:
     inner: dict[str, float] = {}
     for line in _lines("namespaces.tsv"):
         fields = line.split("\t")
-        if len(fields) == 3:
+        if len(fields) == 3 and fields[1].strip() in ("top", "inner"):
             (top if fields[1].strip() == "top" else inner)[fields[0].strip()] = float(fields[2])
     return top, inner
+
+
+@cache
+def package_weights() -> dict[str, float]:
+    """{index: weight} for names whose first segment has no weight of its own."""
+    return {
+        fields[0].strip(): float(fields[2])
+        for fields in (line.split("\t") for line in _lines("namespaces.tsv"))
+        if len(fields) == 3 and fields[1].strip() == "package"
+    }
 
 
 def words(text: str) -> list[str]:
