@@ -163,3 +163,12 @@ def test_functions_from_a_modules_c_accelerator_are_its_own() -> None:
     """bisect has no __all__ and takes insort from _bisect."""
     entries = by_name(entries_for_module("bisect"))
     assert entries["bisect.insort_left"]["summary"].startswith("Insert item x in list a")
+
+
+def test_a_name_its_own_module_exports_counts_where_it_is_re_exported() -> None:
+    """searchpkg's __all__ leaves out clamp_all, which it imports from extras, whose
+    __all__ lists it (torch.unique, from torch.functional): it is searchpkg.clamp_all."""
+    entries = [e for m in ("searchpkg", "searchpkg.extras") for e in entries_for_module(m)]
+    rows, aliases = merge(entries)
+    assert "searchpkg.clamp_all" in {row["name"] for row in rows}
+    assert ("searchpkg.extras.clamp_all", "searchpkg.clamp_all") in aliases

@@ -225,3 +225,8 @@ def test_a_word_only_one_package_uses_ranks_that_package_higher() -> None:
     query = parse_query("zeros shaped like another tensor")
     assert rank(found, 2, query)[0].name == "alpha.zeros_like"
     assert rank(found, 2, query, implied=frozenset({"beta"}))[0].name == "beta.zeros_like"
+
+
+def test_a_hit_lists_the_other_names_of_its_object(index: SearchIndex) -> None:
+    hit = index.search("searchpkg.shapes.describe", 1)[0]
+    assert "searchpkg.geometry.describe" in hit.also

@@ -51,11 +51,11 @@ def test_hostile_submodules_are_skipped_with_notes(package: Path) -> None:
     assert outcome.built
     assert names(outcome.index, "greet")[0] == "searchpkg.greet"
     assert names(outcome.index, "dist.Multi")[0] == "searchpkg.distributions.Multinomial"
-    assert progress[-1][:2] == (9, 9)  # every module walked, private and test ones excluded
+    assert progress[-1][:2] == (10, 10)  # every module walked, private and test ones excluded
     assert sorted(call[2] for call in progress) == sorted([
         "searchpkg", "searchpkg.broken", "searchpkg.distributions",
-        "searchpkg.distributions.multinomial", "searchpkg.exits", "searchpkg.hostile",
-        "searchpkg.linalg",
+        "searchpkg.distributions.multinomial", "searchpkg.exits", "searchpkg.extras",
+        "searchpkg.hostile", "searchpkg.linalg",
         "searchpkg.shapes", "searchpkg.slow",
     ])  # fmt: skip
     assert not names(outcome.index, "hidden_helper")

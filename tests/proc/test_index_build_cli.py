@@ -38,7 +38,7 @@ def explore(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_first_search_builds_with_progress_then_answers(env: dict[str, str]) -> None:
     first = explore(env, "--search", "greet", "--in", "searchpkg")
     assert first.returncode == 0, first.stderr
-    assert "explore: indexing searchpkg (9 modules)..." in first.stderr
+    assert "explore: indexing searchpkg (10 modules)..." in first.stderr
     assert "explore: indexed" in first.stderr
     assert first.stdout.splitlines()[0].split() == [
         "function", "searchpkg.greet", "Say", "hello", "to", "someone", "by", "name.",

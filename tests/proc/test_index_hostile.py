@@ -243,7 +243,7 @@ def test_index_all_is_a_valid_command_line() -> None:
     assert args.all and args.index == ""
 
 
-# searchpkg (9 modules) outweighs hostile_index (3): its modules are split over both
+# searchpkg (10 modules) outweighs hostile_index (3): its modules are split over both
 # importers; beside examples_pkg, exposed_pkg and tui_sample it does not, and one importer
 # builds it whole while the other takes the rest.
 @pytest.mark.parametrize("others", [[], ["examples_pkg", "exposed_pkg", "tui_sample"]])

@@ -70,7 +70,7 @@ async def test_grad_graph_is_a_tree_down_to_the_leaves(kernel: WorkerClient) -> 
     await run(
         kernel,
         "a = torch.ones(3, requires_grad=True)\nb = torch.ones(3, requires_grad=True)\n"
-        "c = a * b\nloss = (c + a).sum()",
+        "c = a * b\nloss = (c + a).sum()\nlabel = 'hi'",  # (each test its own variables)
     )
     graph = await kernel.ask(GradGraphRequest("loss"))
     assert graph.root is not None

@@ -86,6 +86,8 @@ def _public_members(module: Any, root: str) -> Iterator[tuple[str, Any]]:
     if isinstance(exported, list | tuple):
         names = [name for name in exported if isinstance(name, str) and is_public(name)]
     module_name = namespace.get("__name__")
+    if names is not None:
+        names += _exported_elsewhere(namespace, set(names), root)
     for name in names if names is not None else list(namespace):
         if not is_public(name) or name not in namespace:
             continue
@@ -98,6 +100,26 @@ def _public_members(module: Any, root: str) -> Iterator[tuple[str, Any]]:
         if names is None and not _belongs_to(value, root):
             continue
         yield name, value
+
+
+def _exported_elsewhere(namespace: dict[str, Any], listed: set[str], root: str) -> list[str]:
+    """Names `__all__` leaves out that the module they come from lists in its own
+    `__all__` (`torch.unique`: torch star-imports torch.functional, whose `__all__` has
+    it, but torch's does not): incomplete re-export lists are common."""
+    found = []
+    for name, value in list(namespace.items()):
+        if name in listed or not is_public(name) or isinstance(value, types.ModuleType):
+            continue
+        home = home_module(value)
+        if home is None or home == namespace.get("__name__") or not _belongs_to(value, root):
+            continue
+        if any(part.startswith("_") for part in home.split(".")):
+            continue
+        source = sys.modules.get(home)
+        exported = _MODULE_DICT.__get__(source).get("__all__") if source is not None else None
+        if isinstance(exported, list | tuple) and name in exported:
+            found.append(name)
+    return found
 
 
 def _module_alias(name: str, module: Any) -> dict[str, Any]:

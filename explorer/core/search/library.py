@@ -83,7 +83,7 @@ class Library:
         if len(routed) < len(self.indexes) and not query.within and not _good(found):
             found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
         named, implied = self._named_packages(query), self._implied_packages(query)
-        return rank(found, limit, query, named, implied - named)
+        return rank(found, limit, query, named, implied - named, self._other_names)
 
     def _named_packages(self, query: Query) -> frozenset[str]:
         """Packages a plain-words query names ("numpy matrix inverse", "np argmax")."""
@@ -98,6 +98,10 @@ class Library:
             return frozenset()
         implied = {package_words().get(word, "") for word in query.words}
         return frozenset(index_home(name) for name in implied if index_home(name) in self.indexes)
+
+    def _other_names(self, package: str, name: str) -> tuple[str, ...]:
+        index = self.indexes.get(package)
+        return index.other_names(name) if index is not None else ()
 
     def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
         found: list[Candidate] = []

@@ -11,11 +11,13 @@ which lists it under `also`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
 from explorer.core.search.vocab import namespace_weights, package_weights
 
+OtherNames = Callable[[str, str], tuple[str, ...]]  # (package, name) -> other names
 RELEVANCE_WEIGHT = 27.0
 COVERAGE_WEIGHT = 21.0
 ALL_WORDS_BONUS = 10.0
@@ -93,10 +95,11 @@ def _promise(candidate: Candidate, best: float) -> float:
 
 def rank(
     found: list[Candidate], limit: int, query: Query, named: frozenset[str] = frozenset(),
-    implied: frozenset[str] = frozenset(),
+    implied: frozenset[str] = frozenset(), other_names: OtherNames | None = None,
 ) -> list[Hit]:  # fmt: skip
     """The best `limit` hits; `named`: packages the query's words name, ranked first;
-    `implied`: packages its words belong to (package_words.tsv), ranked a little higher."""
+    `implied`: packages its words belong to (package_words.tsv), ranked a little higher;
+    `other_names(package, name)`: the other names of a hit's object, listed in its `also`."""
     if not found:
         return []
     best = max(candidate.relevance for candidate in found) or 1.0
@@ -144,8 +147,18 @@ def rank(
         Hit(
             name=c.name, kind=c.kind, summary=c.summary, signature=c.signature,
             defined_in=c.defined_in, score=round(scores[id(c)], 3), name_spans=c.name_spans,
-            summary_spans=word_spans(c.summary, words), also=tuple(also.get(id(c), ())),
+            summary_spans=word_spans(c.summary, words), also=_also(c, also, other_names),
             package=c.package, guess=c.guess,
         )
         for c in chosen
     ]  # fmt: skip
+
+
+def _also(
+    candidate: Candidate, stubs: dict[int, list[str]], other_names: OtherNames | None
+) -> tuple[str, ...]:
+    """The names folded into this hit: its alias stubs, then its object's other names."""
+    names = stubs.get(id(candidate), [])
+    if other_names is not None:
+        names = names + list(other_names(candidate.package, candidate.name))
+    return tuple(dict.fromkeys(name for name in names if name != candidate.name))

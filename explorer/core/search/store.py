@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.search import query as index_query
+from explorer.core.search.merge import preference
 from explorer.core.search.names import (
     IndexKey,
     cache_dir,
@@ -98,7 +99,17 @@ class SearchIndex:
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Ranked hits; QueryError when SQLite refuses the query, IndexCorrupt for the file."""
         parsed = index_query.parse_query(query)
-        return rank(self.candidates(parsed), limit, parsed)
+        return rank(self.candidates(parsed), limit, parsed,
+                    other_names=lambda _package, name: self.other_names(name))  # fmt: skip
+
+    def other_names(self, name: str) -> tuple[str, ...]:
+        """The public names the object stored as `name` also goes by (re-exports), best first."""
+        rows = self.connection.execute(
+            "SELECT aliases.name FROM aliases JOIN entries ON entries.id = aliases.entry "
+            "WHERE entries.name = ?", [name],
+        ).fetchall()  # fmt: skip
+        public = (row[0] for row in rows if not any(p.startswith("_") for p in row[0].split(".")))
+        return tuple(sorted(public, key=preference))
 
     def candidates(self, query: Query) -> list[Candidate]:
         """Everything this index might answer, scored but not yet ranked (see `rank`)."""
