@@ -50,7 +50,9 @@ __all__ = [
 
 # 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
 # 5: inherited members compact (a class's bases, resolved when asked), mentions
-SCHEMA_VERSION = "5"
+# 6: the same tables; rows now hold extension functions' docstrings, os.path.* names and
+#    names re-exported past an incomplete __all__: older files are rebuilt to get them
+SCHEMA_VERSION = "6"
 
 
 class IndexCorrupt(Exception):
