@@ -230,3 +230,11 @@ def test_a_word_only_one_package_uses_ranks_that_package_higher() -> None:
 def test_a_hit_lists_the_other_names_of_its_object(index: SearchIndex) -> None:
     hit = index.search("searchpkg.shapes.describe", 1)[0]
     assert "searchpkg.geometry.describe" in hit.also
+
+
+def test_the_same_function_in_several_packages_comes_from_the_favoured_one_first() -> None:
+    found = [_candidate("numpy.cumsum", "function", 9.0, "numpy"),
+             _candidate("torch.cumsum", "function", 8.0, "torch")]  # fmt: skip
+    assert rank(found, 2, parse_query("running total of values"))[0].name == "torch.cumsum"
+    named = rank(found, 2, parse_query("numpy running total"), named=frozenset({"numpy"}))
+    assert named[0].name == "numpy.cumsum"  # the query says which

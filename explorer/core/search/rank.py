@@ -58,12 +58,8 @@ def score(
 def standing(candidate: Candidate) -> float:
     """What ranks an entry before any query: its stored prior, its package's weight and how
     often its package's documentation names it."""
-    top = candidate.name.split(".", 1)[0]
     popularity = min(POPULARITY_CAP, POPULARITY_WEIGHT * math.log2(1 + candidate.mentions))
-    weight = namespace_weights()[0].get(top)
-    if weight is None:
-        weight = package_weights().get(candidate.package, 0.0)
-    return candidate.prior + weight + popularity
+    return candidate.prior + _package_weight(candidate) + popularity
 
 
 def _classes_before_their_modules(found: list[Candidate], scores: dict[int, float]) -> None:
@@ -87,6 +83,27 @@ def _classes_before_their_modules(found: list[Candidate], scores: dict[int, floa
             continue
         if twin is not None and twin is not candidate:  # the class takes its place
             scores[id(twin)] = max(scores[id(twin)], scores[id(candidate)] + 0.5)
+
+
+def _twins_by_package(found: list[Candidate], scores: dict[int, float]) -> None:
+    """The same function in several packages (torch.cumsum, numpy.cumsum, math.sqrt and
+    torch.sqrt): when the query says nothing about which, the best-weighted package's
+    comes first, not whichever docstring happens to use the query's words more."""
+    twins: dict[str, list[Candidate]] = {}
+    for candidate in found:
+        if candidate.kind in ("function", "builtin", "class") and candidate.primary:
+            twins.setdefault(candidate.name.rpartition(".")[2].lower(), []).append(candidate)
+    for group in twins.values():
+        if len({candidate.package for candidate in group}) < 2:
+            continue
+        best = max(scores[id(candidate)] for candidate in group)
+        favourite = max(group, key=lambda c: (_package_weight(c), scores[id(c)]))
+        scores[id(favourite)] = max(scores[id(favourite)], best + 0.1)
+
+
+def _package_weight(candidate: Candidate) -> float:
+    weight = namespace_weights()[0].get(candidate.name.split(".", 1)[0])
+    return package_weights().get(candidate.package, 0.0) if weight is None else weight
 
 
 def _promise(candidate: Candidate, best: float) -> float:
@@ -120,6 +137,8 @@ def rank(
         if in_place and twin in named_entries:
             scores[id(candidate)] -= IN_PLACE_PENALTY
     _classes_before_their_modules(found, scores)
+    if not named and not implied and not dotted:  # a dotted name says which package
+        _twins_by_package(found, scores)
     for candidate in found:  # what a stub points to ranks at least as high as the stub
         target = named_entries.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path:
