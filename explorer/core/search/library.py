@@ -99,9 +99,9 @@ class Library:
         implied = {package_words().get(word, "") for word in query.words}
         return frozenset(index_home(name) for name in implied if index_home(name) in self.indexes)
 
-    def _other_names(self, package: str, name: str) -> tuple[str, ...]:
+    def _other_names(self, package: str, names: list[str]) -> dict[str, tuple[str, ...]]:
         index = self.indexes.get(package)
-        return index.other_names(name) if index is not None else ()
+        return index.other_names(names) if index is not None else {}
 
     def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
         found: list[Candidate] = []

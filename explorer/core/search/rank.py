@@ -17,7 +17,8 @@ from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
 from explorer.core.search.vocab import namespace_weights, package_weights
 
-OtherNames = Callable[[str, str], tuple[str, ...]]  # (package, name) -> other names
+# (package, names) -> {name: its other names}, one call per package of the chosen hits
+OtherNames = Callable[[str, list[str]], dict[str, tuple[str, ...]]]
 RELEVANCE_WEIGHT = 27.0
 COVERAGE_WEIGHT = 21.0
 ALL_WORDS_BONUS = 10.0
@@ -116,7 +117,7 @@ def rank(
 ) -> list[Hit]:  # fmt: skip
     """The best `limit` hits; `named`: packages the query's words name, ranked first;
     `implied`: packages its words belong to (package_words.tsv), ranked a little higher;
-    `other_names(package, name)`: the other names of a hit's object, listed in its `also`."""
+    `other_names(package, names)`: the other names of hits' objects, listed in `also`."""
     if not found:
         return []
     best = max(candidate.relevance for candidate in found) or 1.0
@@ -162,22 +163,38 @@ def rank(
         if len(chosen) >= limit:
             break
     words = query.words
+    others = _other_names(chosen, other_names)
     return [
         Hit(
             name=c.name, kind=c.kind, summary=c.summary, signature=c.signature,
             defined_in=c.defined_in, score=round(scores[id(c)], 3), name_spans=c.name_spans,
-            summary_spans=word_spans(c.summary, words), also=_also(c, also, other_names),
+            summary_spans=word_spans(c.summary, words), also=_also(c, also, others),
             package=c.package, guess=c.guess,
         )
         for c in chosen
     ]  # fmt: skip
 
 
+def _other_names(
+    chosen: list[Candidate], other_names: OtherNames | None
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """{(package, name): other names} for the chosen hits, asked once per package."""
+    if other_names is None:
+        return {}
+    by_package: dict[str, list[str]] = {}
+    for candidate in chosen:
+        by_package.setdefault(candidate.package, []).append(candidate.name)
+    return {
+        (package, name): names
+        for package, asked in by_package.items()
+        for name, names in other_names(package, asked).items()
+    }
+
+
 def _also(
-    candidate: Candidate, stubs: dict[int, list[str]], other_names: OtherNames | None
-) -> tuple[str, ...]:
+    candidate: Candidate, stubs: dict[int, list[str]],
+    others: dict[tuple[str, str], tuple[str, ...]],
+) -> tuple[str, ...]:  # fmt: skip
     """The names folded into this hit: its alias stubs, then its object's other names."""
-    names = stubs.get(id(candidate), [])
-    if other_names is not None:
-        names = names + list(other_names(candidate.package, candidate.name))
+    names = [*stubs.get(id(candidate), []), *others.get((candidate.package, candidate.name), ())]
     return tuple(dict.fromkeys(name for name in names if name != candidate.name))

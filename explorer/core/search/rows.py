@@ -61,6 +61,7 @@ CREATE INDEX entries_lname ON entries(lname);
 CREATE INDEX entries_parent ON entries(parent);
 CREATE INDEX entries_grp ON entries(grp);
 CREATE INDEX aliases_parent ON aliases(parent);
+CREATE INDEX aliases_entry ON aliases(entry);
 """
 _COLUMNS = (
     "id", "name", "lname", "tail", "ntail", "parent", "kind", "signature", "summary",

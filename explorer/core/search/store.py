@@ -50,8 +50,9 @@ __all__ = [
 
 # 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
 # 5: inherited members compact (a class's bases, resolved when asked), mentions
-# 6: the same tables; rows now hold extension functions' docstrings, os.path.* names and
-#    names re-exported past an incomplete __all__: older files are rebuilt to get them
+# 6: aliases indexed by entry (a hit lists its other names); rows now hold extension
+#    functions' docstrings, os.path.* names and names re-exported past an incomplete
+#    __all__: older files are rebuilt to get them
 SCHEMA_VERSION = "6"
 
 
@@ -102,16 +103,20 @@ class SearchIndex:
         """Ranked hits; QueryError when SQLite refuses the query, IndexCorrupt for the file."""
         parsed = index_query.parse_query(query)
         return rank(self.candidates(parsed), limit, parsed,
-                    other_names=lambda _package, name: self.other_names(name))  # fmt: skip
+                    other_names=lambda _package, names: self.other_names(names))  # fmt: skip
 
-    def other_names(self, name: str) -> tuple[str, ...]:
-        """The public names the object stored as `name` also goes by (re-exports), best first."""
+    def other_names(self, names: list[str]) -> dict[str, tuple[str, ...]]:
+        """{name: the public names its object also goes by (re-exports), best first}."""
+        marks = ",".join("?" * len(names))
         rows = self.connection.execute(
-            "SELECT aliases.name FROM aliases JOIN entries ON entries.id = aliases.entry "
-            "WHERE entries.name = ?", [name],
+            "SELECT entries.name, aliases.name FROM aliases JOIN entries "
+            f"ON entries.id = aliases.entry WHERE entries.name IN ({marks})", names,
         ).fetchall()  # fmt: skip
-        public = (row[0] for row in rows if not any(p.startswith("_") for p in row[0].split(".")))
-        return tuple(sorted(public, key=preference))
+        found: dict[str, list[str]] = {}
+        for name, other in rows:
+            if not any(part.startswith("_") for part in other.split(".")):
+                found.setdefault(name, []).append(other)
+        return {name: tuple(sorted(others, key=preference)) for name, others in found.items()}
 
     def candidates(self, query: Query) -> list[Candidate]:
         """Everything this index might answer, scored but not yet ranked (see `rank`)."""
