@@ -87,15 +87,17 @@ def _classes_before_their_modules(found: list[Candidate], scores: dict[int, floa
 
 
 def _twins_by_package(found: list[Candidate], scores: dict[int, float]) -> None:
-    """The same function in several packages (torch.cumsum, numpy.cumsum, math.sqrt and
-    torch.sqrt): when the query says nothing about which, the best-weighted package's
-    comes first, not whichever docstring happens to use the query's words more."""
+    """The same function in several installed packages (torch.cumsum, numpy.cumsum): when
+    the query says nothing about which, the best-weighted package's comes first, not
+    whichever docstring happens to use the query's words more. Python's own (math.gcd
+    beside torch.gcd) is left to the words: plain Python is what many such queries mean."""
     twins: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind in ("function", "builtin", "class") and candidate.primary:
             twins.setdefault(candidate.name.rpartition(".")[2].lower(), []).append(candidate)
     for group in twins.values():
-        if len({candidate.package for candidate in group}) < 2:
+        packages = {candidate.package for candidate in group}
+        if len(packages) < 2 or "stdlib" in packages:
             continue
         best = max(scores[id(candidate)] for candidate in group)
         favourite = max(group, key=lambda c: (_package_weight(c), scores[id(c)]))
