@@ -112,6 +112,7 @@ def name_words(name: str) -> str:
 
 
 _path_words = lru_cache(maxsize=1 << 16)(name_words)  # a parent's words, once per parent
+_tail_words = lru_cache(maxsize=1 << 16)(name_words)  # forward, __init__: shared by many
 
 
 def stub_target(name: str, summary: str) -> str | None:
@@ -150,10 +151,10 @@ def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
         signature, summary, row.get("defined_in"), row.get("inherited_from"),
         row.get("group") or name, int(primary), rank_prior, alias_of,
         " ".join(row.get("bases") or ()), int(row.get("mentions", 0)),
-        name_words(tail) if primary else "", _path_words(parent) if primary else "",
+        _tail_words(tail) if primary else "", _path_words(parent) if primary else "",
         full_doc if primary else "",
     )  # fmt: skip
-    if (name + summary + signature + full_doc).isascii():
+    if name.isascii() and summary.isascii() and signature.isascii() and full_doc.isascii():
         return values  # the common case: nothing to repair
     return tuple(safe_text(value) for value in values)
 

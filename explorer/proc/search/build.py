@@ -183,15 +183,19 @@ class Job:
 def start_build(
     package: str, *, rebuild: bool = False, private: bool | None = None,
     waiting: Waiting | None = None, notes: list[str] | None = None,
+    walked: PackageFiles | None = None,
 ) -> Outcome | Job:  # fmt: skip
     """The stored index when it is fresh (an Outcome), else a Job holding the package's
-    build lock (another process's build of it is waited for first)."""
+    build lock (another process's build of it is waited for first). `walked`: the
+    package's public files, when the caller has just walked them."""
     key = IndexKey.for_package(package)
     notes = [] if notes is None else notes
     current = _open_checked(key, notes)
     if private is None:
         private = current is not None and current.private
-    files = package_files(package, private=private)
+    files = (
+        walked if walked is not None and not private else package_files(package, private=private)
+    )
     if current is not None and not rebuild and current.fingerprint == files.fingerprint:
         return Outcome(current, built=False, notes=notes)
     if current is not None:

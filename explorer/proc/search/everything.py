@@ -27,7 +27,7 @@ from importlib.machinery import PathFinder
 from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
-from explorer.core.search.walk import package_files
+from explorer.core.search.walk import PackageFiles, package_files
 from explorer.proc.search.build import Job, Outcome, start_build
 from explorer.proc.search.collector import Gathering, Slot, root_timeout, run_threads
 from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
@@ -86,13 +86,16 @@ def index_everything(
     wanted = [STDLIB, *installed_packages()] if packages is None else packages
     report = Report()
     sizes: dict[str, int] = {}
+    walked: dict[str, PackageFiles] = {}
     for package in wanted:
         try:
-            sizes[package] = len(package_files(package).modules)
+            walked[package] = package_files(package)
+            sizes[package] = len(walked[package].modules)
         except UsageError as exc:
             report.notes.append(f"skipped {package}: {exc}")
     cores = max(1, jobs or os.cpu_count() or 1)
     run = _Run(report, _Tally(sizes, progress), rebuild, cores)
+    run.walked = walked
     groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes)
     if cores > 1 and [STDLIB] in groups[1:]:
         groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
@@ -127,6 +130,7 @@ class _Run:
         self.early: list[str] = []
         self.split = True  # the largest package's modules are shared out over every thread
         self.kin: list[str] = []  # the rest of its distribution, for thread 0 (not split)
+        self.walked: dict[str, PackageFiles] = {}  # each package's files, walked once
         self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
         self.spare: list[Child] = []  # forked workers waiting for their thread
@@ -230,7 +234,7 @@ class _Run:
     def prepare(self, package: str) -> Job | None:
         """The package's build job, or None when its index is fresh or it cannot be built."""
         try:
-            job = start_build(package, rebuild=self.rebuild)
+            job = start_build(package, rebuild=self.rebuild, walked=self.walked.get(package))
         except UsageError as exc:
             self.report.notes.append(f"skipped {package}: {exc}")
             return None
