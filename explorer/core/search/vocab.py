@@ -23,26 +23,26 @@ def stop_words() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in _lines("stopwords.txt"))
 
 
+def _pairs(name: str) -> dict[str, str]:
+    """A two-column table: first column -> second, both stripped, incomplete lines skipped."""
+    table: dict[str, str] = {}
+    for line in _lines(name):
+        key, _, value = line.partition("\t")
+        if key.strip() and value.strip():
+            table[key.strip()] = value.strip()
+    return table
+
+
 @cache
 def shorthands() -> dict[str, str]:
     """`{"F": "torch.nn.functional", "np": "numpy", ...}` (case as typed)."""
-    table: dict[str, str] = {}
-    for line in _lines("aliases.tsv"):
-        short, _, long = line.partition("\t")
-        if short.strip() and long.strip():
-            table[short.strip()] = long.strip()
-    return table
+    return _pairs("aliases.tsv")
 
 
 @cache
 def package_words() -> dict[str, str]:
     """`{"tensor": "torch", ...}`: words that say which package a query is about."""
-    table: dict[str, str] = {}
-    for line in _lines("package_words.tsv"):
-        word, _, package = line.partition("\t")
-        if word.strip() and package.strip():
-            table[word.strip().lower()] = package.strip()
-    return table
+    return {word.lower(): package for word, package in _pairs("package_words.tsv").items()}
 
 
 @cache
