@@ -238,3 +238,10 @@ def test_the_same_function_in_several_packages_comes_from_the_favoured_one_first
     assert rank(found, 2, parse_query("running total of values"))[0].name == "torch.cumsum"
     named = rank(found, 2, parse_query("numpy running total"), named=frozenset({"numpy"}))
     assert named[0].name == "numpy.cumsum"  # the query says which
+
+
+def test_a_named_standard_library_module_lifts_its_names_not_the_whole_library() -> None:
+    found = [_candidate("pickle.dumps", "function", 9.0, "stdlib"),
+             _candidate("json.dumps", "function", 8.0, "stdlib")]  # fmt: skip
+    hits = rank(found, 2, parse_query("json dumps to text"), named=frozenset({"json"}))
+    assert [hit.name for hit in hits] == ["json.dumps", "pickle.dumps"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from explorer.core.search.names import (
+    STDLIB,
     STDLIB_NAMES,
     IndexKey,
     cache_dir,
@@ -86,11 +87,14 @@ class Library:
         return rank(found, limit, query, named, implied - named, self._other_names)
 
     def _named_packages(self, query: Query) -> frozenset[str]:
-        """Packages a plain-words query names ("numpy matrix inverse", "np argmax")."""
-        if query.name:
-            return frozenset()
-        named = {shorthands().get(word, word).split(".")[0] for word in query.words}
-        return frozenset(index_home(name) for name in named if index_home(name) in self.indexes)
+        """Packages, and standard-library modules, a plain-words query names ("numpy matrix
+        inverse", "np argmax", "json string")."""
+        named = set()
+        for top in self._named_tops(query):
+            home = index_home(top)
+            if home in self.indexes:
+                named.add(top if home == STDLIB else home)  # json's names, not all of stdlib
+        return frozenset(named)
 
     def _implied_packages(self, query: Query) -> frozenset[str]:
         """Packages a plain-words query's words belong to ("tensor": torch)."""
@@ -98,6 +102,11 @@ class Library:
             return frozenset()
         implied = {package_words().get(word, "") for word in query.words}
         return frozenset(index_home(name) for name in implied if index_home(name) in self.indexes)
+
+    def _named_tops(self, query: Query) -> set[str]:
+        if query.name:
+            return set()
+        return {shorthands().get(word, word).split(".")[0] for word in query.words}
 
     def _other_names(self, package: str, names: list[str]) -> dict[str, tuple[str, ...]]:
         index = self.indexes.get(package)

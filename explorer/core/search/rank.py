@@ -86,19 +86,23 @@ def _classes_before_their_modules(found: list[Candidate], scores: dict[int, floa
             scores[id(twin)] = max(scores[id(twin)], scores[id(candidate)] + 0.5)
 
 
-def _twins_by_package(found: list[Candidate], scores: dict[int, float]) -> None:
+def _twins_by_package(
+    found: list[Candidate], scores: dict[int, float], asked: frozenset[str]
+) -> None:
     """The same function in several installed packages (torch.cumsum, numpy.cumsum): when
     the query says nothing about which, the best-weighted package's comes first, not
     whichever docstring happens to use the query's words more. Python's own (math.gcd
-    beside torch.gcd) is left to the words: plain Python is what many such queries mean."""
+    beside torch.gcd) is left to the words: plain Python is what many such queries mean.
+    `asked`: packages and modules the query names or implies."""
     twins: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind in ("function", "builtin", "class") and candidate.primary:
             twins.setdefault(candidate.name.rpartition(".")[2].lower(), []).append(candidate)
     for group in twins.values():
         packages = {candidate.package for candidate in group}
-        if len(packages) < 2 or "stdlib" in packages:
-            continue
+        tops = {candidate.name.split(".", 1)[0] for candidate in group}
+        if len(packages) < 2 or "stdlib" in packages or asked & (packages | tops):
+            continue  # one twin is Python's own, or the query says which
         best = max(scores[id(candidate)] for candidate in group)
         favourite = max(group, key=lambda c: (_package_weight(c), scores[id(c)]))
         scores[id(favourite)] = max(scores[id(favourite)], best + 0.1)
@@ -117,8 +121,9 @@ def rank(
     found: list[Candidate], limit: int, query: Query, named: frozenset[str] = frozenset(),
     implied: frozenset[str] = frozenset(), other_names: OtherNames | None = None,
 ) -> list[Hit]:  # fmt: skip
-    """The best `limit` hits; `named`: packages the query's words name, ranked first;
-    `implied`: packages its words belong to (package_words.tsv), ranked a little higher;
+    """The best `limit` hits; `named`: packages (or standard-library modules) the query's
+    words name, ranked first; `implied`: packages its words belong to
+    (package_words.tsv), ranked a little higher;
     `other_names(package, names)`: the other names of hits' objects, listed in `also`."""
     if not found:
         return []
@@ -129,7 +134,7 @@ def rank(
     dotted = len(query.segments) > 1
     scores = {id(c): score(c, best, many_words, bool(query.name), dotted) for c in found}
     for candidate in found:
-        if candidate.package in named:
+        if candidate.package in named or candidate.name.split(".", 1)[0] in named:
             scores[id(candidate)] += NAMED_PACKAGE_BONUS
         elif candidate.package in implied:
             scores[id(candidate)] += IMPLIED_PACKAGE_BONUS
@@ -140,8 +145,8 @@ def rank(
         if in_place and twin in named_entries:
             scores[id(candidate)] -= IN_PLACE_PENALTY
     _classes_before_their_modules(found, scores)
-    if not named and not implied and not dotted:  # a dotted name says which package
-        _twins_by_package(found, scores)
+    if not dotted:  # a dotted name says which package
+        _twins_by_package(found, scores, named | implied)
     for candidate in found:  # what a stub points to ranks at least as high as the stub
         target = named_entries.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path:
