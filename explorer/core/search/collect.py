@@ -32,6 +32,7 @@ from explorer.core.search.describe import (
     signature_of,
     summary_of,
 )
+from explorer.core.search.names import has_private_segment
 
 __all__ = ["Seen", "entries_for_module", "is_public", "summary_of"]
 
@@ -113,7 +114,7 @@ def _exported_elsewhere(namespace: dict[str, Any], listed: set[str], root: str) 
         home = home_module(value)
         if home is None or home == namespace.get("__name__") or not _belongs_to(value, root):
             continue
-        if any(part.startswith("_") for part in home.split(".")):
+        if has_private_segment(home):
             continue
         source = sys.modules.get(home)
         exported = _MODULE_DICT.__get__(source).get("__all__") if source is not None else None

@@ -21,14 +21,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from explorer.core.model import CLASS_KINDS
+from explorer.core.search.names import has_private_segment
 from explorer.core.search.popularity import count_mentions
 
 Row = dict[str, Any]
 
 
 def preference(name: str) -> tuple[bool, int, int, str]:
-    private = any(segment.startswith("_") for segment in name.split("."))
-    return (private, name.count("."), len(name), name)
+    return (has_private_segment(name), name.count("."), len(name), name)
 
 
 def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
@@ -37,7 +37,7 @@ def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
     (nor as ntpath's or genericpath's, the other modules holding the same objects)."""
     return {
         key: other for other, key in module_aliases
-        if "." not in key and not any(part.startswith("_") for part in other.split("."))
+        if "." not in key and not has_private_segment(other)
     }  # fmt: skip
 
 

@@ -21,6 +21,11 @@ STDLIB_NAMES = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module
 MAX_PACKAGE_CHARS = 100
 
 
+def has_private_segment(name: str) -> bool:
+    """Some segment of the dotted name is private (`torch._C.TensorBase`, `_bisect`)."""
+    return any(segment.startswith("_") for segment in name.split("."))
+
+
 def index_home(top: str) -> str:
     """The index a top-level module's names live in: its own, or the standard library's."""
     return STDLIB if top in STDLIB_NAMES else top

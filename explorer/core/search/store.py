@@ -34,6 +34,7 @@ from explorer.core.search.merge import preference
 from explorer.core.search.names import (
     IndexKey,
     cache_dir,
+    has_private_segment,
     package_version,
     python_tag,
     safe_path,
@@ -114,7 +115,7 @@ class SearchIndex:
         ).fetchall()  # fmt: skip
         found: dict[str, list[str]] = {}
         for name, other in rows:
-            if not any(part.startswith("_") for part in other.split(".")):
+            if not has_private_segment(other):
                 found.setdefault(name, []).append(other)
         return {name: tuple(sorted(others, key=preference)) for name, others in found.items()}
 
