@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.search import query as index_query
-from explorer.core.search.merge import preference
+from explorer.core.search.merge import merge, preference
 from explorer.core.search.names import (
     IndexKey,
     cache_dir,
@@ -46,7 +46,7 @@ from explorer.core.search.rows import entry_values, fill_sql, safe_text
 __all__ = [
     "SCHEMA_VERSION", "Hit", "IndexCorrupt", "IndexKey", "IndexOutdated", "QueryError",
     "SearchIndex", "cache_dir", "discard", "is_corruption", "open_index", "package_version",
-    "python_tag", "safe_path", "store_index",
+    "python_tag", "safe_path", "store_entries", "store_index",
 ]  # fmt: skip
 
 # 4: tail and path words apart, aliases table, docstrings and inherited-from for listings
@@ -218,6 +218,17 @@ def store_index(
     opened = open_index(key)
     assert opened is not None  # just replaced
     return opened
+
+
+def store_entries(
+    key: IndexKey, fingerprint: str, entries: list[dict[str, Any]], skipped: list[str],
+    *, private: bool = False,
+) -> SearchIndex:  # fmt: skip
+    """Merge a build's collected entries (emptying the list: they are the bulk of its
+    memory) and store them as the package's index."""
+    rows, aliases = merge(entries)
+    entries.clear()
+    return store_index(key, fingerprint, rows, skipped, private=private, aliases=aliases)
 
 
 def _in_memory(

@@ -30,7 +30,6 @@ from typing import Any, TextIO
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.core.search.merge import merge
 from explorer.core.search.names import IndexKey
 from explorer.core.search.store import (
     IndexCorrupt,
@@ -38,7 +37,7 @@ from explorer.core.search.store import (
     SearchIndex,
     discard,
     open_index,
-    store_index,
+    store_entries,
 )
 from explorer.core.search.walk import PackageFiles, package_files
 from explorer.proc import launch
@@ -168,10 +167,8 @@ class Job:
     def finish(self, entries: list[dict[str, Any]], skipped: list[str]) -> Outcome:
         """Merge, store and release: the new index."""
         try:
-            rows, aliases = merge(entries)
-            entries.clear()
-            index = store_index(self.key, self.files.fingerprint, rows, skipped,
-                                private=self.private, aliases=aliases)  # fmt: skip
+            index = store_entries(self.key, self.files.fingerprint, entries, skipped,
+                                  private=self.private)  # fmt: skip
         finally:
             self.release()
         return Outcome(index, built=True, notes=self.notes + index.notes[len(skipped) :])

@@ -268,15 +268,12 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[in
 
 def _store(request: StoreIndexRequest, entries: list[dict[str, object]]) -> IndexStored:
     """Merge the kept entries and write the index file (the builder holds its lock)."""
-    from explorer.core.search.merge import merge
     from explorer.core.search.names import IndexKey
-    from explorer.core.search.store import store_index
+    from explorer.core.search.store import store_entries
 
-    rows, aliases = merge(entries)
-    entries.clear()
     key = IndexKey(request.package, request.version, request.python)
-    index = store_index(key, request.fingerprint, rows, list(request.skipped),
-                        private=request.private, aliases=aliases)  # fmt: skip
+    index = store_entries(key, request.fingerprint, entries, list(request.skipped),
+                          private=request.private)  # fmt: skip
     try:
         return IndexStored(index.entry_count, tuple(index.notes))
     finally:
