@@ -59,25 +59,26 @@ def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 
 @cache
-def namespace_weights() -> tuple[dict[str, float], dict[str, float]]:
-    """(first-segment weights, inner-segment weights) from namespaces.tsv."""
-    top: dict[str, float] = {}
-    inner: dict[str, float] = {}
+def _weights_by_place() -> dict[str, dict[str, float]]:
+    """namespaces.tsv as {"top" | "inner" | "package": {segment or index: weight}}."""
+    table: dict[str, dict[str, float]] = {"top": {}, "inner": {}, "package": {}}
     for line in _lines("namespaces.tsv"):
         fields = line.split("\t")
-        if len(fields) == 3 and fields[1].strip() in ("top", "inner"):
-            (top if fields[1].strip() == "top" else inner)[fields[0].strip()] = float(fields[2])
-    return top, inner
+        if len(fields) == 3 and fields[1].strip() in table:
+            table[fields[1].strip()][fields[0].strip()] = float(fields[2])
+    return table
+
+
+@cache
+def namespace_weights() -> tuple[dict[str, float], dict[str, float]]:
+    """(first-segment weights, inner-segment weights) from namespaces.tsv."""
+    return _weights_by_place()["top"], _weights_by_place()["inner"]
 
 
 @cache
 def package_weights() -> dict[str, float]:
     """{index: weight} for names whose first segment has no weight of its own."""
-    return {
-        fields[0].strip(): float(fields[2])
-        for fields in (line.split("\t") for line in _lines("namespaces.tsv"))
-        if len(fields) == 3 and fields[1].strip() == "package"
-    }
+    return _weights_by_place()["package"]
 
 
 def words(text: str) -> list[str]:
