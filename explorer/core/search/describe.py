@@ -113,7 +113,7 @@ def doc_of(value: Any) -> str:
     """The object's own docstring, read as the Doc view reads it (a C slot or statically,
     never a property); "" when there is none. A bound method (`numpy.random.normal`, a
     Cython method of a hidden RandomState) has its function's docstring."""
-    if type(value) is types.MethodType:
+    if is_bound_function(value):
         value = value.__func__
     try:
         doc = own_doc(value)
