@@ -46,7 +46,7 @@ class Op(StrEnum):
     LIMITS = "limits"
     COLLECT_EXAMPLES = "collect_examples"  # --run-examples: import the target, find examples
     IMPORT_ROOT = "import_root"  # index importers: import the package, fork the siblings
-    INDEX_ENTRIES = "index_entries"  # index importers: describe one module
+    INDEX_ENTRIES = "index_entries"  # index importers: describe a batch of modules
     STORE_INDEX = "store_index"  # index importers: merge and store the entries they kept
 
 

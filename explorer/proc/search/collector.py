@@ -21,6 +21,7 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
+from explorer.proc.messages import Event, Importing
 from explorer.proc.search.importers import (
     Child,
     ChildFailed,
@@ -70,7 +71,8 @@ class Slot:
 
 
 class Gathering:
-    """One package's modules handed out to slots, and the entries and notes they give."""
+    """One package's modules handed out to slots in batches, and the entries and notes they
+    give."""
 
     def __init__(
         self, modules: list[str], timeout: float | None = None, progress: Progress | None = None,
@@ -78,6 +80,9 @@ class Gathering:
     ) -> None:  # fmt: skip
         self.root = modules[0]
         self.keep_for = keep_for  # entries stay in the importer, stored there (`store`)
+        # Kept entries mean one slot has the package to itself: large batches. Slots that
+        # share a package take small ones, so they meet near the middle.
+        self.batch = settings.INDEX_BATCH if keep_for else settings.INDEX_SHARED_BATCH
         self.kept: list[str] = []  # modules whose entries the current importer keeps
         self.counted: set[str] = set()
         self.pending = list(modules)
@@ -95,17 +100,30 @@ class Gathering:
         with self.lock:
             self.pending.clear()
 
-    def next_module(self, from_end: bool) -> str | None:
+    def next_modules(self, from_end: bool) -> list[str]:
         """One slot walks the sorted modules from the front, the other from the back:
-        each imports mostly its own subpackages' dependencies, until they meet."""
+        each imports mostly its own subpackages' dependencies, until they meet. The root
+        comes alone: when it will not import, nothing else is tried."""
         with self.lock:
-            if not self.pending:
-                return None
-            return self.pending.pop() if from_end else self.pending.pop(0)
+            if from_end:
+                taken = self.pending[: -self.batch - 1 : -1]
+                del self.pending[len(self.pending) - len(taken) :]
+                return taken
+            size = 1 if self.pending[:1] == [self.root] else self.batch
+            taken = self.pending[:size]
+            del self.pending[:size]
+            return taken
 
-    def finish(self, module: str, entries: list[dict[str, Any]], note: str | None) -> None:
+    def put_back(self, modules: list[str], from_end: bool) -> None:
+        """Modules to do again (their importer died), where this slot takes them next."""
         with self.lock:
-            self.entries.extend(entries)
+            if from_end:
+                self.pending.extend(reversed(modules))
+            else:
+                self.pending[:0] = modules
+
+    def finish(self, module: str, note: str | None = None) -> None:
+        with self.lock:
             if note:
                 self.notes.append(note)
             if module in self.counted:
@@ -119,33 +137,53 @@ class Gathering:
     def run(self, slot: Slot, from_end: bool = False) -> None:
         """Serve modules on `slot` until none are left; a process that dies is replaced.
         A root that cannot be imported ends the package: UsageError."""
-        while (module := self.next_module(from_end)) is not None:
+        while modules := self.next_modules(from_end):
             try:
                 child = slot.get()
             except (ChildFailed, OSError) as exc:
-                self.finish(module, [], f"skipped {module}: no importer process ({exc})")
+                self.put_back(modules[1:], from_end)
+                self.finish(modules[0], f"skipped {modules[0]}: no importer process ({exc})")
                 return  # the other slot, if any, carries on; the caller notes the rest
-            first = self.root not in child.roots  # this call imports the package root first
-            timeout = root_timeout(self.timeout) if first else self.timeout
+            # The first module a process imports imports the package root too.
+            watch = _Watch(modules, self.timeout, first=self.root not in child.roots)
             try:
-                reply = child.call(IndexEntriesRequest(module, self.keep_for), timeout)
+                reply = child.call(IndexEntriesRequest(tuple(modules), self.keep_for),
+                                   watch.allowed(), on_event=watch.started)  # fmt: skip
             except (ImportFailed, ChildFailed) as exc:
-                if isinstance(exc, ChildFailed) and self.kept:  # what it kept died with it
-                    with self.lock:
-                        self.pending[:0], self.kept = [m for m in self.kept if m != module], []
-                if module == self.root:
-                    self.stop()
-                    reason = _reason(exc).replace("importing it", f"importing {module}")
-                    self.failure = UsageError(f"cannot index {module}: {reason}")
-                    raise self.failure from None
-                self.finish(module, [], f"skipped {module}: {_reason(exc)}")
-                if isinstance(exc, ImportFailed):
-                    child.roots.add(self.root)
+                self._lost(modules, watch.current, exc, child, from_end)
                 continue
+            failed = {failure.module: failure.why for failure in reply.failed}
+            if self.root in failed:
+                self._fail(failed[self.root])
             child.roots.add(self.root)
             if self.keep_for:
-                self.kept.append(module)
-            self.finish(module, [dict(entry) for entry in reply.entries], None)
+                self.kept.extend(module for module in modules if module not in failed)
+            with self.lock:
+                self.entries.extend(dict(entry) for entry in reply.entries)
+            for module in modules:
+                why = failed.get(module)
+                self.finish(module, f"skipped {module}: {why}" if why else None)
+
+    def _lost(
+        self, modules: list[str], current: int, error: Exception, child: Child, from_end: bool
+    ) -> None:
+        """The importer died (or failed outside any one module) at modules[current]: that one
+        is skipped with a note; what it had done or kept, and the rest, go back in the queue."""
+        child.kill()  # whatever it kept or half-did is gone with it
+        module = modules[current]
+        again = [m for m in modules if m != module]
+        if self.kept:
+            again[:0], self.kept = [m for m in self.kept if m != module], []
+        self.put_back(again, from_end)
+        if module == self.root:
+            self._fail(_reason(error))
+        self.finish(module, f"skipped {module}: {_reason(error)}")
+
+    def _fail(self, reason: str) -> None:
+        self.stop()
+        reason = reason.replace("importing it", f"importing {self.root}")
+        self.failure = UsageError(f"cannot index {self.root}: {reason}")
+        raise self.failure from None
 
     def store(self, slot: Slot, request: StoreIndexRequest) -> IndexStored | None:
         """Have the importer that kept the entries merge and store them; None (with a note)
@@ -161,8 +199,32 @@ class Gathering:
 
     def leftovers(self) -> None:
         """A note for each module no slot could take (every importer failed to start)."""
-        while (module := self.next_module(False)) is not None:
-            self.finish(module, [], f"skipped {module}: no importer process could start")
+        for module in self.next_all():
+            self.finish(module, f"skipped {module}: no importer process could start")
+
+    def next_all(self) -> list[str]:
+        with self.lock:
+            taken, self.pending = self.pending, []
+            return taken
+
+
+class _Watch:
+    """Which module of a batch the importer is on (from its `Importing` events), and how
+    long that one may take: each module gets its own timeout."""
+
+    def __init__(self, modules: list[str], timeout: float, first: bool) -> None:
+        self.modules = modules
+        self.timeout = timeout
+        self.first = first  # the first module imports the package root: it gets longer
+        self.current = 0
+
+    def allowed(self) -> float:
+        return root_timeout(self.timeout) if self.first and self.current == 0 else self.timeout
+
+    def started(self, event: Event) -> float:
+        if isinstance(event, Importing) and event.module in self.modules[self.current :]:
+            self.current = self.modules.index(event.module, self.current)
+        return self.allowed()
 
 
 def _reason(error: Exception) -> str:

@@ -5,7 +5,8 @@ safe sys.path, in a temporary working directory, confined at once (parent-death
 signal, subreaper, memory cap), registered with the live-children registry and
 ended with `kill_tree`. Each answers JSON-lines requests (explorer.proc.protocol,
 replies tagged with the child's secret) on its own pipes: "import_root" {module}
-and "index_entries" {module}. Whatever modules print goes to /dev/null.
+and "index_entries" {modules} (an `Importing` event as each module starts, the entries and
+the failures of the batch in the reply). Whatever modules print goes to /dev/null.
 
 `start_children(root, count)` for `count` > 1 starts one process that imports the
 root package (torch: seconds of CPU) and forks `count` workers from itself, so the
@@ -27,10 +28,12 @@ import subprocess
 import sys
 import threading
 import time
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from explorer.core.model import ImportFailure
 from explorer.proc import launch, protocol
-from explorer.proc.messages import Op, Request
+from explorer.proc.messages import Event, Importing, Op, Request, decode_event
 from explorer.proc.search.wire import (
     Forked,
     ImportRootRequest,
@@ -97,17 +100,24 @@ class Child:
     def closed(self) -> bool:
         return self._closed
 
-    def call(self, request: Request[R], timeout: float) -> R:
+    def call(
+        self, request: Request[R], timeout: float, on_event: Callable[[Event], float] | None = None
+    ) -> R:
         """The typed reply; ImportFailed when the child answered with an error, ChildFailed
-        when it takes too long, dies or answers without the session's tag."""
+        when it takes too long, dies or answers without the session's tag. Each event the
+        child streams goes to `on_event`, which says how long the child has from then on."""
         self._next_id += 1
+        allowed = timeout
         try:
             line = protocol.request_line(self._next_id, request.op, request.args())
             os.write(self._write_fd, line)
-            reply = protocol.decode(self._read_line(time.monotonic() + timeout), self._secret)
+            deadline = time.monotonic() + allowed
+            while "event" in (reply := protocol.decode(self._read_line(deadline), self._secret)):
+                allowed = on_event(decode_event(reply)) if on_event is not None else timeout
+                deadline = time.monotonic() + allowed
         except TimeoutError:
             self.kill()
-            raise ChildFailed(f"took longer than {timeout:g} s") from None
+            raise ChildFailed(f"took longer than {allowed:g} s") from None
         except (OSError, EOFError, ValueError):  # ProtocolError is a ValueError
             self.kill()
             raise ChildFailed("its importer process died") from None
@@ -244,20 +254,28 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[in
     from explorer.core.search.collect import entries_for_module
 
     seen: dict[str, dict[str, tuple[str, str]]] = {}  # per package: each index describes its own
-    kept: dict[str, list[dict[str, object]]] = {}  # per package, for store_index
+    kept: dict[str, list[dict[str, Any]]] = {}  # per package, for store_index
 
     def import_root(request: ImportRootRequest, emit: protocol.Emit) -> Forked:
         importlib.import_module(request.module)
         return Forked(tuple(_fork_workers(extra, own)))
 
     def index_entries(request: IndexEntriesRequest, emit: protocol.Emit) -> IndexEntries:
-        importlib.import_module(request.module)
-        root = request.module.split(".", 1)[0]
-        entries = entries_for_module(request.module, seen.setdefault(root, {}))
+        entries: list[dict[str, Any]] = []
+        failed = []
+        for module in request.modules:
+            emit(Importing(module))  # the builder's clock for this module starts now
+            try:
+                importlib.import_module(module)
+                found = entries_for_module(module, seen.setdefault(module.split(".", 1)[0], {}))
+            except BaseException as exc:  # noqa: BLE001 - SystemExit on import is a failure too
+                failed.append(ImportFailure(module, _raised(exc)))
+                continue
+            entries.extend(found)
         if request.keep_for:
             kept.setdefault(request.keep_for, []).extend(entries)
-            return IndexEntries(())
-        return IndexEntries(tuple(entries))
+            return IndexEntries((), tuple(failed))
+        return IndexEntries(tuple(entries), tuple(failed))
 
     def store(request: StoreIndexRequest, emit: protocol.Emit) -> IndexStored:
         return _store(request, kept.pop(request.package, []))
@@ -266,7 +284,12 @@ def _serve(channel: protocol.Channel, extra: list[tuple[int, int]], own: list[in
                              Op.STORE_INDEX: store})  # fmt: skip
 
 
-def _store(request: StoreIndexRequest, entries: list[dict[str, object]]) -> IndexStored:
+def _raised(error: BaseException) -> str:
+    lines = protocol.safe_str(error).strip().splitlines()
+    return f"importing it raised {type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def _store(request: StoreIndexRequest, entries: list[dict[str, Any]]) -> IndexStored:
     """Merge the kept entries and write the index file (the builder holds its lock)."""
     from explorer.core.search.names import IndexKey
     from explorer.core.search.store import store_entries

@@ -1,12 +1,12 @@
 """The index importers' requests and replies (explorer.proc.search.importers): import a
-package's root and fork, describe one module, merge and store what was kept."""
+package's root and fork, describe a batch of modules, merge and store what was kept."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.core.model import Record
+from explorer.core.model import ImportFailure, Record
 from explorer.proc.messages import JsonObject, Op, Request, as_object, register_requests
 
 
@@ -23,16 +23,24 @@ class Forked(Record):
 
 @dataclass(frozen=True, slots=True)
 class IndexEntries(Record):
-    """Search-index entries of one module (explorer.core.search.collect's plain dicts)."""
+    """Search-index entries of a batch of modules (explorer.core.search.collect's plain
+    dicts), and the modules of the batch whose import raised (why: one line)."""
 
     entries: tuple[JsonObject, ...]
+    failed: tuple[ImportFailure, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexEntries:
-        return cls(tuple(as_object(row) for row in data.get("entries", ())))
+        failed = (as_object(item) for item in data.get("failed", ()))
+        return cls(
+            tuple(as_object(row) for row in data.get("entries", ())),
+            tuple(ImportFailure(str(item.get("module")), str(item.get("why"))) for item in failed),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entries": list(self.entries)}  # plain JSON already: no deep copy (asdict)
+        # The entries are plain JSON already: no deep copy (asdict).
+        failed = [{"module": item.module, "why": item.why} for item in self.failed]
+        return {"entries": list(self.entries), "failed": failed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +63,15 @@ class ImportRootRequest(Request[Forked]):
 
 @dataclass(frozen=True, slots=True)
 class IndexEntriesRequest(Request[IndexEntries]):
-    module: str
+    """Import and describe `modules` in order, with an `Importing` event as each one starts
+    (its own time limit starts there): one round trip for many modules."""
+
+    modules: tuple[str, ...]
     keep_for: str = ""  # keep them in the importer for this package's store_index (no reply)
     op, reply = Op.INDEX_ENTRIES, IndexEntries
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "modules", tuple(str(name) for name in self.modules))
 
 
 @dataclass(frozen=True, slots=True)
