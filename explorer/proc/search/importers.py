@@ -19,6 +19,7 @@ index several packages one after another (`--index --all` reuses it).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import os
@@ -359,7 +360,11 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     channel = protocol.Channel(os.fdopen(own[0], "rb"), os.fdopen(own[1], "wb"), own_secret[0])
     _serve(channel, extra, own)
-    return 0
+    # The builder closed the pipe: every index is stored. The imports' exit handlers run,
+    # but tearing down every imported module (~0.1 s of CPU after the standard library) is
+    # skipped, as a forked worker skips it.
+    atexit._run_exitfuncs()
+    os._exit(0)
 
 
 if __name__ == "__main__":
