@@ -15,6 +15,7 @@ from typing import Any
 from explorer.core.links import plain_text
 from explorer.core.model import Kind
 from explorer.core.objects import class_dict, first_sentence, own_doc, split_signature_line
+from explorer.core.search.signatures import function_signature
 
 DOC_LIMIT = 40_000  # characters of docstring kept: the whole of all but a handful (Doc tab, search)
 SUMMARY_LIMIT = 160
@@ -141,6 +142,9 @@ def signature_of(value: Any, kind: Kind, doc: str) -> str:
     if isinstance(func, types.MethodType):
         func = func.__func__  # a C slot of the method object
     if isinstance(func, types.FunctionType):
+        text = function_signature(func, skip_first=bound)
+        if text is not None:
+            return text
         try:
             signature = inspect.signature(func, follow_wrapped=False)
         except (TypeError, ValueError):
@@ -186,6 +190,9 @@ def _init_signature(klass: type) -> str:
             continue
         if not isinstance(init, types.FunctionType):
             return ""
+        text = function_signature(init, skip_first=True, returns=False)
+        if text is not None:
+            return text
         try:
             params = list(inspect.signature(init, follow_wrapped=False).parameters.values())
         except (TypeError, ValueError):
