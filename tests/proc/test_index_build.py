@@ -133,6 +133,25 @@ def test_a_hanging_module_costs_one_timeout_not_the_build(package: Path) -> None
     assert notes == [f"skipped searchpkg.slow: took longer than {TIMEOUT:g} s"]
 
 
+def test_each_module_of_a_batch_has_its_own_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "patientpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Slow but fine."""\n')
+    for name in ("first", "second", "third"):  # together over the timeout, each well under
+        (package / f"{name}.py").write_text(
+            f"import time\ntime.sleep(0.6)\n\ndef {name}_thing() -> None:\n    'Fine.'\n"
+        )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    modules = ["patientpkg", "patientpkg.first", "patientpkg.second", "patientpkg.third"]
+    entries, notes = collect(modules, jobs=1, timeout=1.0)
+    assert notes == []
+    assert {"patientpkg.first.first_thing", "patientpkg.third.third_thing"} <= {
+        entry["name"] for entry in entries
+    }
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

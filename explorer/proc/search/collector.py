@@ -21,7 +21,6 @@ from typing import Any
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.proc.messages import Event, Importing
 from explorer.proc.search.importers import (
     Child,
     ChildFailed,
@@ -148,7 +147,7 @@ class Gathering:
             watch = _Watch(modules, self.timeout, first=self.root not in child.roots)
             try:
                 reply = child.call(IndexEntriesRequest(tuple(modules), self.keep_for),
-                                   watch.allowed(), on_event=watch.started)  # fmt: skip
+                                   watch.allowed(), reached=watch.reached)  # fmt: skip
             except (ImportFailed, ChildFailed) as exc:
                 self._lost(modules, watch.current, exc, child, from_end)
                 continue
@@ -209,7 +208,7 @@ class Gathering:
 
 
 class _Watch:
-    """Which module of a batch the importer is on (from its `Importing` events), and how
+    """Which module of a batch the importer is on (from its progress records), and how
     long that one may take: each module gets its own timeout."""
 
     def __init__(self, modules: list[str], timeout: float, first: bool) -> None:
@@ -221,10 +220,11 @@ class _Watch:
     def allowed(self) -> float:
         return root_timeout(self.timeout) if self.first and self.current == 0 else self.timeout
 
-    def started(self, event: Event) -> float:
-        if isinstance(event, Importing) and event.module in self.modules[self.current :]:
-            self.current = self.modules.index(event.module, self.current)
-        return self.allowed()
+    def reached(self, number: int, started: float) -> float:
+        """The deadline of module `number`, which the importer started at `started`."""
+        if self.current <= number < len(self.modules):
+            self.current = number
+        return started + self.allowed()
 
 
 def _reason(error: Exception) -> str:

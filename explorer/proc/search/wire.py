@@ -1,13 +1,16 @@
 """The index importers' requests and replies (explorer.proc.search.importers): import a
-package's root and fork, describe a batch of modules, merge and store what was kept."""
+package's root and fork, describe a batch of modules, merge and store what was kept; and
+the progress records an importer writes as it starts each module of a batch."""
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from explorer.core.model import ImportFailure, Record
 from explorer.proc.messages import JsonObject, Op, Request, as_object, register_requests
+from explorer.proc.protocol import tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,7 @@ class ImportRootRequest(Request[Forked]):
 
 @dataclass(frozen=True, slots=True)
 class IndexEntriesRequest(Request[IndexEntries]):
-    """Import and describe `modules` in order, with an `Importing` event as each one starts
+    """Import and describe `modules` in order, with a progress record as each one starts
     (its own time limit starts there): one round trip for many modules."""
 
     modules: tuple[str, ...]
@@ -88,3 +91,30 @@ class StoreIndexRequest(Request[IndexStored]):
 
 
 register_requests(ImportRootRequest, IndexEntriesRequest, StoreIndexRequest)
+
+
+# ---- progress records: which module of a batch an importer is on -----------------------------
+# One line per module as the importer starts it, on a pipe of its own: `number started`
+# (its place in the batch, time.monotonic() then: one clock for every process on the
+# machine), tagged like a reply. The builder reads them after each reply and whenever a
+# deadline passes, so a batch's records (a few KiB) never fill the pipe.
+
+
+def progress_record(secret: bytes | None, number: int, started: float) -> bytes:
+    payload = f"{number} {started!r}".encode()
+    return payload + (b"\t" + tag(secret, payload) if secret is not None else b"") + b"\n"
+
+
+def read_progress(line: bytes, secret: bytes | None) -> tuple[int, float] | None:
+    """(module number, when it started) from one record; None for a line that is not one
+    (no tag of this session, not two numbers)."""
+    payload = line
+    if secret is not None:
+        payload, separator, received = line.rpartition(b"\t")
+        if not separator or not hmac.compare_digest(received, tag(secret, payload)):
+            return None
+    try:
+        number, started = payload.split()
+        return int(number), float(started)
+    except ValueError:
+        return None
