@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
@@ -30,16 +30,25 @@ from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import PackageFiles, package_files
 from explorer.proc.search.build import Job, Outcome, start_build
 from explorer.proc.search.collector import Gathering, Slot, root_timeout, run_threads
-from explorer.proc.search.importers import Child, ChildFailed, kill_all, start_children
+from explorer.proc.search.importers import (
+    Child,
+    ChildFailed,
+    Pipes,
+    close_spawned,
+    kill_all,
+    spawn,
+    start_children,
+)
 from explorer.proc.search.wire import StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]
 
 
-def installed_packages() -> list[str]:
-    """Top-level importable packages of the installed distributions, found on sys.path."""
+def installed_packages(owners: Mapping[str, list[str]] | None = None) -> list[str]:
+    """Top-level importable packages of the installed distributions, found on sys.path
+    (`owners`: metadata.packages_distributions(), when the caller has it)."""
     names: set[str] = set()
-    for top in metadata.packages_distributions():
+    for top in metadata.packages_distributions() if owners is None else owners:
         if top.isidentifier() and not top.startswith("_") and top not in settings.INDEX_ALL_SKIP:
             names.add(top)
     found = []
@@ -83,26 +92,27 @@ def index_everything(
     progress: Progress | None = None,
 ) -> Report:  # fmt: skip
     """Fresh indexes of the standard library and every installed package (or `packages`)."""
-    wanted = [STDLIB, *installed_packages()] if packages is None else packages
-    report = Report()
-    sizes: dict[str, int] = {}
-    walked: dict[str, PackageFiles] = {}
-    for package in wanted:
-        try:
-            walked[package] = package_files(package)
-            sizes[package] = len(walked[package].modules)
-        except UsageError as exc:
-            report.notes.append(f"skipped {package}: {exc}")
     cores = max(1, jobs or os.cpu_count() or 1)
-    run = _Run(report, _Tally(sizes, progress), rebuild, cores)
-    run.walked = walked
-    groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes)
-    if cores > 1 and [STDLIB] in groups[1:]:
-        groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
-        run.early = [STDLIB]
-    run.groups = groups
-    run.split = bool(sizes) and _dominates(max(sizes.values()), sizes, cores)
+    report = Report()
+    run = _Run(report, rebuild, cores)
     try:  # on Ctrl+C every importer child, and what its imports started, ends at once
+        run.prespawn()  # the importers start up while the packages are walked
+        owners = _owners()
+        wanted = [STDLIB, *installed_packages(owners)] if packages is None else packages
+        sizes: dict[str, int] = {}
+        for package in wanted:
+            try:
+                run.walked[package] = package_files(package)
+                sizes[package] = len(run.walked[package].modules)
+            except UsageError as exc:
+                report.notes.append(f"skipped {package}: {exc}")
+        run.tally = _Tally(sizes, progress)
+        groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes, owners)
+        if cores > 1 and [STDLIB] in groups[1:]:
+            groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
+            run.early = [STDLIB]
+        run.groups = groups
+        run.split = bool(sizes) and _dominates(max(sizes.values()), sizes, cores)
         run_threads([partial(run.work, number) for number in range(cores)], run.abandon)
     finally:
         run.close()
@@ -122,9 +132,9 @@ class _Run:
     stores it), else go on to the queue while thread 0 builds it and its `kin`.
     """
 
-    def __init__(self, report: Report, tally: _Tally, rebuild: bool, cores: int) -> None:
+    def __init__(self, report: Report, rebuild: bool, cores: int) -> None:
         self.report = report
-        self.tally = tally
+        self.tally = _Tally({}, None)
         self.rebuild = rebuild
         self.groups: list[list[str]] = []
         self.early: list[str] = []
@@ -133,6 +143,7 @@ class _Run:
         self.walked: dict[str, PackageFiles] = {}  # each package's files, walked once
         self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
+        self.spawned: tuple[Child, list[Pipes]] | None = None  # a zygote-to-be, started early
         self.spare: list[Child] = []  # forked workers waiting for their thread
         self.shared: tuple[Job, Gathering] | None = None
         self.started = threading.Event()  # the shared package is set up (or will not be)
@@ -188,6 +199,26 @@ class _Run:
             for package in group:
                 self.build(package, slot)
 
+    def prespawn(self) -> None:
+        """Start the importers now: the one that will import the largest package and fork,
+        and a plain one for each other thread's early packages (interpreters start up
+        while this process walks the packages' files)."""
+        with contextlib.suppress(OSError):  # they are started again when needed
+            self.spawned = spawn(forks=len(self.slots) if len(self.slots) > 1 else 0)
+            for slot in self.slots[1:]:
+                slot.child = spawn()[0]
+
+    def unspawn(self) -> None:
+        """No zygote after all (the largest package's index is fresh): the importer started
+        for it serves this thread as a plain one."""
+        if self.spawned is not None:
+            child, pipes = self.spawned
+            self.spawned = None
+            for fds in pipes:
+                for descriptor in fds:
+                    os.close(descriptor)
+            self.slots[0].child = child
+
     def start_shared(self) -> tuple[Job, Gathering] | None:
         """Begin with the largest package, its root imported once for every thread; the
         package's job when this thread is to build it alone (not `split`)."""
@@ -201,14 +232,16 @@ class _Run:
                     self.kin = kin
             job = self.prepare(package) if package else None
             if package is None or job is None:
+                self.unspawn()
                 return None
             keep_for = "" if self.split else package  # stored by the importer when alone
             gathering = Gathering(
                 job.modules, progress=self.tally.for_package(package), keep_for=keep_for
             )
             try:
+                spawned, self.spawned = self.spawned, None
                 workers, self.zygote = start_children(
-                    package, len(self.slots), root_timeout(gathering.timeout)
+                    package, len(self.slots), root_timeout(gathering.timeout), spawned
                 )
             except ChildFailed as exc:
                 job.release()
@@ -303,6 +336,8 @@ class _Run:
             slot.close()
         if self.zygote is not None:
             self.zygote.close()
+        if self.spawned is not None:  # started early, never needed (an interrupted walk)
+            close_spawned(*self.spawned)
 
 
 def _dominates(largest: int, sizes: dict[str, int], cores: int) -> bool:
@@ -315,13 +350,19 @@ def _dominates(largest: int, sizes: dict[str, int], cores: int) -> bool:
     return largest * cores > sum(sizes.values())
 
 
-def _by_distribution(packages: list[str], sizes: dict[str, int]) -> list[list[str]]:
+def _owners() -> Mapping[str, list[str]]:
+    """{top-level package: its distributions}; empty when the metadata is broken."""
+    try:
+        return metadata.packages_distributions()
+    except Exception:  # noqa: BLE001 - broken metadata: every package on its own
+        return {}
+
+
+def _by_distribution(
+    packages: list[str], sizes: dict[str, int], owners: Mapping[str, list[str]]
+) -> list[list[str]]:
     """The packages in groups that share a distribution (biggest package first in each),
     the groups biggest first."""
-    try:
-        owners = metadata.packages_distributions()
-    except Exception:  # noqa: BLE001 - broken metadata: every package on its own
-        owners = {}
     groups: dict[str, list[str]] = {}
     for package in packages:
         distribution = (owners.get(package) or [package])[0]

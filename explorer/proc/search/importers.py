@@ -237,17 +237,25 @@ def spawn(forks: int = 0) -> tuple[Child, list[Pipes]]:
     return child, [(req[1], rep[0], prog[0]) for req, rep, prog in forked]
 
 
-def start_children(root: str, count: int, timeout: float) -> tuple[list[Child], Child | None]:
+def close_spawned(child: Child, pipes: list[Pipes]) -> None:
+    """End a spawned importer and close the pipes meant for its forks."""
+    child.kill()
+    for fds in pipes:
+        for descriptor in fds:
+            os.close(descriptor)
+
+
+def start_children(
+    root: str, count: int, timeout: float, spawned: tuple[Child, list[Pipes]] | None = None
+) -> tuple[list[Child], Child | None]:
     """(workers with `root` imported, the zygote they were forked from or None); ChildFailed
-    (with the reason) when the root will not import."""
-    zygote, pipes = spawn(forks=count if count > 1 else 0)
+    (with the reason) when the root will not import. `spawned`: what `spawn(count)` (or
+    `spawn()` for one) returned earlier, to use instead of starting one now."""
+    zygote, pipes = spawned or spawn(forks=count if count > 1 else 0)
     try:
         pids = zygote.call(ImportRootRequest(root), timeout).pids
     except (ImportFailed, ChildFailed) as exc:
-        zygote.kill()
-        for fds in pipes:
-            for descriptor in fds:
-                os.close(descriptor)
+        close_spawned(zygote, pipes)
         if isinstance(exc, ImportFailed):
             raise ChildFailed(f"importing {root} raised {exc}") from None
         raise
