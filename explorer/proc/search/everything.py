@@ -106,7 +106,7 @@ def index_everything(
                 sizes[package] = len(run.walked[package].modules)
             except UsageError as exc:
                 report.notes.append(f"skipped {package}: {exc}")
-        run.tally = _Tally(sizes, progress)
+        run.tally, run.sizes = _Tally(sizes, progress), sizes
         groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes, owners)
         if cores > 1 and [STDLIB] in groups[1:]:
             groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
@@ -141,6 +141,7 @@ class _Run:
         self.split = True  # the largest package's modules are shared out over every thread
         self.kin: list[str] = []  # the rest of its distribution, for thread 0 (not split)
         self.walked: dict[str, PackageFiles] = {}  # each package's files, walked once
+        self.sizes: dict[str, int] = {}  # each package's module count
         self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
         self.spawned: tuple[Child, list[Pipes]] | None = None  # a zygote-to-be, started early
@@ -191,13 +192,30 @@ class _Run:
         if self.shared is not None:
             job, gathering = self.shared
             self.gather(job, gathering, slot, from_end=number % 2 == 1, shared=True)
-        while True:
-            with self.lock:
-                if not self.groups:
-                    return
-                group = self.groups.pop(0)
+        while group := self.next_group(slot):
             for package in group:
                 self.build(package, slot)
+
+    def next_group(self, slot: Slot) -> list[str]:
+        """The next packages for this thread: the biggest group left, but first one its own
+        importer has already imported, else one no other importer has (textual, imported
+        in one process for pytest_textual_snapshot, is not imported again in the other),
+        as long as enough work is left for the biggest group to be shared out fairly later."""
+        with self.lock:
+            if not self.groups:
+                return []
+            size = [sum(self.sizes[package] for package in group) for group in self.groups]
+            fair = len(self.slots) * size[0]  # what must be left beside the biggest group
+            left = sum(size)
+            mine = slot.child.roots if slot.child is not None else set()
+            theirs = set().union(*(other.child.roots for other in self.slots
+                                   if other is not slot and other.child is not None))  # fmt: skip
+            for here in (True, False):  # imported here; else imported nowhere else
+                for index, group in enumerate(self.groups):
+                    fits = group[0] in mine if here else group[0] not in theirs
+                    if fits and (index == 0 or left - size[index] >= fair):
+                        return self.groups.pop(index)
+            return self.groups.pop(0)
 
     def prespawn(self) -> None:
         """Start the importers now: the one that will import the largest package and fork,
@@ -314,6 +332,8 @@ class _Run:
         if stored is None:
             self.report.notes.extend(gathering.notes[-1:])
             return
+        if slot.child is not None:
+            slot.child.roots.update(stored.imported)
         self.done(package, stored.entries, job.notes, stored.notes)
 
     def done(

@@ -89,7 +89,8 @@ def _store(request: StoreIndexRequest, entries: list[dict[str, Any]]) -> IndexSt
     index = store_entries(key, request.fingerprint, entries, list(request.skipped),
                           private=request.private)  # fmt: skip
     try:
-        return IndexStored(index.entry_count, tuple(index.notes))
+        imported = {name.partition(".")[0] for name in list(sys.modules)}
+        return IndexStored(index.entry_count, tuple(index.notes), tuple(sorted(imported)))
     finally:
         index.close()
 

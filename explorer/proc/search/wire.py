@@ -48,14 +48,20 @@ class IndexEntries(Record):
 
 @dataclass(frozen=True, slots=True)
 class IndexStored(Record):
-    """An importer merged the entries it kept and stored the index: its size and notes."""
+    """An importer merged the entries it kept and stored the index: its size and notes,
+    and the top-level packages it has imported by now (its next packages may be among them)."""
 
     entries: int
     notes: tuple[str, ...] = ()
+    imported: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexStored:
-        return cls(int(data.get("entries", 0)), tuple(str(n) for n in data.get("notes", ())))
+        return cls(
+            int(data.get("entries", 0)),
+            tuple(str(note) for note in data.get("notes", ())),
+            tuple(str(name) for name in data.get("imported", ())),
+        )
 
 
 @dataclass(frozen=True, slots=True)
