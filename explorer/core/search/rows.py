@@ -69,6 +69,7 @@ _COLUMNS = (
     "mentions", "tailw", "pathw", "doc",
 )  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SNAKE = re.compile(r"[._]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z]{2})(?=[0-9])")
 # "See `torch.matmul`", "Alias for `torch.abs`.", "Alias of :func:`torch.ge`": a stub that
 # forwards to another name (the text is already plain: roles became backticks).
@@ -94,8 +95,11 @@ def fill_sql() -> tuple[str, str, str, str]:
 
 def split_words(name: str) -> list[str]:
     """Snake and camel parts of one name: CrossEntropyLoss -> Cross Entropy Loss."""
-    parts = [part for part in re.split(r"[._]+", name) if part]
-    return [piece for part in parts for piece in _CAMEL.split(part) if piece]
+    parts = [part for part in _SNAKE.split(name) if part]
+    # A lowercase run of letters has no camel boundary (most parts): no second regex.
+    return [piece for part in parts
+            for piece in ((part,) if part.isalpha() and part.islower() else _CAMEL.split(part))
+            if piece]  # fmt: skip
 
 
 def name_words(name: str) -> str:
@@ -117,6 +121,8 @@ _tail_words = lru_cache(maxsize=1 << 16)(name_words)  # forward, __init__: share
 
 def stub_target(name: str, summary: str) -> str | None:
     """The name an alias stub forwards to (relative names resolved next to it), else None."""
+    if summary.lstrip()[:1] not in ("s", "S", "a", "A"):
+        return None  # (most summaries: not "See ...", "Alias for ...", "An alias for ...")
     match = _STUB.match(summary.strip())
     if match is None:
         return None
