@@ -47,9 +47,10 @@ def _names_of(name: str, exported: dict[str, str]) -> list[str]:
     return [name, f"{exported[module]}.{rest}"] if dot and module in exported else [name]
 
 
-def _preferred(name: str, exported: dict[str, str]) -> tuple[bool, int, int, str]:
-    """`preference`, with the names through an exported module first."""
-    if any(name.startswith(public + ".") for public in exported.values()):
+def _preferred(name: str, exported: tuple[str, ...]) -> tuple[bool, int, int, str]:
+    """`preference`, with the names through an exported module (`exported`: their
+    prefixes, `os.path.`) first."""
+    if name.startswith(exported):
         return (False, -1, len(name), name)
     return preference(name)
 
@@ -69,6 +70,7 @@ def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
     seen_as: dict[str, set[str]] = {}  # key -> names besides the first one seen
     module_aliases = [(e["name"], e["key"]) for e in entries if e.get("module_alias")]
     exported = _exported_modules(module_aliases)
+    prefixes = tuple(f"{public}." for public in exported.values())
     for entry in entries:
         key = entry.get("key") or entry["name"]
         if entry.get("module_alias"):
@@ -82,7 +84,7 @@ def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
                     names[key] = name
                 elif name != current:
                     seen_as.setdefault(key, set()).update((name, current))
-                    if _preferred(name, exported) < _preferred(current, exported):
+                    if _preferred(name, prefixes) < _preferred(current, prefixes):
                         names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
@@ -172,6 +174,12 @@ def _mark_groups(rows: list[Row]) -> None:
         row["group"] = row.get("origin") or row["key"]
         groups.setdefault(row["group"], []).append(row)
     for group, members in groups.items():
+        if len(members) == 1:  # most objects have one name: their own row, its own doc
+            only = members[0]
+            only["shared"] = 1 + only.get("subclasses", 0)
+            only["primary"] = True
+            only["doc"] = only.get("doc") or ""
+            continue
         primary = _primary(group, members)
         doc = next((m["doc"] for m in members if m.get("doc")), "")
         for member in members:

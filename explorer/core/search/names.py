@@ -23,7 +23,7 @@ MAX_PACKAGE_CHARS = 100
 
 def has_private_segment(name: str) -> bool:
     """Some segment of the dotted name is private (`torch._C.TensorBase`, `_bisect`)."""
-    return any(segment.startswith("_") for segment in name.split("."))
+    return name.startswith("_") or "._" in name
 
 
 def index_home(top: str) -> str:
