@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import types
+from functools import lru_cache
 from typing import Any
 
 from explorer.core.links import plain_text
@@ -123,6 +124,7 @@ def doc_of(value: Any) -> str:
     return inspect.cleandoc(doc) if isinstance(doc, str) and doc else ""
 
 
+@lru_cache(maxsize=1 << 14)  # a fifth of the docstrings an environment holds are repeats
 def summary_of(doc: str) -> str:
     """The first sentence, roles as plain words, capped for the index."""
     summary = plain_text(first_sentence(doc[:_HEAD]))
