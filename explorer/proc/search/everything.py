@@ -1,6 +1,7 @@
 """`explore --index --all`: the standard library and every installed distribution, in parallel.
 
-Each package gets its own index (see explorer.proc.search.build), largest first.
+Each package gets its own index (see explorer.proc.search.build), largest first (in
+the order explorer.proc.search.queue explains).
 The largest package's root is imported once and one importer per core is forked
 from there (see explorer.proc.search.importers). When that package outweighs the
 rest, they split its modules; otherwise one importer builds it whole while the
@@ -18,13 +19,10 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from importlib import metadata
-from importlib.machinery import PathFinder
 
-from explorer import settings
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB
 from explorer.core.search.walk import PackageFiles, package_files
@@ -39,26 +37,10 @@ from explorer.proc.search.importers import (
     spawn,
     start_children,
 )
+from explorer.proc.search.queue import PackageQueue, dominates, installed_packages, owners
 from explorer.proc.search.wire import StoreIndexRequest
 
 Progress = Callable[[int, int, str], None]
-
-
-def installed_packages(owners: Mapping[str, list[str]] | None = None) -> list[str]:
-    """Top-level importable packages of the installed distributions, found on sys.path
-    (`owners`: metadata.packages_distributions(), when the caller has it)."""
-    names: set[str] = set()
-    for top in metadata.packages_distributions() if owners is None else owners:
-        if top.isidentifier() and not top.startswith("_") and top not in settings.INDEX_ALL_SKIP:
-            names.add(top)
-    found = []
-    for name in sorted(names):
-        try:
-            if PathFinder.find_spec(name) is not None:
-                found.append(name)
-        except (ImportError, ValueError):
-            continue
-    return found
 
 
 @dataclass(slots=True)
@@ -97,8 +79,8 @@ def index_everything(
     run = _Run(report, rebuild, cores)
     try:  # on Ctrl+C every importer child, and what its imports started, ends at once
         run.prespawn()  # the importers start up while the packages are walked
-        owners = _owners()
-        wanted = [STDLIB, *installed_packages(owners)] if packages is None else packages
+        found_owners = owners()
+        wanted = [STDLIB, *installed_packages(found_owners)] if packages is None else packages
         sizes: dict[str, int] = {}
         for package in wanted:
             try:
@@ -106,13 +88,11 @@ def index_everything(
                 sizes[package] = len(run.walked[package].modules)
             except UsageError as exc:
                 report.notes.append(f"skipped {package}: {exc}")
-        run.tally, run.sizes = _Tally(sizes, progress), sizes
-        groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]), sizes, owners)
-        if cores > 1 and [STDLIB] in groups[1:]:
-            groups.remove([STDLIB])  # it imports nothing installed: built while the first imports
-            run.early = [STDLIB]
-        run.groups = groups
-        run.split = bool(sizes) and _dominates(max(sizes.values()), sizes, cores)
+        run.tally = _Tally(sizes, progress)
+        run.queue = PackageQueue(sizes, found_owners)
+        if cores > 1 and run.queue.groups[:1] != [[STDLIB]] and run.queue.take([STDLIB]):
+            run.early = [STDLIB]  # it imports nothing installed: built while the first imports
+        run.split = bool(sizes) and dominates(max(sizes.values()), sizes, cores)
         run_threads([partial(run.work, number) for number in range(cores)], run.abandon)
     finally:
         run.close()
@@ -127,23 +107,25 @@ class _Run:
 
     Thread 0 starts the largest package: its root is imported in a zygote that forks one
     worker per thread. Meanwhile the other threads build `early` packages (the standard
-    library, which imports nothing installed) in plain importers, then take their forked
+    library, which imports nothing installed) in plain importers, and small packages that
+    do not depend on the largest one if it is still being imported, then take their forked
     worker: they join in on the largest package when it is `split` (the last thread out
-    stores it), else go on to the queue while thread 0 builds it and its `kin`.
+    stores it), else go on to the queue (explorer.proc.search.queue) while thread 0
+    builds it and its `kin`.
     """
 
     def __init__(self, report: Report, rebuild: bool, cores: int) -> None:
         self.report = report
         self.tally = _Tally({}, None)
         self.rebuild = rebuild
-        self.groups: list[list[str]] = []
+        self.queue = PackageQueue({}, {})
         self.early: list[str] = []
         self.split = True  # the largest package's modules are shared out over every thread
         self.kin: list[str] = []  # the rest of its distribution, for thread 0 (not split)
         self.walked: dict[str, PackageFiles] = {}  # each package's files, walked once
-        self.sizes: dict[str, int] = {}  # each package's module count
         self.slots = [Slot() for _ in range(cores)]
         self.zygote: Child | None = None
+        self.root = ""  # the largest package, whose root the zygote imports
         self.spawned: tuple[Child, list[Pipes]] | None = None  # a zygote-to-be, started early
         self.spare: list[Child] = []  # forked workers waiting for their thread
         self.shared: tuple[Job, Gathering] | None = None
@@ -185,6 +167,13 @@ class _Run:
         else:
             for package in self.early:
                 self.build(package, slot)
+            while (
+                self.root
+                and not self.started.is_set()
+                and (group := self.queue.small_without(self.root))
+            ):
+                for package in group:  # the largest package is still being imported
+                    self.build(package, slot)
             self.started.wait()
             if self.spare:
                 slot.close()  # the plain importer: a worker with the root imported takes over
@@ -197,25 +186,10 @@ class _Run:
                 self.build(package, slot)
 
     def next_group(self, slot: Slot) -> list[str]:
-        """The next packages for this thread: the biggest group left, but first one its own
-        importer has already imported, else one no other importer has (textual, imported
-        in one process for pytest_textual_snapshot, is not imported again in the other),
-        as long as enough work is left for the biggest group to be shared out fairly later."""
-        with self.lock:
-            if not self.groups:
-                return []
-            size = [sum(self.sizes[package] for package in group) for group in self.groups]
-            fair = len(self.slots) * size[0]  # what must be left beside the biggest group
-            left = sum(size)
-            mine = slot.child.roots if slot.child is not None else set()
-            theirs = set().union(*(other.child.roots for other in self.slots
-                                   if other is not slot and other.child is not None))  # fmt: skip
-            for here in (True, False):  # imported here; else imported nowhere else
-                for index, group in enumerate(self.groups):
-                    fits = group[0] in mine if here else group[0] not in theirs
-                    if fits and (index == 0 or left - size[index] >= fair):
-                        return self.groups.pop(index)
-            return self.groups.pop(0)
+        mine = slot.child.roots if slot.child is not None else set()
+        theirs = set().union(*(other.child.roots for other in self.slots
+                               if other is not slot and other.child is not None))  # fmt: skip
+        return self.queue.next_for(mine, theirs, len(self.slots))
 
     def prespawn(self) -> None:
         """Start the importers now: the one that will import the largest package and fork,
@@ -241,13 +215,13 @@ class _Run:
         """Begin with the largest package, its root imported once for every thread; the
         package's job when this thread is to build it alone (not `split`)."""
         try:
-            with self.lock:
-                group = self.groups.pop(0) if self.groups else []
-                package, kin = (group[0], group[1:]) if group else (None, [])
-                if self.split and kin:
-                    self.groups.insert(0, kin)
-                else:
-                    self.kin = kin
+            group = self.queue.first()
+            package, kin = (group[0], group[1:]) if group else (None, [])
+            self.root = package or ""
+            if self.split and kin:
+                self.queue.push_front(kin)
+            else:
+                self.kin = kin
             job = self.prepare(package) if package else None
             if package is None or job is None:
                 self.unspawn()
@@ -345,8 +319,7 @@ class _Run:
         self.report.notes.extend(index_notes)
 
     def abandon(self) -> None:
-        with self.lock:
-            self.groups.clear()
+        self.queue.clear()
         if self.shared is not None:
             self.shared[1].stop()
         kill_all()
@@ -358,33 +331,3 @@ class _Run:
             self.zygote.close()
         if self.spawned is not None:  # started early, never needed (an interrupted walk)
             close_spawned(*self.spawned)
-
-
-def _dominates(largest: int, sizes: dict[str, int], cores: int) -> bool:
-    """Whether the largest package alone outlasts a fair share of all the work (by module
-    count): only then are its modules split over every core. Otherwise each worker would
-    import the package's lazily loaded parts again (torch's compiler stack: seconds of
-    CPU), and one thread building it while the others take whole packages balances better.
-    Every worker still starts with its root imported, for the packages that import it
-    (sympy's printers import torch)."""
-    return largest * cores > sum(sizes.values())
-
-
-def _owners() -> Mapping[str, list[str]]:
-    """{top-level package: its distributions}; empty when the metadata is broken."""
-    try:
-        return metadata.packages_distributions()
-    except Exception:  # noqa: BLE001 - broken metadata: every package on its own
-        return {}
-
-
-def _by_distribution(
-    packages: list[str], sizes: dict[str, int], owners: Mapping[str, list[str]]
-) -> list[list[str]]:
-    """The packages in groups that share a distribution (biggest package first in each),
-    the groups biggest first."""
-    groups: dict[str, list[str]] = {}
-    for package in packages:
-        distribution = (owners.get(package) or [package])[0]
-        groups.setdefault(distribution, []).append(package)
-    return sorted(groups.values(), key=lambda group: -sum(sizes[p] for p in group))
