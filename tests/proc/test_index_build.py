@@ -152,6 +152,27 @@ def test_each_module_of_a_batch_has_its_own_timeout(
     }
 
 
+@pytest.mark.parametrize("hostile", ["searchpkg.slow", "searchpkg.exits", "searchpkg.broken"])
+def test_a_hostile_package_the_zygote_imports_beside_the_root_costs_only_itself(
+    package: Path, hostile: str
+) -> None:
+    from explorer.proc.search.importers import start_children
+    from explorer.proc.search.wire import IndexEntriesRequest
+
+    started = time.monotonic()
+    workers, zygote = start_children("searchpkg", 2, 60.0, also=(hostile, "searchpkg.shapes"),
+                                     also_timeout=TIMEOUT)  # fmt: skip
+    try:
+        assert time.monotonic() - started < TIMEOUT + 30
+        assert len(workers) == 2 and zygote is not None
+        reply = workers[0].call(IndexEntriesRequest(("searchpkg.linalg",)), 30.0)
+        assert any(entry["name"].startswith("searchpkg.linalg.") for entry in reply.entries)
+    finally:
+        for worker in workers:
+            worker.close()
+        zygote.close()
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

@@ -233,8 +233,9 @@ class _Run:
             try:
                 spawned, self.spawned = self.spawned, None
                 workers, self.zygote = start_children(
-                    package, len(self.slots), root_timeout(gathering.timeout), spawned
-                )
+                    package, len(self.slots), root_timeout(gathering.timeout), spawned,
+                    also=self.queue.requirements_of(package), also_timeout=gathering.timeout,
+                )  # fmt: skip
             except ChildFailed as exc:
                 job.release()
                 self.report.notes.append(f"skipped {package}: cannot index {package}: {exc}")

@@ -13,6 +13,7 @@ goes to /dev/null.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import os
 import signal
@@ -47,7 +48,12 @@ def _serve(channel: protocol.Channel, progress: int, extra: list[Pipes], own: li
     kept: dict[str, list[dict[str, Any]]] = {}  # per package, for store_index
 
     def import_root(request: ImportRootRequest, emit: protocol.Emit) -> Forked:
+        os.write(progress, progress_record(own_secret[0], 0, time.monotonic()))
         importlib.import_module(request.module)
+        for number, name in enumerate(request.also, 1):
+            os.write(progress, progress_record(own_secret[0], number, time.monotonic()))
+            with contextlib.suppress(BaseException):  # its own build says what it raises
+                importlib.import_module(name)
         return Forked(tuple(_fork_workers(extra, own)))
 
     def index_entries(request: IndexEntriesRequest, emit: protocol.Emit) -> IndexEntries:

@@ -35,6 +35,7 @@ R = TypeVar("R")
 Reached = Callable[[int, float], float]  # (module number, started) -> its deadline
 Pipes = tuple[int, int, int]  # a fork's (request write end, reply read end, progress read end)
 _MODULE = "explorer.proc.search.importer_main"
+PROGRESS_POLL = 0.5  # seconds between looks at a busy child's progress records
 
 
 class ChildFailed(Exception):
@@ -97,7 +98,8 @@ class Child:
 
         A batch's modules each have their own deadline: the child records each one as it
         starts it (`reached(number, started)` gives that module's deadline), and those
-        records are read when the current deadline passes, when the child dies and after
+        records are read every PROGRESS_POLL seconds while a reply is awaited (not once
+        per module: nothing wakes this thread for them), when the child dies and after
         the reply, so that `reached` always knows which module was the last one begun.
         """
         self._next_id += 1
@@ -107,13 +109,14 @@ class Child:
                                                            request.args()))  # fmt: skip
             while True:
                 try:
-                    line = self._read_line(deadline)
+                    line = self._read_line(min(deadline, time.monotonic() + PROGRESS_POLL))
                     break
                 except TimeoutError:
                     later = self._progress_records(reached)
-                    if later is None or later[1] <= time.monotonic():
+                    if later is not None:
+                        started, deadline = later
+                    if deadline <= time.monotonic():
                         raise
-                    started, deadline = later
             reply = protocol.decode(line, self._secret)
         except TimeoutError:
             self.kill()
@@ -246,23 +249,39 @@ def close_spawned(child: Child, pipes: list[Pipes]) -> None:
 
 
 def start_children(
-    root: str, count: int, timeout: float, spawned: tuple[Child, list[Pipes]] | None = None
-) -> tuple[list[Child], Child | None]:
+    root: str, count: int, timeout: float, spawned: tuple[Child, list[Pipes]] | None = None,
+    also: tuple[str, ...] = (), also_timeout: float = 0.0,
+) -> tuple[list[Child], Child | None]:  # fmt: skip
     """(workers with `root` imported, the zygote they were forked from or None); ChildFailed
     (with the reason) when the root will not import. `spawned`: what `spawn(count)` (or
-    `spawn()` for one) returned earlier, to use instead of starting one now."""
+    `spawn()` for one) returned earlier, to use instead of starting one now.
+
+    `also`: packages the zygote imports after the root, for every worker to share (those
+    the root's distribution requires: its own build imports them too), each within
+    `also_timeout`; one that hangs or kills the zygote costs only itself: a new zygote
+    imports the root alone. (One that raises is simply not imported.)
+    """
     zygote, pipes = spawned or spawn(forks=count if count > 1 else 0)
+    reached = [0]  # the package the zygote is importing: 0 is the root, then `also`'s
+
+    def deadline(number: int, started: float) -> float:
+        reached[0] = number
+        return started + (timeout if number == 0 else also_timeout)
+
     try:
-        pids = zygote.call(ImportRootRequest(root), timeout).pids
+        pids = zygote.call(ImportRootRequest(root, also), timeout, deadline).pids
     except (ImportFailed, ChildFailed) as exc:
         close_spawned(zygote, pipes)
+        if reached[0] > 0:  # the root imported; one of `also` hung or killed the zygote
+            return start_children(root, count, timeout)
         if isinstance(exc, ImportFailed):
             raise ChildFailed(f"importing {root} raised {exc}") from None
         raise
-    zygote.roots.add(root)
+    imported = {root, *also}
+    zygote.roots.update(imported)
     if not pipes:
         return [zygote], None
     workers = [Child(pid, fds, zygote._secret) for pid, fds in zip(pids, pipes, strict=True)]
     for worker in workers:
-        worker.roots.add(root)
+        worker.roots.update(imported)
     return workers, zygote

@@ -113,6 +113,25 @@ class PackageQueue:
                     return self.groups.pop(index)
             return []
 
+    def requirements_of(self, package: str) -> tuple[str, ...]:
+        """The packages to be indexed that `package`'s distribution requires (not as an
+        extra): its own build imports them too, so the zygote imports them once for all."""
+        mine = {_normal(name) for name in self.owners.get(package) or [package]}
+        required: set[str] = set()
+        for distribution in self.owners.get(package) or []:
+            try:
+                listed = metadata.requires(distribution) or []
+            except Exception:  # noqa: BLE001, S112 - broken metadata: nothing to add
+                continue
+            required.update(_normal(match[0]) for text in listed
+                            if "extra" not in text.partition(";")[2]
+                            and (match := _REQUIREMENT.match(text)))  # fmt: skip
+        return tuple(sorted(
+            other for other in self.sizes
+            if other != package and not mine & {_normal(d) for d in self.owners.get(other, [])}
+            and required & {_normal(d) for d in self.owners.get(other, [])}
+        ))  # fmt: skip
+
     def _needs(self, group: list[str], root: str) -> bool:
         """Whether a package of `group` comes with `root`'s distribution or requires it (an
         extra counts; so does metadata that cannot be read)."""

@@ -66,8 +66,15 @@ class IndexStored(Record):
 
 @dataclass(frozen=True, slots=True)
 class ImportRootRequest(Request[Forked]):
+    """Import `module`, then each of `also` (what it raises is ignored), then fork; a
+    progress record as each starts (the root is 0)."""
+
     module: str
+    also: tuple[str, ...] = ()
     op, reply = Op.IMPORT_ROOT, Forked
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "also", tuple(str(name) for name in self.also))
 
 
 @dataclass(frozen=True, slots=True)
