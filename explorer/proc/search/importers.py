@@ -176,6 +176,7 @@ class Child:
         if self._process is None:  # a forked worker: the zygote reaps it
             launch.kill_pids(below)
             launch.kill_group(self.pid)
+            _wait_gone([self.pid, *below])
             return
         if not below:
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -186,6 +187,7 @@ class Child:
             launch.kill_pids(below)
             launch.kill_group(self.pid)
         self._process.wait()
+        _wait_gone(below)
         launch.unregister(self.pid)
         launch.remove_workdir(self._workdir)
 
@@ -197,6 +199,26 @@ class Child:
         elif self._process.poll() is None:
             launch.kill_tree(self.pid)
         self.close(grace=0)
+
+
+def _wait_gone(pids: list[int], limit: float = 2.0) -> None:
+    """Until each of `pids` (killed, not this process's children) has exited, at most
+    `limit` seconds: SIGKILL takes effect asynchronously, and a process holding a large
+    address space (torch imported) needs a moment to go, so a caller that ends a build
+    finds nothing of it left."""
+    deadline = time.monotonic() + limit
+    for pid in pids:
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rpartition(b")")[2].split()[:1]
+    except OSError:
+        return False
+    return state not in ([b"Z"], [b"X"], [])
 
 
 def spawn(forks: int = 0) -> tuple[Child, list[Pipes]]:
