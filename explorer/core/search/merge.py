@@ -27,8 +27,14 @@ from explorer.core.search.popularity import count_mentions
 Row = dict[str, Any]
 
 
-def preference(name: str) -> tuple[bool, int, int, str]:
-    return (has_private_segment(name), name.count("."), len(name), name)
+Preference = tuple[bool, int, bool, int, str]
+
+
+def preference(name: str, own: str = "") -> Preference:
+    """Public first, then shallow, then under the object's own name (`own`: numpy.concatenate
+    before its alias numpy.concat), then short."""
+    renamed = bool(own) and name.rpartition(".")[2] != own
+    return (has_private_segment(name), name.count("."), renamed, len(name), name)
 
 
 def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
@@ -47,11 +53,11 @@ def _names_of(name: str, exported: dict[str, str]) -> list[str]:
     return [name, f"{exported[module]}.{rest}"] if dot and module in exported else [name]
 
 
-def _preferred(name: str, exported: dict[str, str]) -> tuple[bool, int, int, str]:
+def _preferred(name: str, key: str, exported: dict[str, str]) -> Preference:
     """`preference`, with the names through an exported module first."""
     if any(name.startswith(public + ".") for public in exported.values()):
-        return (False, -1, len(name), name)
-    return preference(name)
+        return (False, -1, False, len(name), name)
+    return preference(name, key.rpartition(".")[2])
 
 
 def merge_entries(entries: Iterable[Row]) -> list[Row]:
@@ -82,7 +88,7 @@ def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
                     names[key] = name
                 elif name != current:
                     seen_as.setdefault(key, set()).update((name, current))
-                    if _preferred(name, exported) < _preferred(current, exported):
+                    if _preferred(name, key, exported) < _preferred(current, key, exported):
                         names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
