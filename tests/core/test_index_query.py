@@ -245,3 +245,14 @@ def test_a_named_standard_library_module_lifts_its_names_not_the_whole_library()
              _candidate("json.dumps", "function", 8.0, "stdlib")]  # fmt: skip
     hits = rank(found, 2, parse_query("json dumps to text"), named=frozenset({"json"}))
     assert [hit.name for hit in hits] == ["json.dumps", "pickle.dumps"]
+
+
+def test_a_capitalised_name_asks_for_the_class_not_the_function() -> None:
+    function = _candidate("pkg.bernoulli", "function", 0.0)
+    method = _candidate("pkg.Tensor.bernoulli", "method", 0.0)
+    klass = _candidate("pkg.distributions.Bernoulli", "class", 0.0)
+    query = parse_query("Bernoulli")
+    for candidate in (function, method, klass):
+        candidate.name_score = score_name(query.segments, candidate.name)[0]
+    method.prior = function.prior + 2.0  # shared by many classes, as Tensor methods are
+    assert [hit.name for hit in rank([function, method, klass], 3, query)][0] == klass.name
