@@ -19,11 +19,11 @@ from explorer.core.search.vocab import namespace_weights, package_weights
 
 # (package, names) -> {name: its other names}, one call per package of the chosen hits
 OtherNames = Callable[[str, list[str]], dict[str, tuple[str, ...]]]
-RELEVANCE_WEIGHT = 27.0
-COVERAGE_WEIGHT = 21.0
-ALL_WORDS_BONUS = 10.0
-PHRASE_WEIGHT = 10.0
-NAME_WORDS_WEIGHT = 22.5  # the query's words are the name's words ("unique values")
+RELEVANCE_WEIGHT = 20.0
+COVERAGE_WEIGHT = 9.5
+ALL_WORDS_BONUS = 5.0
+PHRASE_WEIGHT = 5.5
+NAME_WORDS_WEIGHT = 25.0  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
