@@ -15,6 +15,7 @@ from explorer.core.search.records import Candidate
 from explorer.core.search.scoring import score_name
 from explorer.core.search.store import IndexKey, SearchIndex, store_index
 from explorer.core.search.text import word_spans
+from explorer.core.search.vocab import query_terms
 
 MODULES = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
@@ -256,3 +257,9 @@ def test_a_capitalised_name_asks_for_the_class_not_the_function() -> None:
         candidate.name_score = score_name(query.segments, candidate.name)[0]
     method.prior = function.prior + 2.0  # shared by many classes, as Tensor methods are
     assert [hit.name for hit in rank([function, method, klass], 3, query)][0] == klass.name
+
+
+def test_a_phrase_with_a_stop_word_inside_is_still_the_phrase() -> None:
+    terms = {term.word: term.alternatives for term in query_terms("fix some arguments")}
+    assert "partial" in terms["fix"] and "partial" in terms["arguments"]
+    assert "some" not in terms
