@@ -263,3 +263,14 @@ def test_a_phrase_with_a_stop_word_inside_is_still_the_phrase() -> None:
     terms = {term.word: term.alternatives for term in query_terms("fix some arguments")}
     assert "partial" in terms["fix"] and "partial" in terms["arguments"]
     assert "some" not in terms
+
+
+def test_plain_words_that_name_no_package_get_a_hit_from_another_package_in_the_top_five() -> None:
+    found = [_candidate(f"torch.sort{number}", "function", 10.0 - number, "torch")
+             for number in range(8)]  # fmt: skip
+    found.append(_candidate("builtins.sorted", "function", 1.0, "stdlib"))
+    query = parse_query("sort the items")
+    ranked = [hit.name for hit in rank(found, 10, query)]
+    assert ranked[4] == "builtins.sorted" and ranked[:4] == [f"torch.sort{n}" for n in range(4)]
+    named = [hit.name for hit in rank(found, 10, query, frozenset({"torch"}))]
+    assert named[4] == "torch.sort4"  # the query names the package: no other one is added

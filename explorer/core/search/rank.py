@@ -31,6 +31,7 @@ TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only b
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
 POPULARITY_WEIGHT = 2.0  # per doubling of the docstrings that name an entry
 POPULARITY_CAP = 12.0
+SPREAD_TOP = 5  # the places in which plain words get hits from more than one package
 
 
 def score(
@@ -152,6 +153,7 @@ def rank(
         if target is not None and not candidate.exact_path:
             scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
     ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
+    spread = not (query.name or named or implied) and limit >= SPREAD_TOP
     by_name = {(c.package, c.name): c for c in ordered}
     chosen: list[Candidate] = []
     also: dict[int, list[str]] = {}
@@ -167,8 +169,11 @@ def rank(
             continue  # "See torch.matmul" is torch.matmul under another name
         groups.add(group)
         chosen.append(candidate)
-        if len(chosen) >= limit:
+        if len(chosen) >= limit and not (spread and _one_package(chosen)):
             break
+    if spread:
+        chosen = _spread(chosen)
+    chosen = chosen[:limit]
     words = query.words
     others = _other_names(chosen, other_names)
     return [
@@ -180,6 +185,25 @@ def rank(
         )
         for c in chosen
     ]  # fmt: skip
+
+
+def _one_package(chosen: list[Candidate]) -> bool:
+    return len({candidate.package for candidate in chosen}) == 1
+
+
+def _spread(chosen: list[Candidate]) -> list[Candidate]:
+    """Plain words that name no package may mean another package than the one that took
+    the first places ("sort a list" may mean Python's sorted, not torch.sort): the best hit
+    from another package takes the last of the first SPREAD_TOP places."""
+    head = chosen[:SPREAD_TOP]
+    if len(head) < SPREAD_TOP or not _one_package(head):
+        return chosen
+    for position in range(SPREAD_TOP, len(chosen)):
+        if chosen[position].package != head[0].package:
+            last = SPREAD_TOP - 1
+            return [*chosen[:last], chosen[position], *chosen[last:position],
+                    *chosen[position + 1 :]]  # fmt: skip
+    return chosen
 
 
 def _other_names(
