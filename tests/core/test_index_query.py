@@ -274,3 +274,18 @@ def test_plain_words_that_name_no_package_get_a_hit_from_another_package_in_the_
     assert ranked[4] == "builtins.sorted" and ranked[:4] == [f"torch.sort{n}" for n in range(4)]
     named = [hit.name for hit in rank(found, 10, query, frozenset({"torch"}))]
     assert named[4] == "torch.sort4"  # the query names the package: no other one is added
+
+
+def test_methods_of_one_name_and_summary_in_many_classes_are_one_hit() -> None:
+    found = [_candidate(f"pkg.Lazy{kind}.initialize_parameters", "method", 5.0 - number)
+             for number, kind in enumerate(("Conv1d", "Conv2d", "Linear"))]  # fmt: skip
+    for candidate in found:
+        candidate.summary = "Initialize parameters according to the input batch properties."
+    found.append(_candidate("pkg.init.uniform_", "function", 1.0))
+    hits = rank(found, 5, parse_query("initialize parameters"))
+    assert [hit.name for hit in hits] == [
+        "pkg.LazyConv1d.initialize_parameters",
+        "pkg.init.uniform_",
+    ]
+    assert hits[0].also == ("pkg.LazyConv2d.initialize_parameters",
+                            "pkg.LazyLinear.initialize_parameters")  # fmt: skip

@@ -158,16 +158,23 @@ def rank(
     chosen: list[Candidate] = []
     also: dict[int, list[str]] = {}
     groups: set[tuple[str, str]] = set()
+    siblings: dict[tuple[str, str, str], Candidate] = {}
     for candidate in ordered:
         group = (candidate.package, candidate.group)
         if group in groups:
             continue  # one function inherited by fifty classes is one hit
+        sibling = _method_twin(candidate)
+        if sibling in siblings:  # fifty classes' own copies of one documented method
+            also.setdefault(id(siblings[sibling]), []).append(candidate.name)
+            continue
         target = by_name.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path and target is not candidate:
             also.setdefault(id(target), []).append(candidate.name)
             groups.add(group)
             continue  # "See torch.matmul" is torch.matmul under another name
         groups.add(group)
+        if sibling is not None:
+            siblings[sibling] = candidate
         chosen.append(candidate)
         if len(chosen) >= limit and not (spread and _one_package(chosen)):
             break
@@ -185,6 +192,17 @@ def rank(
         )
         for c in chosen
     ]  # fmt: skip
+
+
+def _method_twin(candidate: Candidate) -> tuple[str, str, str] | None:
+    """Methods of one name and one summary in one package (`initialize_parameters` of each
+    lazy module) are one hit, the best placed, which lists the others."""
+    if candidate.kind not in _METHOD_KINDS or not candidate.summary:
+        return None
+    return candidate.package, candidate.name.rpartition(".")[2], candidate.summary
+
+
+_METHOD_KINDS = ("method", "classmethod", "staticmethod", "property")
 
 
 def _one_package(chosen: list[Candidate]) -> bool:
