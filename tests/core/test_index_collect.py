@@ -172,3 +172,14 @@ def test_a_name_its_own_module_exports_counts_where_it_is_re_exported() -> None:
     rows, aliases = merge(entries)
     assert "searchpkg.clamp_all" in {row["name"] for row in rows}
     assert ("searchpkg.extras.clamp_all", "searchpkg.clamp_all") in aliases
+
+
+def test_an_object_is_named_by_its_own_name_before_a_shorter_alias() -> None:
+    """numpy.concat is numpy.concatenate; people look for the name the function was given."""
+    join = {"name": "pkg.concat", "kind": "function", "key": "pkg._core.concatenate",
+            "signature": "(arrays)", "summary": "Join arrays.", "doc": "Join arrays.",
+            "defined_in": "pkg._core"}  # fmt: skip
+    again = {"name": "pkg.concatenate", "key": "pkg._core.concatenate", "alias": True}
+    rows, aliases = merge([join, again])
+    assert [row["name"] for row in rows] == ["pkg.concatenate"]
+    assert ("pkg.concat", "pkg.concatenate") in aliases

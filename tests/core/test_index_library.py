@@ -71,3 +71,20 @@ def test_an_index_of_another_version_is_left_alone(
     library = Library.open()
     assert library.indexes == {}
     library.close()
+
+
+def test_a_version_is_read_from_metadata_folders_on_sys_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the package, elsewhere on sys.path, in an .egg-info name, or none at all."""
+    site, other = tmp_path / "site", tmp_path / "other"
+    for folder in ("beside", "elsewhere", "egged", "bare"):
+        (site / folder).mkdir(parents=True)
+        (site / folder / "__init__.py").write_text("")
+    (site / "Beside-1.2.dist-info").mkdir()
+    (other / "elsewhere-3.0.dist-info").mkdir(parents=True)
+    (site / "egged-0.5-py3.11.egg-info").mkdir()
+    monkeypatch.syspath_prepend(str(other))
+    monkeypatch.syspath_prepend(str(site))
+    versions = {name: package_version(name) for name in ("beside", "elsewhere", "egged", "bare")}
+    assert versions == {"beside": "1.2", "elsewhere": "3.0", "egged": "0.5", "bare": "unversioned"}

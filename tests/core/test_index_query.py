@@ -15,6 +15,7 @@ from explorer.core.search.records import Candidate
 from explorer.core.search.scoring import score_name
 from explorer.core.search.store import IndexKey, SearchIndex, store_index
 from explorer.core.search.text import word_spans
+from explorer.core.search.vocab import query_terms
 
 MODULES = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
@@ -245,3 +246,46 @@ def test_a_named_standard_library_module_lifts_its_names_not_the_whole_library()
              _candidate("json.dumps", "function", 8.0, "stdlib")]  # fmt: skip
     hits = rank(found, 2, parse_query("json dumps to text"), named=frozenset({"json"}))
     assert [hit.name for hit in hits] == ["json.dumps", "pickle.dumps"]
+
+
+def test_a_capitalised_name_asks_for_the_class_not_the_function() -> None:
+    function = _candidate("pkg.bernoulli", "function", 0.0)
+    method = _candidate("pkg.Tensor.bernoulli", "method", 0.0)
+    klass = _candidate("pkg.distributions.Bernoulli", "class", 0.0)
+    query = parse_query("Bernoulli")
+    for candidate in (function, method, klass):
+        candidate.name_score = score_name(query.segments, candidate.name)[0]
+    method.prior = function.prior + 2.0  # shared by many classes, as Tensor methods are
+    assert [hit.name for hit in rank([function, method, klass], 3, query)][0] == klass.name
+
+
+def test_a_phrase_with_a_stop_word_inside_is_still_the_phrase() -> None:
+    terms = {term.word: term.alternatives for term in query_terms("fix some arguments")}
+    assert "partial" in terms["fix"] and "partial" in terms["arguments"]
+    assert "some" not in terms
+
+
+def test_plain_words_that_name_no_package_get_a_hit_from_another_package_in_the_top_five() -> None:
+    found = [_candidate(f"torch.sort{number}", "function", 10.0 - number, "torch")
+             for number in range(8)]  # fmt: skip
+    found.append(_candidate("builtins.sorted", "function", 1.0, "stdlib"))
+    query = parse_query("sort the items")
+    ranked = [hit.name for hit in rank(found, 10, query)]
+    assert ranked[4] == "builtins.sorted" and ranked[:4] == [f"torch.sort{n}" for n in range(4)]
+    named = [hit.name for hit in rank(found, 10, query, frozenset({"torch"}))]
+    assert named[4] == "torch.sort4"  # the query names the package: no other one is added
+
+
+def test_methods_of_one_name_and_summary_in_many_classes_are_one_hit() -> None:
+    found = [_candidate(f"pkg.Lazy{kind}.initialize_parameters", "method", 5.0 - number)
+             for number, kind in enumerate(("Conv1d", "Conv2d", "Linear"))]  # fmt: skip
+    for candidate in found:
+        candidate.summary = "Initialize parameters according to the input batch properties."
+    found.append(_candidate("pkg.init.uniform_", "function", 1.0))
+    hits = rank(found, 5, parse_query("initialize parameters"))
+    assert [hit.name for hit in hits] == [
+        "pkg.LazyConv1d.initialize_parameters",
+        "pkg.init.uniform_",
+    ]
+    assert hits[0].also == ("pkg.LazyConv2d.initialize_parameters",
+                            "pkg.LazyLinear.initialize_parameters")  # fmt: skip

@@ -20,15 +20,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from explorer.core.model import CLASS_KINDS
 from explorer.core.search.names import has_private_segment
 from explorer.core.search.popularity import count_mentions
 
 Row = dict[str, Any]
+_CLASS_KINDS = ("class", "exception")  # as core.model's Kind spells them; that module's
+# dataclasses cost a search's start 12 ms to import
 
 
-def preference(name: str) -> tuple[bool, int, int, str]:
-    return (has_private_segment(name), name.count("."), len(name), name)
+Preference = tuple[bool, int, bool, int, str]
+
+
+def preference(name: str, own: str = "") -> Preference:
+    """Public first, then shallow, then under the object's own name (`own`: numpy.concatenate
+    before its alias numpy.concat), then short."""
+    renamed = bool(own) and name.rpartition(".")[2] != own
+    return (has_private_segment(name), name.count("."), renamed, len(name), name)
 
 
 def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
@@ -47,12 +54,12 @@ def _names_of(name: str, exported: dict[str, str]) -> list[str]:
     return [name, f"{exported[module]}.{rest}"] if dot and module in exported else [name]
 
 
-def _preferred(name: str, exported: tuple[str, ...]) -> tuple[bool, int, int, str]:
+def _preferred(name: str, key: str, exported: tuple[str, ...]) -> Preference:
     """`preference`, with the names through an exported module (`exported`: their
     prefixes, `os.path.`) first."""
     if name.startswith(exported):
-        return (False, -1, len(name), name)
-    return preference(name)
+        return (False, -1, False, len(name), name)
+    return preference(name, key.rpartition(".")[2])
 
 
 def merge_entries(entries: Iterable[Row]) -> list[Row]:
@@ -84,7 +91,7 @@ def merge(entries: Iterable[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
                     names[key] = name
                 elif name != current:
                     seen_as.setdefault(key, set()).update((name, current))
-                    if _preferred(name, prefixes) < _preferred(current, prefixes):
+                    if _preferred(name, key, prefixes) < _preferred(current, key, prefixes):
                         names[key] = name
         if not entry.get("alias") and key not in described:
             described[key] = entry
@@ -124,7 +131,7 @@ def _renamed(described: dict[str, Row], names: dict[str, str]) -> list[Row]:
 def _inherit(rows: list[Row], public: set[str], names: dict[str, str]) -> list[Row]:
     """Rows of public classes and their members, members of nameless bases copied in,
     each class's public bases named, each member's count of classes that share it."""
-    classes = {row["key"]: row for row in rows if row["kind"] in CLASS_KINDS}
+    classes = {row["key"]: row for row in rows if row["kind"] in _CLASS_KINDS}
     members: dict[str, dict[str, Row]] = {key: {} for key in classes}
     for row in rows:
         parent = row.get("parent")

@@ -93,7 +93,14 @@ def package_version(package: str) -> str:
     quick = _dist_info_version(package)
     if quick is not None:
         return quick
-    from importlib import metadata
+    project = _project_name(package)
+    found = [_dist_infos(folder or ".").get(project) for folder in sys.path]
+    version = next((version for version in found if version), None)
+    if version is not None:
+        return version
+    if "" not in found:  # no metadata folder of that name anywhere on sys.path
+        return "unversioned"
+    from importlib import metadata  # an .egg-info without its version in the name
 
     try:
         return metadata.version(package)
@@ -114,23 +121,33 @@ def _dist_info_version(package: str) -> str | None:
     if spec is None or not (locations or spec.origin):
         return None
     folder = Path(locations[0] if locations else str(spec.origin)).parent
-    return _dist_infos(str(folder)).get(package.lower().replace("-", "_"))
+    return _dist_infos(str(folder)).get(_project_name(package)) or None
+
+
+def _project_name(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 @cache
 def _dist_infos(folder: str) -> dict[str, str]:
-    """{normalised project name: version} of the .dist-info folders in `folder` (one scandir
-    per process, however many packages are looked up there)."""
+    """{normalised project name: version} of the .dist-info and .egg-info folders in `folder`
+    (one scandir per process, however many packages are looked up there); "" for an
+    .egg-info whose name does not carry its version."""
     found: dict[str, str] = {}
     try:
-        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".dist-info")]
+        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(_INFO)]
     except OSError:
         return found
     for name in names:
-        project, _, version = name[: -len(".dist-info")].partition("-")
-        if version:
-            found.setdefault(project.lower().replace("-", "_").replace(".", "_"), version)
+        project, _, version = name.rpartition(".")[0].partition("-")
+        version = version.split("-py", 1)[0] if name.endswith(".egg-info") else version
+        if version or name.endswith(".egg-info"):
+            key = _project_name(project)
+            found[key] = found.get(key) or version
     return found
+
+
+_INFO = (".dist-info", ".egg-info")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,11 @@ from explorer.core.search.vocab import namespace_weights, package_weights
 
 # (package, names) -> {name: its other names}, one call per package of the chosen hits
 OtherNames = Callable[[str, list[str]], dict[str, tuple[str, ...]]]
-RELEVANCE_WEIGHT = 27.0
-COVERAGE_WEIGHT = 21.0
-ALL_WORDS_BONUS = 10.0
-PHRASE_WEIGHT = 10.0
-NAME_WORDS_WEIGHT = 22.5  # the query's words are the name's words ("unique values")
+RELEVANCE_WEIGHT = 20.0
+COVERAGE_WEIGHT = 9.5
+ALL_WORDS_BONUS = 5.0
+PHRASE_WEIGHT = 5.5
+NAME_WORDS_WEIGHT = 25.0  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
@@ -31,6 +31,7 @@ TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only b
 TEXT_ONLY_IN_NAME_QUERY = 0.6  # an entry whose name does not match a one-word query
 POPULARITY_WEIGHT = 2.0  # per doubling of the docstrings that name an entry
 POPULARITY_CAP = 12.0
+SPREAD_TOP = 5  # the places in which plain words get hits from more than one package
 
 
 def score(
@@ -152,23 +153,34 @@ def rank(
         if target is not None and not candidate.exact_path:
             scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
     ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
+    spread = not (query.name or named or implied) and limit >= SPREAD_TOP
     by_name = {(c.package, c.name): c for c in ordered}
     chosen: list[Candidate] = []
     also: dict[int, list[str]] = {}
     groups: set[tuple[str, str]] = set()
+    siblings: dict[tuple[str, str, str], Candidate] = {}
     for candidate in ordered:
         group = (candidate.package, candidate.group)
         if group in groups:
             continue  # one function inherited by fifty classes is one hit
+        sibling = _method_twin(candidate)
+        if sibling in siblings:  # fifty classes' own copies of one documented method
+            also.setdefault(id(siblings[sibling]), []).append(candidate.name)
+            continue
         target = by_name.get((candidate.package, candidate.alias_of or ""))
         if target is not None and not candidate.exact_path and target is not candidate:
             also.setdefault(id(target), []).append(candidate.name)
             groups.add(group)
             continue  # "See torch.matmul" is torch.matmul under another name
         groups.add(group)
+        if sibling is not None:
+            siblings[sibling] = candidate
         chosen.append(candidate)
-        if len(chosen) >= limit:
+        if len(chosen) >= limit and not (spread and _one_package(chosen)):
             break
+    if spread:
+        chosen = _spread(chosen)
+    chosen = chosen[:limit]
     words = query.words
     others = _other_names(chosen, other_names)
     return [
@@ -180,6 +192,36 @@ def rank(
         )
         for c in chosen
     ]  # fmt: skip
+
+
+def _method_twin(candidate: Candidate) -> tuple[str, str, str] | None:
+    """Methods of one name and one summary in one package (`initialize_parameters` of each
+    lazy module) are one hit, the best placed, which lists the others."""
+    if candidate.kind not in _METHOD_KINDS or not candidate.summary:
+        return None
+    return candidate.package, candidate.name.rpartition(".")[2], candidate.summary
+
+
+_METHOD_KINDS = ("method", "classmethod", "staticmethod", "property")
+
+
+def _one_package(chosen: list[Candidate]) -> bool:
+    return len({candidate.package for candidate in chosen}) == 1
+
+
+def _spread(chosen: list[Candidate]) -> list[Candidate]:
+    """Plain words that name no package may mean another package than the one that took
+    the first places ("sort a list" may mean Python's sorted, not torch.sort): the best hit
+    from another package takes the last of the first SPREAD_TOP places."""
+    head = chosen[:SPREAD_TOP]
+    if len(head) < SPREAD_TOP or not _one_package(head):
+        return chosen
+    for position in range(SPREAD_TOP, len(chosen)):
+        if chosen[position].package != head[0].package:
+            last = SPREAD_TOP - 1
+            return [*chosen[:last], chosen[position], *chosen[last:position],
+                    *chosen[position + 1 :]]  # fmt: skip
+    return chosen
 
 
 def _other_names(

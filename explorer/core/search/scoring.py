@@ -59,6 +59,8 @@ def _case_similarity(typed: str, tail: str) -> float:
     """1.0 when the letters' case matches exactly, less the more it differs."""
     if typed == tail:
         return 1.0
+    if typed[:1].isupper() and tail[:1].islower():
+        return 0.0  # "Bernoulli" asks for the class, not bernoulli()
     if len(typed) != len(tail):
         return 0.5 if typed[:1] == tail[:1] else 0.0
     same = sum(1 for a, b in zip(typed, tail, strict=True) if a == b)

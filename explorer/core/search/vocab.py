@@ -102,20 +102,30 @@ def query_terms(text: str) -> list[Term]:
     """The query's content words in order, stop-words dropped (unless nothing else is left),
     hyphenated terms split, each with the synonyms of any phrase it starts or belongs to."""
     raw = [piece for token in words(text) for piece in token.split("-") if piece]
-    table = synonyms()
-    extra: list[list[str]] = [[] for _ in raw]
-    for size in (3, 2, 1):
-        for start in range(len(raw) - size + 1):
-            found = table.get(tuple(raw[start : start + size]))
-            if found:
-                for position in range(start, start + size):
-                    extra[position].extend(found)
     stops = stop_words()
     kept = [i for i, word in enumerate(raw) if word not in stops]
     if not kept:
         kept = list(range(len(raw)))
+    extra: list[list[str]] = [[] for _ in raw]
+    # Phrases as typed ("lower triangle"), then over the content words alone, so a
+    # phrase with a stop-word inside ("fix some arguments") is still the phrase.
+    for positions in (list(range(len(raw))), kept):
+        _add_synonyms(raw, positions, extra)
     terms = []
     for i in kept:
         alternatives = tuple(dict.fromkeys(a for a in extra[i] if a != raw[i]))
         terms.append(Term(raw[i], alternatives))
     return terms
+
+
+def _add_synonyms(raw: list[str], positions: list[int], extra: list[list[str]]) -> None:
+    """Each phrase of 1-3 of these words (in order) that the synonym table knows adds its
+    alternatives to every word in it."""
+    table = synonyms()
+    for size in (3, 2, 1):
+        for start in range(len(positions) - size + 1):
+            chosen = positions[start : start + size]
+            found = table.get(tuple(raw[i] for i in chosen))
+            if found:
+                for position in chosen:
+                    extra[position].extend(found)
