@@ -69,3 +69,24 @@ def test_unusual_functions_are_left_to_inspect() -> None:
         pass  # inspect reads `b` as having no default after one that has: it refuses
 
     assert function_signature(empty_marker) is None
+
+
+def test_a_long_default_is_not_written_into_the_index() -> None:
+    """`cgi.test(environ=os.environ)`: the indexing process's environment, tokens included."""
+    import os
+
+    from explorer.core.model import Kind
+    from explorer.core.search.describe import signature_of
+
+    secret = {"API_TOKEN": "s3cr3t" * 20}
+
+    def serve(environ=secret, port: int = 80): ...  # type: ignore[no-untyped-def]
+
+    def wrapped(environ=os.environ): ...  # type: ignore[no-untyped-def]
+
+    wrapped.__signature__ = inspect.signature(wrapped)  # type: ignore[attr-defined]  # inspect's path
+    for func in (serve, wrapped):
+        text = signature_of(func, Kind.FUNCTION, "")
+        assert "s3cr3t" not in text and "PATH" not in text
+        assert text.startswith("(environ=<")
+    assert signature_of(serve, Kind.FUNCTION, "") == "(environ=<dict …>, port: int = 80)"

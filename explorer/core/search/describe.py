@@ -16,7 +16,7 @@ from typing import Any
 from explorer.core.links import plain_text
 from explorer.core.model import Kind
 from explorer.core.objects import class_dict, first_sentence, own_doc, split_signature_line
-from explorer.core.search.signatures import function_signature
+from explorer.core.search.signatures import default_text, function_signature
 
 DOC_LIMIT = 40_000  # characters of docstring kept: the whole of all but a handful (Doc tab, search)
 SUMMARY_LIMIT = 160
@@ -170,11 +170,24 @@ class _Annotation(str):
         return str(self)
 
 
+class _Shown:
+    """A default as the index shows it (see `default_text`)."""
+
+    def __init__(self, value: Any) -> None:
+        self.text = default_text(value)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _unquoted(signature: inspect.Signature) -> inspect.Signature:
     empty = inspect.Parameter.empty
     params = [
-        param.replace(annotation=_Annotation(param.annotation))
-        if isinstance(param.annotation, str) else param
+        param.replace(
+            annotation=_Annotation(param.annotation)
+            if isinstance(param.annotation, str) else param.annotation,
+            default=param.default if param.default is empty else _Shown(param.default),
+        )
         for param in signature.parameters.values()
     ]  # fmt: skip
     returns = signature.return_annotation

@@ -77,12 +77,24 @@ def _plain_name(name: str) -> bool:
 
 
 def _parameter(name: str, annotations: dict[str, Any], default: Any) -> str:
-    """`name: annotation = default` as inspect.Parameter prints it."""
+    """`name: annotation = default` as inspect.Parameter prints it (a long default shortened:
+    see `default_text`)."""
     annotation = annotations.get(name, _EMPTY)
     if annotation is _EMPTY:
-        return name if default is _EMPTY else f"{name}={default!r}"
+        return name if default is _EMPTY else f"{name}={default_text(default)}"
     text = f"{name}: {_annotation(annotation)}"
-    return text if default is _EMPTY else f"{text} = {default!r}"
+    return text if default is _EMPTY else f"{text} = {default_text(default)}"
+
+
+def default_text(default: Any) -> str:
+    """A default's repr, or `<environ …>` when it is longer than DEFAULT_CHARS: a default
+    bound to `os.environ` or `sys.argv` would write the indexing process's environment
+    (tokens included) into the index file."""
+    text = repr(default)
+    return text if len(text) <= DEFAULT_CHARS else f"<{type(default).__name__} …>"
+
+
+DEFAULT_CHARS = 80
 
 
 def _annotation(annotation: Any) -> str:

@@ -54,7 +54,7 @@ __all__ = [
 # 6: aliases indexed by entry (a hit lists its other names); rows now hold extension
 #    functions' docstrings, os.path.* names and names re-exported past an incomplete
 #    __all__: older files are rebuilt to get them
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 
 class IndexCorrupt(Exception):
