@@ -153,7 +153,8 @@ def rank(
         if target is not None and not candidate.exact_path:
             scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
     ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
-    spread = not (query.name or named or implied) and limit >= SPREAD_TOP
+    spreads = not (query.name or named or implied) and limit >= SPREAD_TOP
+    spread = spreads = spreads and not _one_package(found)  # look on for another package
     by_name = {(c.package, c.name): c for c in ordered}
     chosen: list[Candidate] = []
     also: dict[int, list[str]] = {}
@@ -176,9 +177,10 @@ def rank(
         if sibling is not None:
             siblings[sibling] = candidate
         chosen.append(candidate)
-        if len(chosen) >= limit and not (spread and _one_package(chosen)):
+        spread = spread and candidate.package == chosen[0].package  # until another shows
+        if len(chosen) >= limit and not spread:
             break
-    if spread:
+    if spreads:
         chosen = _spread(chosen)
     chosen = chosen[:limit]
     words = query.words
