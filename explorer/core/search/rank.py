@@ -153,8 +153,8 @@ def rank(
         if target is not None and not candidate.exact_path:
             scores[id(target)] = max(scores[id(target)], scores[id(candidate)])
     ordered = sorted(found, key=lambda c: (-scores[id(c)], len(c.name), c.name))
-    spreads = not (query.name or named or implied) and limit >= SPREAD_TOP
-    spread = spreads = spreads and not _one_package(found)  # look on for another package
+    spreads = not (query.name or named or implied or _one_package(found)) and limit >= SPREAD_TOP
+    looking = spreads  # past `limit`, for the first hit of another package
     by_name = {(c.package, c.name): c for c in ordered}
     chosen: list[Candidate] = []
     also: dict[int, list[str]] = {}
@@ -177,8 +177,8 @@ def rank(
         if sibling is not None:
             siblings[sibling] = candidate
         chosen.append(candidate)
-        spread = spread and candidate.package == chosen[0].package  # until another shows
-        if len(chosen) >= limit and not spread:
+        looking = looking and candidate.package == chosen[0].package
+        if len(chosen) >= limit and not looking:
             break
     if spreads:
         chosen = _spread(chosen)
