@@ -54,6 +54,8 @@ __all__ = [
 # 6: aliases indexed by entry (a hit lists its other names); rows now hold extension
 #    functions' docstrings, os.path.* names and names re-exported past an incomplete
 #    __all__: older files are rebuilt to get them
+# 7: an object named by its own name before a shorter alias (numpy.concatenate)
+# 8: a default longer than 80 characters shown as <type …> (no environment dumps)
 SCHEMA_VERSION = "8"
 
 

@@ -32,6 +32,7 @@ from explorer.proc.search.importers import (
     Child,
     ChildFailed,
     Pipes,
+    close_pipes,
     close_spawned,
     kill_all,
     spawn,
@@ -206,9 +207,7 @@ class _Run:
         if self.spawned is not None:
             child, pipes = self.spawned
             self.spawned = None
-            for fds in pipes:
-                for descriptor in fds:
-                    os.close(descriptor)
+            close_pipes(pipes)
             self.slots[0].child = child
 
     def start_shared(self) -> tuple[Job, Gathering] | None:

@@ -265,6 +265,11 @@ def spawn(forks: int = 0) -> tuple[Child, list[Pipes]]:
 def close_spawned(child: Child, pipes: list[Pipes]) -> None:
     """End a spawned importer and close the pipes meant for its forks."""
     child.kill()
+    close_pipes(pipes)
+
+
+def close_pipes(pipes: list[Pipes]) -> None:
+    """Close our ends of the pipes `spawn` made for an importer's forks."""
     for fds in pipes:
         for descriptor in fds:
             os.close(descriptor)

@@ -66,7 +66,7 @@ class PackageQueue:
         self.groups = _by_distribution(sorted(sizes, key=lambda package: -sizes[package]),
                                        sizes, found_owners)  # fmt: skip
         self.lock = threading.Lock()
-        self._requires: dict[str, set[str] | None] = {}  # distribution -> what it requires
+        self._requires: dict[str, tuple[set[str], set[str]] | None] = {}  # see _required_by
 
     def take(self, group: list[str]) -> bool:
         """Take `group` out of the queue (to build it first, elsewhere); False if absent."""
@@ -116,43 +116,49 @@ class PackageQueue:
     def requirements_of(self, package: str) -> tuple[str, ...]:
         """The packages to be indexed that `package`'s distribution requires (not as an
         extra): its own build imports them too, so the zygote imports them once for all."""
-        mine = {_normal(name) for name in self.owners.get(package) or [package]}
+        mine = self._distributions(package, package)
         required: set[str] = set()
         for distribution in self.owners.get(package) or []:
-            try:
-                listed = metadata.requires(distribution) or []
-            except Exception:  # noqa: BLE001, S112 - broken metadata: nothing to add
-                continue
-            required.update(_normal(match[0]) for text in listed
-                            if "extra" not in text.partition(";")[2]
-                            and (match := _REQUIREMENT.match(text)))  # fmt: skip
+            found = self._required_by(distribution)
+            required |= found[1] if found is not None else set()
         return tuple(sorted(
             other for other in self.sizes
-            if other != package and not mine & {_normal(d) for d in self.owners.get(other, [])}
-            and required & {_normal(d) for d in self.owners.get(other, [])}
+            if other != package and not mine & self._distributions(other)
+            and required & self._distributions(other)
         ))  # fmt: skip
 
     def _needs(self, group: list[str], root: str) -> bool:
         """Whether a package of `group` comes with `root`'s distribution or requires it (an
         extra counts; so does metadata that cannot be read)."""
-        wanted = {_normal(name) for name in self.owners.get(root) or [root]}
+        wanted = self._distributions(root, root)
         for package in group:
             for distribution in self.owners.get(package) or [package]:
                 required = self._required_by(distribution)
-                if required is None or wanted & {_normal(distribution), *required}:
+                if required is None or wanted & {_normal(distribution), *required[0]}:
                     return True
         return False
 
-    def _required_by(self, distribution: str) -> set[str] | None:
+    def _distributions(self, package: str, fallback: str | None = None) -> set[str]:
+        """The normalised names of the distributions that install `package` (`fallback`
+        when none is known)."""
+        names = self.owners.get(package) or ([fallback] if fallback else [])
+        return {_normal(name) for name in names}
+
+    def _required_by(self, distribution: str) -> tuple[set[str], set[str]] | None:
+        """(what `distribution` requires, extras included; what it requires without them),
+        normalised; None when its metadata cannot be read."""
         if distribution not in self._requires:
             try:
                 listed = metadata.requires(distribution) or []
             except Exception:  # noqa: BLE001 - not installed as such, broken metadata
                 self._requires[distribution] = None
             else:
-                self._requires[distribution] = {
-                    _normal(match[0]) for text in listed if (match := _REQUIREMENT.match(text))
-                }
+                named = [(match[0], "extra" in text.partition(";")[2]) for text in listed
+                         if (match := _REQUIREMENT.match(text))]  # fmt: skip
+                self._requires[distribution] = (
+                    {_normal(name) for name, _ in named},
+                    {_normal(name) for name, extra in named if not extra},
+                )
         return self._requires[distribution]
 
 
