@@ -21,6 +21,7 @@ from explorer.core.search.vocab import Term
 
 FTS_CAP = 80
 COVERAGE_CAP = 100  # text matches of all indexes together whose words are checked
+COVERAGE_PER_INDEX = 10  # ... and of each index, so a small package's best is checked too
 SYNONYM_CREDIT = 0.8  # a word found only through a synonym covers this much of it
 DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or summary
 _DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
@@ -106,7 +107,7 @@ def measure_coverage(
     promise before coverage is known (`promise`: BM25 and prior)."""
     ranked = sorted((c for c in found if c.source is not None), key=lambda c: -promise(c))
     named = [c for c in ranked[best:] if c.relevance == 0][: best // 2]  # asked for by name
-    chosen = ranked[:best] + named
+    chosen = ranked[:best] + named + _best_of_each_source(ranked[best:], named)
     by_source: dict[int, list[Candidate]] = {}
     for candidate in chosen:
         by_source.setdefault(id(candidate.source), []).append(candidate)
@@ -128,6 +129,20 @@ def measure_coverage(
             head, doc, name_words = texts.get(candidate.id, ("", "", []))
             candidate.coverage, candidate.phrase = _coverage(patterns, head, doc)
             candidate.name_words = _name_hits(terms, name_words)
+
+
+def _best_of_each_source(rest: list[Candidate], taken: list[Candidate]) -> list[Candidate]:
+    """The first COVERAGE_PER_INDEX of `rest` from each index, beside those `taken`: the
+    best of the whole library are mostly torch's, whose priors are high."""
+    skip = {id(candidate) for candidate in taken}
+    counts: dict[int, int] = {}
+    chosen = []
+    for candidate in rest:
+        source = id(candidate.source)
+        if id(candidate) not in skip and counts.get(source, 0) < COVERAGE_PER_INDEX:
+            counts[source] = counts.get(source, 0) + 1
+            chosen.append(candidate)
+    return chosen
 
 
 def _name_hits(terms: tuple[Term, ...], name_words: list[str]) -> float:
