@@ -9,6 +9,7 @@ import pytest
 
 from explorer.core.search.collect import entries_for_module, summary_of
 from explorer.core.search.merge import merge, merge_entries
+from explorer.core.search.rows import _COLUMNS, entry_values
 
 HEALTHY = [
     "searchpkg", "searchpkg.distributions", "searchpkg.distributions.multinomial",
@@ -172,6 +173,21 @@ def test_a_name_its_own_module_exports_counts_where_it_is_re_exported() -> None:
     rows, aliases = merge(entries)
     assert "searchpkg.clamp_all" in {row["name"] for row in rows}
     assert ("searchpkg.extras.clamp_all", "searchpkg.clamp_all") in aliases
+
+
+def test_a_documented_definition_its_modules_all_forgot_is_indexed_a_little_lower() -> None:
+    """torch.set_default_dtype is defined in torch and missing from torch.__all__; an
+    undocumented public helper left out of `__all__` stays out."""
+    rows, _ = merge(entries_for_module("searchpkg"))
+    found = {row["name"]: row for row in rows}
+    assert "searchpkg.undocumented_helper" not in found
+    unlisted, listed = found["searchpkg.set_default_unit"], found["searchpkg.greet"]
+    assert unlisted["summary"].startswith("Set the unit of length")
+    assert prior_of(unlisted) < prior_of(listed)
+
+
+def prior_of(row: dict[str, Any]) -> float:
+    return float(entry_values(0, row)[_COLUMNS.index("prior")])
 
 
 def test_an_object_is_named_by_its_own_name_before_a_shorter_alias() -> None:

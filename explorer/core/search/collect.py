@@ -37,6 +37,7 @@ from explorer.core.search.names import has_private_segment
 __all__ = ["Seen", "entries_for_module", "is_public", "summary_of"]
 
 _MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
+_CLASS_DICT: Any = type.__dict__["__dict__"]  # a class's own namespace, no metaclass code
 
 
 def entries_for_module(module_name: str, seen: Seen | None = None) -> list[dict[str, Any]]:
@@ -60,22 +61,28 @@ def entries_for_module(module_name: str, seen: Seen | None = None) -> list[dict[
         entries = [entry(module_name, "module", module_name, "", doc_of(module), module_name)]
     except Exception:  # noqa: BLE001 - a module whose docstring cannot be read is still indexed
         entries = [entry(module_name, "module", module_name, "", "", module_name)]
-    for name, value in _public_members(module, root):
+    namespace = _MODULE_DICT.__get__(module)
+    unlisted = _unlisted_definitions(namespace, root)
+    for name, value in _public_members(module, root, unlisted):
         full = f"{module_name}.{name}"
         try:
             if isinstance(value, types.ModuleType):
                 entries.append(_module_alias(full, value))
-            else:
-                entries.extend(_describe(full, value, module_name, seen))
+                continue
+            described = _describe(full, value, module_name, seen)
+            if name in unlisted:
+                described[0]["unlisted"] = True
+            entries.extend(described)
         except Exception:  # noqa: BLE001, S112 - a hostile object costs its own entry, nothing more
             continue
     return entries
 
 
-def _public_members(module: Any, root: str) -> Iterator[tuple[str, Any]]:
+def _public_members(module: Any, root: str, unlisted: list[str]) -> Iterator[tuple[str, Any]]:
     """The names a reader of `module` would call its API.
 
-    `__all__` when the module declares it; otherwise the public names whose
+    `__all__` when the module declares it, and the definitions it left out (`unlisted`,
+    from `_unlisted_definitions`); otherwise the public names whose
     value comes from the same top-level package, so `from typing import Any`
     does not make `torch.nn.modules.linear.Any` a search hit. Submodules get their
     own entries from the package walk; a module exported under another name
@@ -89,6 +96,7 @@ def _public_members(module: Any, root: str) -> Iterator[tuple[str, Any]]:
     module_name = namespace.get("__name__")
     if names is not None:
         names += _exported_elsewhere(namespace, set(names), root)
+        names += unlisted
     for name in names if names is not None else list(namespace):
         if not is_public(name) or name not in namespace:
             continue
@@ -121,6 +129,33 @@ def _exported_elsewhere(namespace: dict[str, Any], listed: set[str], root: str) 
         if isinstance(exported, list | tuple) and name in exported:
             found.append(name)
     return found
+
+
+def _unlisted_definitions(namespace: dict[str, Any], root: str) -> list[str]:
+    """Documented functions and classes a module defines but leaves out of the `__all__` it
+    declares: some are helpers, some API the list forgot (torch.set_default_dtype), so
+    they are indexed, a little below the listed names."""
+    exported = namespace.get("__all__")
+    if not isinstance(exported, list | tuple):
+        return []
+    listed = set(exported)
+    module_name = namespace.get("__name__")
+    return [
+        name for name, value in list(namespace.items())
+        if name not in listed and is_public(name) and _documented_definition(value)
+        and home_module(value) == module_name and _belongs_to(value, root)
+    ]  # fmt: skip
+
+
+def _documented_definition(value: Any) -> bool:
+    """A function or class with a docstring of its own: API, whatever `__all__` says."""
+    if isinstance(value, types.FunctionType):
+        doc = value.__doc__
+    elif isinstance(value, type):
+        doc = _CLASS_DICT.__get__(value).get("__doc__")
+    else:
+        return False
+    return isinstance(doc, str) and bool(doc.strip())
 
 
 def _module_alias(name: str, module: Any) -> dict[str, Any]:

@@ -75,6 +75,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-
 # forwards to another name (the text is already plain: roles became backticks).
 _STUB = re.compile(r"^(?:see|alias (?:for|of)|an alias for)\s+`?~?([\w.]+?)(?:\(\))?`?\s*\.?$",
                    re.IGNORECASE)  # fmt: skip
+UNLISTED_PENALTY = 5.0  # a documented definition its module's `__all__` leaves out
 _KIND_PRIOR = {
     "class": 3.0, "exception": 2.0, "function": 3.0, "builtin": 3.0, "module": 1.0,
     "method": 0.5, "classmethod": 0.5, "staticmethod": 0.5, "property": 0.0,
@@ -151,7 +152,7 @@ def entry_values(number: int, row: dict[str, Any]) -> tuple[Any, ...]:
     parent, _, tail = name.rpartition(".")
     alias_of = stub_target(name, summary)
     rank_prior = prior(name, kind, summary, primary, int(row.get("shared", 1)), alias_of,
-                       is_deprecated(summary, full_doc))  # fmt: skip
+                       is_deprecated(summary, full_doc), bool(row.get("unlisted")))  # fmt: skip
     values = (
         number, name, name.lower(), tail.lower(), tail.lower().replace("_", ""), parent, kind,
         signature, summary, row.get("defined_in"), row.get("inherited_from"),
@@ -178,12 +179,15 @@ def prior(
     shared: int,
     alias_of: str | None = None,
     deprecated: bool = False,
+    unlisted: bool = False,
 ) -> float:
+    """`unlisted`: left out of its module's `__all__` (a helper, or API the list forgot)."""
     documented = 2.0 if summary else 0.0
     sharing = min(8.0, math.log2(shared)) if shared > 1 else 0.0
     inherited_copy = 0.0 if primary else 2.0
     stub = 2.5 if alias_of else 0.0
     stub += 3.0 if deprecated else 0.0
+    stub += UNLISTED_PENALTY if unlisted else 0.0
     return (
         _KIND_PRIOR.get(kind, 0.0) + _path_prior(name.rpartition(".")[0]) + documented
         + sharing - inherited_copy - stub

@@ -56,7 +56,8 @@ __all__ = [
 #    __all__: older files are rebuilt to get them
 # 7: an object named by its own name before a shorter alias (numpy.concatenate)
 # 8: a default longer than 80 characters shown as <type …> (no environment dumps)
-SCHEMA_VERSION = "8"
+# 9: documented definitions a module's `__all__` leaves out (torch.set_default_dtype)
+SCHEMA_VERSION = "9"
 
 
 class IndexCorrupt(Exception):
