@@ -199,3 +199,14 @@ def test_an_object_is_named_by_its_own_name_before_a_shorter_alias() -> None:
     rows, aliases = merge([join, again])
     assert [row["name"] for row in rows] == ["pkg.concatenate"]
     assert ("pkg.concat", "pkg.concatenate") in aliases
+
+
+def test_an_object_is_named_where_it_is_defined_before_a_module_that_imports_it() -> None:
+    """rich.scope imports Table from rich.table: the hit is rich.table.Table."""
+    table = {"name": "pkg.scope.Table", "kind": "class", "key": "pkg.table.Table",
+             "signature": "()", "summary": "A table.", "doc": "A table.",
+             "defined_in": "pkg.table"}  # fmt: skip
+    again = {"name": "pkg.table.Table", "key": "pkg.table.Table", "alias": True}
+    rows, aliases = merge([table, again])
+    assert [row["name"] for row in rows] == ["pkg.table.Table"]
+    assert ("pkg.scope.Table", "pkg.table.Table") in aliases

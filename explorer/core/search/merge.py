@@ -28,14 +28,17 @@ _CLASS_KINDS = ("class", "exception")  # as core.model's Kind spells them; that 
 # dataclasses cost a search's start 12 ms to import
 
 
-Preference = tuple[bool, int, bool, int, str]
+Preference = tuple[bool, int, bool, bool, int, str]
 
 
-def preference(name: str, own: str = "") -> Preference:
-    """Public first, then shallow, then under the object's own name (`own`: numpy.concatenate
-    before its alias numpy.concat), then short."""
+def preference(name: str, key: str = "") -> Preference:
+    """Public first, then shallow, then under the object's own name (`key`, its defining
+    path: numpy.concatenate before its alias numpy.concat), then where it is defined
+    (rich.table.Table before rich.scope.Table, which imports it), then short."""
+    own = key.rpartition(".")[2]
     renamed = bool(own) and name.rpartition(".")[2] != own
-    return (has_private_segment(name), name.count("."), renamed, len(name), name)
+    away = bool(key) and name != key
+    return (has_private_segment(name), name.count("."), renamed, away, len(name), name)
 
 
 def _exported_modules(module_aliases: list[tuple[str, str]]) -> dict[str, str]:
@@ -58,8 +61,8 @@ def _preferred(name: str, key: str, exported: tuple[str, ...]) -> Preference:
     """`preference`, with the names through an exported module (`exported`: their
     prefixes, `os.path.`) first."""
     if name.startswith(exported):
-        return (False, -1, False, len(name), name)
-    return preference(name, key.rpartition(".")[2])
+        return (False, -1, False, False, len(name), name)
+    return preference(name, key)
 
 
 def merge_entries(entries: Iterable[Row]) -> list[Row]:

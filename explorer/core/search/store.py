@@ -57,7 +57,8 @@ __all__ = [
 # 7: an object named by its own name before a shorter alias (numpy.concatenate)
 # 8: a default longer than 80 characters shown as <type …> (no environment dumps)
 # 9: documented definitions a module's `__all__` leaves out (torch.set_default_dtype)
-SCHEMA_VERSION = "9"
+# 10: a name where the object is defined before one that imports it (rich.table.Table)
+SCHEMA_VERSION = "10"
 
 
 class IndexCorrupt(Exception):
