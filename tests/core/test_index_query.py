@@ -265,6 +265,16 @@ def test_a_phrase_with_a_stop_word_inside_is_still_the_phrase() -> None:
     assert "some" not in terms
 
 
+def test_hyphenated_and_long_phrases_of_the_table_match_as_queries_are_read() -> None:
+    """Keys are split at hyphens like queries ("kullback-leibler"), may have four words as
+    typed ("files in a folder"), and match without their stop-words ("files of folder")."""
+    kl = {term.word: term.alternatives for term in query_terms("kullback-leibler divergence")}
+    assert "kl_divergence" in kl["kullback"] and "kl_divergence" in kl["leibler"]
+    for typed in ("files in a folder", "the files of my folder"):
+        terms = {term.word: term.alternatives for term in query_terms(typed)}
+        assert "listdir" in terms["files"] and "listdir" in terms["folder"]
+
+
 def test_plain_words_that_name_no_package_get_a_hit_from_another_package_in_the_top_five() -> None:
     found = [_candidate(f"torch.sort{number}", "function", 10.0 - number, "torch")
              for number in range(8)]  # fmt: skip

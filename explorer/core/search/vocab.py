@@ -47,14 +47,19 @@ def package_words() -> dict[str, str]:
 
 @cache
 def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Phrase (a tuple of 1-3 lower-case words) -> alternative words."""
+    """Phrase (a tuple of 1-4 lower-case words) -> alternative words. A phrase with stop-words
+    is also kept without them ("files in a folder": files folder), as queries are read."""
     table: dict[tuple[str, ...], list[str]] = {}
+    stops = stop_words()
     for line in _lines("synonyms.tsv"):
         key, _, values = line.partition("\t")
-        phrase = tuple(words(key))
-        if phrase and values.split():
-            alternatives = table.setdefault(phrase, [])
-            alternatives.extend(v for v in values.lower().split() if v not in alternatives)
+        # split at hyphens, as queries are: "multi-head" is looked up as ("multi", "head")
+        phrase = tuple(piece for word in words(key) for piece in word.split("-") if piece)
+        content = tuple(word for word in phrase if word not in stops)
+        for form in {phrase, content} if len(content) > 1 else {phrase}:
+            if form and values.split():
+                alternatives = table.setdefault(form, [])
+                alternatives.extend(v for v in values.lower().split() if v not in alternatives)
     return {phrase: tuple(values) for phrase, values in table.items()}
 
 
@@ -119,10 +124,10 @@ def query_terms(text: str) -> list[Term]:
 
 
 def _add_synonyms(raw: list[str], positions: list[int], extra: list[list[str]]) -> None:
-    """Each phrase of 1-3 of these words (in order) that the synonym table knows adds its
+    """Each phrase of 1-4 of these words (in order) that the synonym table knows adds its
     alternatives to every word in it."""
     table = synonyms()
-    for size in (3, 2, 1):
+    for size in (4, 3, 2, 1):
         for start in range(len(positions) - size + 1):
             chosen = positions[start : start + size]
             found = table.get(tuple(raw[i] for i in chosen))
