@@ -10,7 +10,7 @@ import pytest
 from explorer.core.search.collect import entries_for_module
 from explorer.core.search.library import Library, index_home, stored_packages
 from explorer.core.search.merge import merge
-from explorer.core.search.names import IndexKey, package_version, python_tag
+from explorer.core.search.names import IndexKey, environment_tag, package_version, python_tag
 from explorer.core.search.store import store_index
 
 
@@ -88,3 +88,39 @@ def test_a_version_is_read_from_metadata_folders_on_sys_path(
     monkeypatch.syspath_prepend(str(site))
     versions = {name: package_version(name) for name in ("beside", "elsewhere", "egged", "bare")}
     assert versions == {"beside": "1.2", "elsewhere": "3.0", "egged": "0.5", "bare": "unversioned"}
+
+
+def test_a_misspelled_word_reads_as_the_nearest_word_the_indexes_use(library: Library) -> None:
+    assert names(library, "lower trianglar matrix")[0] == "searchpkg.linalg.tril"
+    assert "searchpkg.Square" in names(library, "area of a sqaure")[:2]
+    assert "searchpkg.Circle" in names(library, "circel area")[:2]
+
+
+def test_the_word_counts_follow_the_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted once beside the indexes; a new index brings its words."""
+    monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path))
+    build("stdlib", ["builtins", "json"])
+    before = Library.open()
+    assert not any("multinomial" in name for name in names(before, "multinomal coefficient"))
+    before.close()
+    build("searchpkg", ["searchpkg", "searchpkg.distributions"])
+    after = Library.open()
+    found = names(after, "multinomal coefficient")
+    after.close()
+    assert found[0] == "searchpkg.distributions.multinomial_coefficient"
+    assert [path.name for path in (tmp_path / "index").glob("words-*")] == [
+        f"words-{environment_tag()}.db"
+    ]  # one file, rewritten in place: no partial file left behind
+
+
+def test_unreadable_word_counts_mean_no_corrections_not_an_error(
+    library: Library, tmp_path: Path
+) -> None:
+    for counts in (tmp_path / "index").glob("words-*.db"):
+        counts.unlink()
+    blocker = tmp_path / "index" / f"words-{environment_tag()}.db"
+    blocker.mkdir()  # a directory where the file should be: sqlite cannot open it
+    assert names(library, "lower triangular matrix")[0] == "searchpkg.linalg.tril"
+    assert library.search("lower trianglar matrix", 5) is not None

@@ -10,6 +10,7 @@ Standard-library modules live in one index, `stdlib`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from explorer.core.search.names import (
@@ -26,10 +27,13 @@ from explorer.core.search.query import parse_query
 from explorer.core.search.rank import rank
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.scoring import PREFIX
+from explorer.core.search.spelling import corrections
 from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
 from explorer.core.search.vocab import package_words, shorthands
 
 __all__ = ["STDLIB_NAMES", "Library", "index_home", "stored_packages"]
+
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def stored_packages() -> list[str]:
@@ -78,13 +82,24 @@ class Library:
         return sorted(self.indexes)
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
-        query = parse_query(text)
+        query = self._spelled(parse_query(text))
         routed = self.route(query)
         found = self._candidates(routed, query)
         if len(routed) < len(self.indexes) and not query.within and not _good(found):
             found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
         named, implied = self._named_packages(query), self._implied_packages(query)
         return rank(found, limit, query, named, implied - named, self._other_names)
+
+    def _spelled(self, query: Query) -> Query:
+        """Plain words no index uses ("gausian distribution") read as the nearest word one
+        does (see `spelling`); names have their own typo pass."""
+        if query.name or not query.terms:
+            return query
+        fixes = corrections((term.word for term in query.terms), self.indexes)
+        if not fixes:
+            return query
+        fixed = _LETTERS.sub(lambda word: fixes.get(word.group().lower(), word.group()), query.text)
+        return parse_query(fixed)
 
     def _named_packages(self, query: Query) -> frozenset[str]:
         """Packages, and standard-library modules, a plain-words query names ("numpy matrix
