@@ -95,7 +95,8 @@ class Library:
         does (see `spelling`); names have their own typo pass."""
         if query.name or not query.terms:
             return query
-        fixes = corrections((term.word for term in query.terms), self.indexes)
+        unknown = (term.word for term in query.terms if not term.alternatives)  # the table's
+        fixes = corrections(unknown, self.indexes)  # words are people's, not typos
         if not fixes:
             return query
         fixed = _LETTERS.sub(lambda word: fixes.get(word.group().lower(), word.group()), query.text)

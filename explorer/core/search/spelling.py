@@ -2,7 +2,7 @@
 
 Names already forgive typos (see `query`); words did not: full-text search finds
 nothing for "convolutoin", and the rest of the query ("layer") wins on its own. The
-words of every index (its names' words and summaries) are counted once into a small
+words of every index (its names' words and docstrings) are counted once into a small
 SQLite file beside the indexes, rebuilt when the set of indexes changes; a query
 word missing from it becomes the word within `max_edits` of it (transpositions count
 one) that the indexes use most.
@@ -27,6 +27,8 @@ from explorer.core.search.scoring import max_edits
 from explorer.core.search.store import SearchIndex
 
 _WORD = re.compile(r"[a-z]{4,}")
+RARE = 3  # a word used this often is a word, not a typo
+RARER_BY = 30  # a rarer word is read as a near word used this many times as often
 _SCHEMA = "CREATE TABLE words(word TEXT PRIMARY KEY, uses INTEGER) WITHOUT ROWID"
 
 
@@ -44,8 +46,12 @@ def corrections(words: Iterable[str], indexes: dict[str, SearchIndex]) -> dict[s
 
 
 def _nearest(counts: sqlite3.Connection, word: str) -> str | None:
-    if counts.execute("SELECT 1 FROM words WHERE word = ?", [word]).fetchone():
-        return None  # a word the indexes use, however rarely
+    """The most used word within `max_edits` of `word`, when `word` is unused or so rare
+    (docstrings have typos too) that a near word is used RARER_BY times as often."""
+    row = counts.execute("SELECT uses FROM words WHERE word = ?", [word]).fetchone()
+    own = row[0] if row else 0
+    if own >= RARE:
+        return None
     allowed = max_edits(word)
     rows = counts.execute(
         "SELECT word, uses FROM words WHERE length(word) BETWEEN ? AND ?",
@@ -54,9 +60,10 @@ def _nearest(counts: sqlite3.Connection, word: str) -> str | None:
     uses: dict[str, int] = dict(rows)
     near = process.extract(word, list(uses), scorer=OSA.distance, score_cutoff=allowed,
                            limit=20)  # fmt: skip
-    if not near:
+    common = [match for match in near if match[1] > 0 and uses[match[0]] >= RARER_BY * own]
+    if not common:
         return None
-    best: str = min(near, key=lambda match: (match[1], -uses[match[0]]))[0]
+    best: str = min(common, key=lambda match: (match[1], -uses[match[0]]))[0]
     return best
 
 
@@ -87,10 +94,10 @@ def _stamp(indexes: dict[str, SearchIndex]) -> str:
 def _write_counts(path: Path, stamp: str, indexes: Iterable[sqlite3.Connection]) -> None:
     counted: Counter[str] = Counter()
     for connection in indexes:
-        for tail_words, summary in connection.execute(
-            "SELECT tailw, summary FROM entries WHERE primary_entry = 1"
+        for tail_words, summary, doc in connection.execute(
+            "SELECT tailw, summary, doc FROM entries WHERE primary_entry = 1"
         ):
-            counted.update(_WORD.findall(f"{tail_words} {summary}".lower()))
+            counted.update(_WORD.findall(f"{tail_words} {summary} {doc}".lower()))
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         with contextlib.closing(sqlite3.connect(partial)) as writing:
