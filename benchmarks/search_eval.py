@@ -4,18 +4,19 @@ Usage: .venv/bin/python benchmarks/search_eval.py [--queries FILE] [--build] [--
        [--without-synonyms] [--embeddings]
 
 Reads queries with their expected answers (benchmarks/search_queries.tsv: category,
-query, answers separated by |). Three more sets were written by people who never saw
-the ranking code or its results: `search_queries_b.tsv` and `search_queries_d.tsv` are
-only ever read in aggregate (never tune on their queries); `search_queries_c.tsv`,
-written with D, has had its failures read to find which kinds of query fail (a
-development set, like the first). Report them side by side. Each query goes to every
-index present in the cache dir (EXPLORER_CACHE_DIR, else the user cache) the way
-`explore --search Q` without `--in` does. `--build` first runs `explore --index --all`
-into a fresh temp cache. A hit counts when its name, or one of the other names it
-lists (`also`), is an expected answer. Prints recall@1, recall@5 and MRR per category
-for explorer and for a grep-style baseline built from the same index rows (every query word must
-occur in the name or the first line; shorter names first), queries with no hit,
-in-process latency p50/p95, and with `--cli N` the warm CLI wall time of N queries.
+query, answers separated by |). The other sets were written by people who never saw
+the ranking code or its results: `search_queries_b.tsv`, `_d.tsv` and `_g.tsv` are
+only ever read in aggregate (never tune on their queries; G, the newest, stands in for
+the held-out set); `_c.tsv`, `_e.tsv` and `_f.tsv` have had their failures read to
+find which kinds of query fail (development sets, like the first). Report them side
+by side. Each query goes to every index present in the cache dir (EXPLORER_CACHE_DIR,
+else the user cache) the way `explore --search Q` without `--in` does. `--build` first
+runs `explore --index --all` into a fresh temp cache. A hit counts when its name, or
+one of the other names it lists (`also`), is an expected answer. Prints recall@1,
+recall@5 and MRR per category for explorer and for a grep-style baseline built from
+the same index rows (every query word must occur in the name or the first line;
+shorter names first), queries with no hit, in-process latency p50/p95, and with
+`--cli N` the warm CLI wall time of N queries.
 
 Vocabulary, measured: `--without-synonyms` empties the synonym table (what it adds);
 `--embeddings` also ranks with static embeddings from the `tokenlearn-static-model`
