@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from explorer.core.search import vocab
 from explorer.core.search.collect import entries_for_module
 from explorer.core.search.library import Library, index_home, stored_packages
 from explorer.core.search.merge import merge
 from explorer.core.search.names import IndexKey, environment_tag, package_version, python_tag
+from explorer.core.search.query import parse_query
 from explorer.core.search.store import store_index
 
 
@@ -59,6 +61,18 @@ def test_other_queries_rank_every_index_together(library: Library) -> None:
 
 def test_a_word_naming_a_package_favours_it(library: Library) -> None:
     assert names(library, "searchpkg transpose")[0].startswith("searchpkg.")
+
+
+def test_a_package_name_that_is_a_stop_word_still_names_the_package(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "torch" is a stop-word (every torch name has it), yet "torch code timer" asks for
+    torch's: here searchpkg stands in for it."""
+    stops = vocab.stop_words() | {"searchpkg"}
+    monkeypatch.setattr(vocab, "stop_words", lambda: stops)
+    query = parse_query("searchpkg decode")
+    assert query.words == ["decode"]
+    assert library._named_packages(query) == {"searchpkg"}
 
 
 def test_an_index_of_another_version_is_left_alone(

@@ -29,7 +29,7 @@ from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.scoring import PREFIX
 from explorer.core.search.spelling import corrections
 from explorer.core.search.store import IndexCorrupt, SearchIndex, open_index
-from explorer.core.search.vocab import package_words, shorthands
+from explorer.core.search.vocab import package_words, shorthands, words
 
 __all__ = ["STDLIB_NAMES", "Library", "index_home", "stored_packages"]
 
@@ -120,9 +120,14 @@ class Library:
         return frozenset(index_home(name) for name in implied if index_home(name) in self.indexes)
 
     def _named_tops(self, query: Query) -> set[str]:
+        """Top-level names the words name: content words, and a stop-word that is an
+        installed package's own name ("torch", dropped from full-text search because every
+        torch name has it, still says which package)."""
         if query.name:
             return set()
-        return {shorthands().get(word, word).split(".")[0] for word in query.words}
+        content = set(query.words)
+        tops = (shorthands().get(word, word).split(".")[0] for word in words(query.text))
+        return {top for top in tops if top in content or top in self.indexes}
 
     def _other_names(self, package: str, names: list[str]) -> dict[str, tuple[str, ...]]:
         index = self.indexes.get(package)
