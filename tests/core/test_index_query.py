@@ -299,3 +299,14 @@ def test_methods_of_one_name_and_summary_in_many_classes_are_one_hit() -> None:
     ]
     assert hits[0].also == ("pkg.LazyConv2d.initialize_parameters",
                             "pkg.LazyLinear.initialize_parameters")  # fmt: skip
+
+
+def test_plain_words_naming_a_ranked_down_namespace_take_its_weight_back() -> None:
+    """torch.cuda is a backend namespace (its copies rank below torch.accelerator's), but
+    "is a gpu available" (gpu ~ cuda) asks for it."""
+    copy = _candidate("pkg.cuda.is_available", "function", 5.0)
+    canonical = _candidate("pkg.accelerator.is_available", "function", 5.0)
+    copy.prior, canonical.prior = -0.5, 4.0  # cuda's namespace weight is -4.5
+    assert rank([canonical, copy], 2, parse_query("is a gpu available"))[0].name == copy.name
+    other = rank([canonical, copy], 2, parse_query("is an accelerator available"))
+    assert other[0].name == canonical.name

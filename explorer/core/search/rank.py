@@ -87,6 +87,19 @@ def _classes_before_their_modules(found: list[Candidate], scores: dict[int, floa
             scores[id(twin)] = max(scores[id(twin)], scores[id(candidate)] + 0.5)
 
 
+def _path_words_asked(found: list[Candidate], scores: dict[int, float], query: Query) -> None:
+    """Plain words that name a namespace ranked down on the path ("is a gpu available": gpu
+    ~ cuda) take that weight back: torch.cuda.is_available is otherwise a backend copy
+    beside torch.accelerator.is_available (namespaces.tsv)."""
+    forms = {form for term in query.terms for form in term.forms}
+    weights = namespace_weights()[1]
+    for candidate in found:
+        inner = candidate.name.lower().split(".")[1:-1]
+        scores[id(candidate)] -= sum(
+            min(0.0, weights.get(segment, 0.0)) for segment in inner if segment in forms
+        )
+
+
 def _twins_by_package(
     found: list[Candidate], scores: dict[int, float], asked: frozenset[str]
 ) -> None:
@@ -139,6 +152,8 @@ def rank(
             scores[id(candidate)] += NAMED_PACKAGE_BONUS
         elif candidate.package in implied:
             scores[id(candidate)] += IMPLIED_PACKAGE_BONUS
+    if not query.name:
+        _path_words_asked(found, scores, query)
     named_entries = {(c.package, c.name): c for c in found}
     for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
         twin = (candidate.package, candidate.name[:-1])
