@@ -142,20 +142,25 @@ def _unlisted_definitions(namespace: dict[str, Any], root: str) -> list[str]:
     module_name = namespace.get("__name__")
     return [
         name for name, value in list(namespace.items())
-        if name not in listed and is_public(name) and _documented_definition(value)
-        and home_module(value) == module_name and _belongs_to(value, root)
+        if isinstance(name, str) and name not in listed and is_public(name)
+        and _documented_definition(value, module_name, root)
     ]  # fmt: skip
 
 
-def _documented_definition(value: Any) -> bool:
-    """A function or class with a docstring of its own: API, whatever `__all__` says."""
-    if isinstance(value, types.FunctionType):
-        doc = value.__doc__
-    elif isinstance(value, type):
-        doc = _CLASS_DICT.__get__(value).get("__doc__")
-    else:
+def _documented_definition(value: Any, module_name: Any, root: str) -> bool:
+    """A function or class `module_name` defines, with a docstring of its own: API,
+    whatever `__all__` says."""
+    try:
+        if type(value) is types.FunctionType:
+            doc = value.__doc__
+        elif issubclass(type(value), type):  # a class (type(), not __class__: no code runs)
+            doc = _CLASS_DICT.__get__(value).get("__doc__")
+        else:
+            return False
+        documented = isinstance(doc, str) and bool(doc.strip())
+        return documented and home_module(value) == module_name and _belongs_to(value, root)
+    except Exception:  # noqa: BLE001 - a hostile object is left out, the module still indexed
         return False
-    return isinstance(doc, str) and bool(doc.strip())
 
 
 def _module_alias(name: str, module: Any) -> dict[str, Any]:

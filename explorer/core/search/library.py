@@ -95,8 +95,9 @@ class Library:
         does (see `spelling`); names have their own typo pass."""
         if query.name or not query.terms:
             return query
-        unknown = (term.word for term in query.terms if not term.alternatives)  # the table's
-        fixes = corrections(unknown, self.indexes)  # words are people's, not typos
+        # A word the synonym table knows is one people use, not a typo.
+        unknown = (term.word for term in query.terms if not term.alternatives)
+        fixes = corrections(unknown, self.indexes)
         if not fixes:
             return query
         fixed = _LETTERS.sub(lambda word: fixes.get(word.group().lower(), word.group()), query.text)

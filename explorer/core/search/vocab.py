@@ -56,7 +56,7 @@ def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
         # split at hyphens, as queries are: "multi-head" is looked up as ("multi", "head")
         phrase = tuple(piece for word in words(key) for piece in word.split("-") if piece)
         content = tuple(word for word in phrase if word not in stops)
-        for form in {phrase, content} if len(content) > 1 else {phrase}:
+        for form in (phrase, content) if len(content) > 1 and content != phrase else (phrase,):
             if form and values.split():
                 alternatives = table.setdefault(form, [])
                 alternatives.extend(v for v in values.lower().split() if v not in alternatives)
