@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from explorer.core.model import Kind
-from explorer.core.objects import classify
+from explorer.core.objects import classify, is_class, own_doc
 from explorer.core.search.classes import base_keys, class_entries
 from explorer.core.search.describe import (
     Seen,
@@ -37,7 +37,6 @@ from explorer.core.search.names import has_private_segment
 __all__ = ["Seen", "entries_for_module", "is_public", "summary_of"]
 
 _MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
-_CLASS_DICT: Any = type.__dict__["__dict__"]  # a class's own namespace, no metaclass code
 
 
 def entries_for_module(module_name: str, seen: Seen | None = None) -> list[dict[str, Any]]:
@@ -151,13 +150,10 @@ def _documented_definition(value: Any, module_name: Any, root: str) -> bool:
     """A function or class `module_name` defines, with a docstring of its own: API,
     whatever `__all__` says."""
     try:
-        if type(value) is types.FunctionType:
-            doc = value.__doc__
-        elif issubclass(type(value), type):  # a class (type(), not __class__: no code runs)
-            doc = _CLASS_DICT.__get__(value).get("__doc__")
-        else:
+        if type(value) is not types.FunctionType and not is_class(value):
             return False
-        documented = isinstance(doc, str) and bool(doc.strip())
+        doc = own_doc(value)
+        documented = doc is not None and bool(doc.strip())
         return documented and home_module(value) == module_name and _belongs_to(value, root)
     except Exception:  # noqa: BLE001 - a hostile object is left out, the module still indexed
         return False
