@@ -190,23 +190,24 @@ def prior_of(row: dict[str, Any]) -> float:
     return float(entry_values(0, row)[_COLUMNS.index("prior")])
 
 
-def test_an_object_is_named_by_its_own_name_before_a_shorter_alias() -> None:
-    """numpy.concat is numpy.concatenate; people look for the name the function was given."""
-    join = {"name": "pkg.concat", "kind": "function", "key": "pkg._core.concatenate",
-            "signature": "(arrays)", "summary": "Join arrays.", "doc": "Join arrays.",
-            "defined_in": "pkg._core"}  # fmt: skip
-    again = {"name": "pkg.concatenate", "key": "pkg._core.concatenate", "alias": True}
-    rows, aliases = merge([join, again])
-    assert [row["name"] for row in rows] == ["pkg.concatenate"]
-    assert ("pkg.concat", "pkg.concatenate") in aliases
-
-
-def test_an_object_is_named_where_it_is_defined_before_a_module_that_imports_it() -> None:
-    """rich.scope imports Table from rich.table: the hit is rich.table.Table."""
-    table = {"name": "pkg.scope.Table", "kind": "class", "key": "pkg.table.Table",
-             "signature": "()", "summary": "A table.", "doc": "A table.",
-             "defined_in": "pkg.table"}  # fmt: skip
-    again = {"name": "pkg.table.Table", "key": "pkg.table.Table", "alias": True}
-    rows, aliases = merge([table, again])
-    assert [row["name"] for row in rows] == ["pkg.table.Table"]
-    assert ("pkg.scope.Table", "pkg.table.Table") in aliases
+@pytest.mark.parametrize(
+    ("first_seen", "kind", "key", "meant"),
+    [
+        # numpy.concat is numpy.concatenate: people look for the name it was given
+        ("pkg.concat", "function", "pkg._core.concatenate", "pkg.concatenate"),
+        # rich.scope imports Table from rich.table: the hit is rich.table.Table
+        ("pkg.scope.Table", "class", "pkg.table.Table", "pkg.table.Table"),
+    ],
+)
+def test_an_object_is_named_by_its_own_name_where_it_is_defined(
+    first_seen: str, kind: str, key: str, meant: str
+) -> None:
+    """Between two names of one depth: the object's own name before an alias, then the
+    module that defines it before one that imports it."""
+    described = {"name": first_seen, "kind": kind, "key": key, "signature": "()",
+                 "summary": "Described.", "doc": "Described.",
+                 "defined_in": key.rpartition(".")[0]}  # fmt: skip
+    again = {"name": meant, "key": key, "alias": True}
+    rows, aliases = merge([described, again])
+    assert [row["name"] for row in rows] == [meant]
+    assert (first_seen, meant) in aliases
