@@ -5,10 +5,10 @@ Usage: .venv/bin/python benchmarks/search_eval.py [--queries FILE] [--build] [--
 
 Reads queries with their expected answers (benchmarks/search_queries.tsv: category,
 query, answers separated by |). The other sets were written by people who never saw
-the ranking code or its results: `search_queries_b.tsv`, `_d.tsv` and `_g.tsv` are
-only ever read in aggregate (never tune on their queries; G, the newest, stands in for
-the held-out set); `_c.tsv`, `_e.tsv` and `_f.tsv` have had their failures read to
-find which kinds of query fail (development sets, like the first). Report them side
+the ranking code or its results: `search_queries_b.tsv`, `_d.tsv` and `_h.tsv` are
+only ever read in aggregate (never tune on their queries; H, the newest, stands in for
+the held-out set); `_c.tsv`, `_e.tsv`, `_f.tsv` and `_g.tsv` have had their failures
+read to find which kinds of query fail (development sets, like the first). Report them side
 by side. Each query goes to every index present in the cache dir (EXPLORER_CACHE_DIR,
 else the user cache) the way `explore --search Q` without `--in` does. `--build` first
 runs `explore --index --all` into a fresh temp cache. A hit counts when its name, or
