@@ -275,6 +275,14 @@ def test_hyphenated_and_long_phrases_of_the_table_match_as_queries_are_read() ->
         assert "listdir" in terms["files"] and "listdir" in terms["folder"]
 
 
+def test_a_phrase_matches_with_one_other_word_inside_it() -> None:
+    terms = {term.word: term.alternatives for term in query_terms("fit a straight line")}
+    assert "polyfit" in terms["fit"] and "polyfit" in terms["line"]
+    assert terms["straight"] == ()  # the word between is not part of the phrase
+    apart = {term.word: term.alternatives for term in query_terms("fit this straight red line")}
+    assert "polyfit" not in apart["fit"]  # two words between: no longer the phrase
+
+
 def test_plain_words_that_name_no_package_get_a_hit_from_another_package_in_the_top_five() -> None:
     found = [_candidate(f"torch.sort{number}", "function", 10.0 - number, "torch")
              for number in range(8)]  # fmt: skip

@@ -125,12 +125,18 @@ def query_terms(text: str) -> list[Term]:
 
 def _add_synonyms(raw: list[str], positions: list[int], extra: list[list[str]]) -> None:
     """Each phrase of 1-4 of these words (in order) that the synonym table knows adds its
-    alternatives to every word in it."""
-    table = synonyms()
+    alternatives to every word in it. A phrase of two or more words also matches with one
+    other word inside it ("fit a straight line" holds "fit line")."""
     for size in (4, 3, 2, 1):
         for start in range(len(positions) - size + 1):
-            chosen = positions[start : start + size]
-            found = table.get(tuple(raw[i] for i in chosen))
-            if found:
-                for position in chosen:
-                    extra[position].extend(found)
+            _add_phrase(raw, positions[start : start + size], extra)
+            window = positions[start : start + size + 1]
+            if size > 1 and len(window) == size + 1:
+                for skipped in range(1, size):
+                    _add_phrase(raw, window[:skipped] + window[skipped + 1 :], extra)
+
+
+def _add_phrase(raw: list[str], chosen: list[int], extra: list[list[str]]) -> None:
+    phrase = tuple(raw[i] for i in chosen)
+    for position in chosen:
+        extra[position].extend(synonyms().get(phrase, ()))
