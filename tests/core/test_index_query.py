@@ -318,3 +318,28 @@ def test_plain_words_naming_a_ranked_down_namespace_take_its_weight_back() -> No
     assert rank([canonical, copy], 2, parse_query("is a gpu available"))[0].name == copy.name
     other = rank([canonical, copy], 2, parse_query("is an accelerator available"))
     assert other[0].name == canonical.name
+
+
+def test_a_module_word_that_is_inside_a_named_package_belongs_to_that_package() -> None:
+    """ "random integers with numpy": numpy.random, not Python's own random module."""
+    found = [
+        _candidate("random.randint", "function", 10.0, "stdlib"),
+        _candidate("numpy.random.randint", "function", 6.0, "numpy"),
+    ]
+    query = parse_query("random integers with numpy")
+    ranked = [hit.name for hit in rank(found, 2, query, frozenset({"random", "numpy"}))]
+    assert ranked == ["numpy.random.randint", "random.randint"]
+    found[1] = _candidate("numpy.integers", "function", 9.0, "numpy")  # no numpy.random
+    both = [hit.name for hit in rank(found, 2, query, frozenset({"random", "numpy"}))]
+    assert both == ["random.randint", "numpy.integers"]  # both named, the words decide
+
+
+def test_a_conversion_the_wrong_way_round_ranks_below_the_right_one() -> None:
+    found = [
+        _candidate("pkg.from_numpy", "function", 10.0),
+        _candidate("pkg.Tensor.numpy", "method", 7.0),
+    ]
+    to_numpy = [hit.name for hit in rank(found, 2, parse_query("convert a tensor to numpy"))]
+    assert to_numpy == ["pkg.Tensor.numpy", "pkg.from_numpy"]
+    from_numpy = [hit.name for hit in rank(found, 2, parse_query("tensor from numpy"))]
+    assert from_numpy == ["pkg.from_numpy", "pkg.Tensor.numpy"]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.text import COVERAGE_CAP, measure_coverage, word_spans
-from explorer.core.search.vocab import namespace_weights, package_weights
+from explorer.core.search.vocab import namespace_weights, package_weights, stop_words, words
 
 # (package, names) -> {name: its other names}, one call per package of the chosen hits
 OtherNames = Callable[[str, list[str]], dict[str, tuple[str, ...]]]
@@ -25,6 +25,7 @@ ALL_WORDS_BONUS = 5.0
 PHRASE_WEIGHT = 5.5
 NAME_WORDS_WEIGHT = 25.0  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
+WRONG_WAY_PENALTY = 8.0  # "tensor to numpy" is not torch.from_numpy
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
 TEXT_IN_NAME_QUERY = 0.05  # a name query is about names first; its words only break ties
@@ -87,6 +88,18 @@ def _classes_before_their_modules(found: list[Candidate], scores: dict[int, floa
             scores[id(twin)] = max(scores[id(twin)], scores[id(candidate)] + 0.5)
 
 
+def _without_inner_modules(found: list[Candidate], named: frozenset[str]) -> frozenset[str]:
+    """A named module that is also a module inside another named package is that package's
+    ("random integers with numpy": numpy.random, not Python's random)."""
+    inner = {
+        module
+        for module in named
+        for package in named - {module}
+        if any(c.name.startswith(f"{package}.{module}.") for c in found)
+    }
+    return named - inner
+
+
 def _path_words_asked(found: list[Candidate], scores: dict[int, float], query: Query) -> None:
     """Plain words that name a namespace ranked down on the path ("is a gpu available": gpu
     ~ cuda) take that weight back: torch.cuda.is_available is otherwise a backend copy
@@ -98,6 +111,27 @@ def _path_words_asked(found: list[Candidate], scores: dict[int, float], query: Q
         scores[id(candidate)] -= sum(
             min(0.0, weights.get(segment, 0.0)) for segment in inner if segment in forms
         )
+
+
+def _conversions_the_wrong_way(found: list[Candidate], scores: dict[int, float], text: str) -> None:
+    """A query that converts to a thing ("a tensor to a numpy array") does not want the
+    name that converts from it (`from_numpy`), nor "from a list" one named `to_list`."""
+    typed = [word for word in words(text) if word not in stop_words() or word in _DIRECTIONS]
+    wrong = {
+        prefix + following.replace("-", "_")
+        for word, following in zip(typed, typed[1:], strict=False)
+        if following not in _DIRECTIONS
+        for prefix in _DIRECTIONS.get(word, ())
+    }
+    if not wrong:
+        return
+    for candidate in found:
+        tail = candidate.name.rpartition(".")[2].lower()
+        if tail in wrong or tail.replace("_", "") in wrong:
+            scores[id(candidate)] -= WRONG_WAY_PENALTY
+
+
+_DIRECTIONS = {"to": ("from_", "from"), "into": ("from_", "from"), "from": ("to_", "to")}
 
 
 def _twins_by_package(
@@ -147,6 +181,7 @@ def rank(
     many_words = len(query.terms) > 1 and not query.name
     dotted = len(query.segments) > 1
     scores = {id(c): score(c, best, many_words, bool(query.name), dotted) for c in found}
+    named = _without_inner_modules(found, named)
     for candidate in found:
         if candidate.package in named or candidate.name.split(".", 1)[0] in named:
             scores[id(candidate)] += NAMED_PACKAGE_BONUS
@@ -154,6 +189,7 @@ def rank(
             scores[id(candidate)] += IMPLIED_PACKAGE_BONUS
     if not query.name:
         _path_words_asked(found, scores, query)
+        _conversions_the_wrong_way(found, scores, query.text)
     named_entries = {(c.package, c.name): c for c in found}
     for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
         twin = (candidate.package, candidate.name[:-1])
