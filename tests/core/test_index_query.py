@@ -343,3 +343,21 @@ def test_a_conversion_the_wrong_way_round_ranks_below_the_right_one() -> None:
     assert to_numpy == ["pkg.Tensor.numpy", "pkg.from_numpy"]
     from_numpy = [hit.name for hit in rank(found, 2, parse_query("tensor from numpy"))]
     assert from_numpy == ["pkg.from_numpy", "pkg.Tensor.numpy"]
+
+
+def test_a_phrase_of_the_table_says_which_name_is_meant() -> None:
+    terms = {term.word: term for term in query_terms("clear the old gradients")}
+    assert "zero_grad" in terms["clear"].meant and "zero_grad" in terms["gradients"].meant
+    lone = {term.word: term for term in query_terms("coin")}  # a one-word key is looser
+    assert "bernoulli" in lone["coin"].alternatives and lone["coin"].meant == ()
+    found = [
+        _candidate("pkg.Tensor.grad", "property", 10.0),
+        _candidate("pkg.Optimizer.zero_grad", "method", 9.0),
+    ]
+    ranked = [hit.name for hit in rank(found, 2, parse_query("clear the old gradients"))]
+    assert ranked == ["pkg.Optimizer.zero_grad", "pkg.Tensor.grad"]
+
+
+def test_what_is_left_of_a_contraction_is_not_searched_for() -> None:
+    typed = "lock a file so two processes don't write at once"
+    assert [term.word for term in query_terms(typed)][:4] == ["lock", "file", "processes", "write"]

@@ -25,6 +25,7 @@ ALL_WORDS_BONUS = 5.0
 PHRASE_WEIGHT = 5.5
 NAME_WORDS_WEIGHT = 25.0  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
+MEANT_NAME_BONUS = 12.0  # the name a phrase of the query means ("clear gradients": zero_grad)
 WRONG_WAY_PENALTY = 8.0  # "tensor to numpy" is not torch.from_numpy
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
@@ -113,6 +114,18 @@ def _path_words_asked(found: list[Candidate], scores: dict[int, float], query: Q
         )
 
 
+def _names_meant(found: list[Candidate], scores: dict[int, float], query: Query) -> None:
+    """Names a phrase of the query stands for in the synonym table rank up: a phrase says
+    what is meant more surely than the docstrings' word counts do."""
+    meant = {name for term in query.terms for name in term.meant}
+    if not meant:
+        return
+    for candidate in found:
+        tail = candidate.name.rpartition(".")[2].lower()
+        if tail in meant or tail.replace("_", "") in meant:
+            scores[id(candidate)] += MEANT_NAME_BONUS
+
+
 def _conversions_the_wrong_way(found: list[Candidate], scores: dict[int, float], text: str) -> None:
     """A query that converts to a thing ("a tensor to a numpy array") does not want the
     name that converts from it (`from_numpy`), nor "from a list" one named `to_list`."""
@@ -190,6 +203,7 @@ def rank(
     if not query.name:
         _path_words_asked(found, scores, query)
         _conversions_the_wrong_way(found, scores, query.text)
+        _names_meant(found, scores, query)
     named_entries = {(c.package, c.name): c for c in found}
     for candidate in found:  # torch's in-place twin (detach_) after the function (detach)
         twin = (candidate.package, candidate.name[:-1])

@@ -97,6 +97,9 @@ class Term:
 
     word: str
     alternatives: tuple[str, ...] = ()  # from the synonym table, searched at a discount
+    # those a phrase of two or more words gave ("clear gradients": zero_grad): what the
+    # person means, more surely than any one word's synonyms
+    meant: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -112,31 +115,38 @@ def query_terms(text: str) -> list[Term]:
     if not kept:
         kept = list(range(len(raw)))
     extra: list[list[str]] = [[] for _ in raw]
+    meant: list[list[str]] = [[] for _ in raw]
     # Phrases as typed ("lower triangle"), then over the content words alone, so a
     # phrase with a stop-word inside ("fix some arguments") is still the phrase.
     for positions in (list(range(len(raw))), kept):
-        _add_synonyms(raw, positions, extra)
+        _add_synonyms(raw, positions, extra, meant)
     terms = []
     for i in kept:
         alternatives = tuple(dict.fromkeys(a for a in extra[i] if a != raw[i]))
-        terms.append(Term(raw[i], alternatives))
+        terms.append(Term(raw[i], alternatives, tuple(dict.fromkeys(meant[i]))))
     return terms
 
 
-def _add_synonyms(raw: list[str], positions: list[int], extra: list[list[str]]) -> None:
+def _add_synonyms(
+    raw: list[str], positions: list[int], extra: list[list[str]], meant: list[list[str]]
+) -> None:
     """Each phrase of 1-4 of these words (in order) that the synonym table knows adds its
     alternatives to every word in it. A phrase of two or more words also matches with one
     other word inside it ("fit a straight line" holds "fit line")."""
     for size in (4, 3, 2, 1):
         for start in range(len(positions) - size + 1):
-            _add_phrase(raw, positions[start : start + size], extra)
+            _add_phrase(raw, positions[start : start + size], extra, meant)
             window = positions[start : start + size + 1]
             if size > 1 and len(window) == size + 1:
                 for skipped in range(1, size):
-                    _add_phrase(raw, window[:skipped] + window[skipped + 1 :], extra)
+                    _add_phrase(raw, window[:skipped] + window[skipped + 1 :], extra, meant)
 
 
-def _add_phrase(raw: list[str], chosen: list[int], extra: list[list[str]]) -> None:
-    phrase = tuple(raw[i] for i in chosen)
+def _add_phrase(
+    raw: list[str], chosen: list[int], extra: list[list[str]], meant: list[list[str]]
+) -> None:
+    found = synonyms().get(tuple(raw[i] for i in chosen), ())
     for position in chosen:
-        extra[position].extend(synonyms().get(phrase, ()))
+        extra[position].extend(found)
+        if len(chosen) > 1:
+            meant[position].extend(found)
