@@ -58,7 +58,8 @@ __all__ = [
 # 8: a default longer than 80 characters shown as <type …> (no environment dumps)
 # 9: documented definitions a module's `__all__` leaves out (torch.set_default_dtype)
 # 10: a name where the object is defined before one that imports it (rich.table.Table)
-SCHEMA_VERSION = "10"
+# 11: numpy.ma's copies ranked down like other namespaces (numpy.setdiff1d first)
+SCHEMA_VERSION = "11"
 
 
 class IndexCorrupt(Exception):
