@@ -23,9 +23,16 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+            raise AssertionError(f"condition not met within {timeout} s; {_showing(pilot.app)}")
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+def _showing(app: App) -> str:
+    """What the screen says, for a failed wait's message."""
+    if not isinstance(app.screen, ExplorerScreen):
+        return f"screen {app.screen!r}"
+    return f"target {breadcrumb(app)!r}, status {status(app)!r}"
 
 
 def explorer(app: App) -> ExplorerScreen:
