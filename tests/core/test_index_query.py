@@ -358,6 +358,15 @@ def test_a_phrase_of_the_table_says_which_name_is_meant() -> None:
     assert ranked == ["pkg.Optimizer.zero_grad", "pkg.Tensor.grad"]
 
 
+def test_a_name_one_word_stands_for_ranks_up_a_little() -> None:
+    found = [
+        _candidate("pkg.flip", "function", 10.0),
+        _candidate("pkg.bernoulli", "function", 9.0),
+    ]
+    ranked = [hit.name for hit in rank(found, 2, parse_query("a fair coin"))]
+    assert ranked == ["pkg.bernoulli", "pkg.flip"]  # "coin" -> bernoulli in the table
+
+
 def test_what_is_left_of_a_contraction_is_not_searched_for() -> None:
     typed = "lock a file so two processes don't write at once"
     assert [term.word for term in query_terms(typed)][:4] == ["lock", "file", "processes", "write"]

@@ -26,6 +26,7 @@ PHRASE_WEIGHT = 5.5
 NAME_WORDS_WEIGHT = 25.0  # the query's words are the name's words ("unique values")
 IN_PLACE_PENALTY = 2.0
 MEANT_NAME_BONUS = 12.0  # the name a phrase of the query means ("clear gradients": zero_grad)
+SYNONYM_NAME_BONUS = 3.0  # a name one word's synonyms give ("coin": bernoulli), less sure
 WRONG_WAY_PENALTY = 8.0  # "tensor to numpy" is not torch.from_numpy
 NAMED_PACKAGE_BONUS = 15.0  # "numpy matrix inverse": the words name the package
 IMPLIED_PACKAGE_BONUS = 6.0  # "zeros like another tensor": a word only one package uses
@@ -116,14 +117,16 @@ def _path_words_asked(found: list[Candidate], scores: dict[int, float], query: Q
 
 def _names_meant(found: list[Candidate], scores: dict[int, float], query: Query) -> None:
     """Names a phrase of the query stands for in the synonym table rank up: a phrase says
-    what is meant more surely than the docstrings' word counts do."""
+    what is meant more surely than the docstrings' word counts do. A name that one word's
+    synonyms give ranks up a little."""
     meant = {name for term in query.terms for name in term.meant}
-    if not meant:
-        return
+    loose = {name for term in query.terms for name in term.alternatives}
     for candidate in found:
         tail = candidate.name.rpartition(".")[2].lower()
         if tail in meant or tail.replace("_", "") in meant:
             scores[id(candidate)] += MEANT_NAME_BONUS
+        elif tail in loose or tail.replace("_", "") in loose:
+            scores[id(candidate)] += SYNONYM_NAME_BONUS
 
 
 def _conversions_the_wrong_way(found: list[Candidate], scores: dict[int, float], text: str) -> None:
