@@ -122,10 +122,9 @@ def _names_meant(found: list[Candidate], scores: dict[int, float], query: Query)
     meant = {name for term in query.terms for name in term.meant}
     loose = {name for term in query.terms for name in term.alternatives}
     for candidate in found:
-        tail = candidate.name.rpartition(".")[2].lower()
-        if tail in meant or tail.replace("_", "") in meant:
+        if _named_one_of(candidate, meant):
             scores[id(candidate)] += MEANT_NAME_BONUS
-        elif tail in loose or tail.replace("_", "") in loose:
+        elif _named_one_of(candidate, loose):
             scores[id(candidate)] += SYNONYM_NAME_BONUS
 
 
@@ -142,12 +141,18 @@ def _conversions_the_wrong_way(found: list[Candidate], scores: dict[int, float],
     if not wrong:
         return
     for candidate in found:
-        tail = candidate.name.rpartition(".")[2].lower()
-        if tail in wrong or tail.replace("_", "") in wrong:
+        if _named_one_of(candidate, wrong):
             scores[id(candidate)] -= WRONG_WAY_PENALTY
 
 
 _DIRECTIONS = {"to": ("from_", "from"), "into": ("from_", "from"), "from": ("to_", "to")}
+
+
+def _named_one_of(candidate: Candidate, names: set[str]) -> bool:
+    """The name's last segment is one of `names` (lower case), with or without its
+    underscores ("zero_grad", "zerograd")."""
+    tail = candidate.name.rpartition(".")[2].lower()
+    return tail in names or tail.replace("_", "") in names
 
 
 def _twins_by_package(
