@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from explorer import settings
 from explorer.core.errors import UsageError
-from explorer.proc import launch
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -128,8 +127,11 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def _end_children_and_exit(signum: int, frame: object) -> None:
-    """SIGTERM or SIGHUP: no child (and nothing it started) outlives us."""
-    launch.kill_all_children()
+    """SIGTERM or SIGHUP: no child (and nothing it started) outlives us. Every child starts
+    through `launch`, imported only by the views that start one (a search starts none)."""
+    launch = sys.modules.get("explorer.proc.launch")
+    if launch is not None:
+        launch.kill_all_children()
     raise SystemExit(128 + signum)
 
 

@@ -59,6 +59,12 @@ def test_other_queries_rank_every_index_together(library: Library) -> None:
     assert names(library, "decode a json document")[0].startswith("json.")
 
 
+def test_a_misspelled_name_is_found_in_whichever_index_has_it(library: Library) -> None:
+    assert names(library, "gret")[0] == "searchpkg.greet"
+    assert names(library, "dumsp")[0] == "json.dumps"
+    assert names(library, "transpsoe")[0] == "searchpkg.linalg.transpose"
+
+
 def test_a_word_naming_a_package_favours_it(library: Library) -> None:
     assert names(library, "searchpkg transpose")[0].startswith("searchpkg.")
 

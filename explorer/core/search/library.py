@@ -23,7 +23,7 @@ from explorer.core.search.names import (
     package_version,
     python_tag,
 )
-from explorer.core.search.query import parse_query
+from explorer.core.search.query import STRONG, parse_query
 from explorer.core.search.rank import rank
 from explorer.core.search.records import Candidate, Hit, Query
 from explorer.core.search.scoring import PREFIX
@@ -135,10 +135,25 @@ class Library:
         return index.other_names(names) if index is not None else {}
 
     def _candidates(self, packages: list[str], query: Query) -> list[Candidate]:
+        """What the indexes find; typo matches only when none matched well ("softmax" is
+        torch's: fifty other indexes need not scan their names for near spellings)."""
+        found = self._gather(packages, query, near=False)
+        if not _matched_well(found, query):
+            found = self._gather(packages, query, near=True)
+        return found
+
+    def _gather(self, packages: list[str], query: Query, *, near: bool) -> list[Candidate]:
         found: list[Candidate] = []
         for package in packages:
-            found.extend(self.indexes[package].candidates(query))
+            found.extend(self.indexes[package].candidates(query, near=near))
         return found
+
+
+def _matched_well(found: list[Candidate], query: Query) -> bool:
+    """A name some index has (nearly) as typed; for words, anything at all."""
+    if query.name:
+        return any(candidate.name_score >= STRONG for candidate in found)
+    return bool(found)
 
 
 def _good(found: list[Candidate]) -> bool:

@@ -21,9 +21,6 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from explorer.core.search import text
 from explorer.core.search.inherit import inherited_row
 from explorer.core.search.records import CANDIDATE_COLUMNS, Candidate, Hit, Query, QueryError
@@ -38,7 +35,7 @@ MAX_TERMS = 24
 _CANDIDATE_CAP = 400
 _NAME_TOKEN = re.compile(r"[A-Za-z_][\w.]*(?:\(\))?")
 _SELECT = f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE "
-_STRONG = 75.0  # a name match this good (exact, normalised, prefix) needs no typo pass
+STRONG = 75.0  # a name match this good (exact, normalised, prefix) needs no typo pass
 
 
 def parse_query(raw: str) -> Query:
@@ -70,15 +67,17 @@ def parse_query(raw: str) -> Query:
 
 def candidates(
     connection: sqlite3.Connection, query: Query, tails: Callable[[], list[str]],
-    package: str = "",
+    package: str = "", *, near: bool = True,
 ) -> list[Candidate]:  # fmt: skip
-    """Every entry of this database that the query might mean, with its raw scores."""
+    """Every entry of this database that the query might mean, with its raw scores.
+    `near=False` skips the slow passes for typos (names a few edits away, guesses): a
+    library of indexes asks for them only when no index matched well."""
     if not (query.name or query.terms or query.kinds or query.within):
         return []
     where, params = _filters(query)
     found: dict[int, Candidate] = {}
     if query.name:
-        _name_matches(connection, query, where, params, tails, package, found)
+        _name_matches(connection, query, where, params, tails if near else None, package, found)
     if query.terms:
         text.add_text_matches(connection, query.terms, bool(query.name), where, params,
                               package, found)  # fmt: skip
@@ -89,7 +88,7 @@ def candidates(
                f"ORDER BY prior DESC, name LIMIT {_CANDIDATE_CAP}")  # fmt: skip
         for row in connection.execute(sql, params):
             found[row["id"]] = Candidate.from_row(row, package)
-    if not found and (query.name or query.terms):
+    if near and not found and (query.name or query.terms):
         _guesses(connection, query, where, params, tails(), package, found)
     return list(found.values())
 
@@ -109,7 +108,7 @@ def _filters(query: Query) -> tuple[str, list[Any]]:
 
 def _name_matches(
     connection: sqlite3.Connection, query: Query, where: str, params: list[Any],
-    tails: Callable[[], list[str]], package: str, found: dict[int, Candidate],
+    tails: Callable[[], list[str]] | None, package: str, found: dict[int, Candidate],
 ) -> None:  # fmt: skip
     readings = [query.segments]
     if query.expanded != query.segments:
@@ -122,10 +121,10 @@ def _name_matches(
         best = max(best, _alias_rows(connection, segments, package, found))
         if len(segments) > 1 and not where and not any(c.exact_path for c in found.values()):
             best = max(best, _inherited_matches(connection, segments, package, found))
-        if best < _STRONG and len(segments) > 1:  # "torch.optm.Adam": a typo in a prefix
+        if best < STRONG and len(segments) > 1:  # "torch.optm.Adam": a typo in a prefix
             rows = _name_rows(connection, segments, bool(query.within), where, params)
             best = max(best, _score_rows(rows, segments, package, found))
-        if best < _STRONG and len(segments[-1]) >= 3:
+        if tails is not None and best < STRONG and len(segments[-1]) >= 3:
             typos = _typo_tails(segments[-1].lower(), tails()) if max_edits(segments[-1]) else []
             typos = typos or _scattered_tails(segments[-1].lower(), tails())
             if typos:
@@ -236,6 +235,9 @@ def _score_rows(
 
 def _typo_tails(last: str, tails: list[str]) -> list[str]:
     """Last segments up to two edits (transpositions count one) from the typed one."""
+    from rapidfuzz import process  # imported when first needed: most queries never are
+    from rapidfuzz.distance import OSA
+
     allowed = max_edits(last)
     matches = process.extract(last, tails, scorer=OSA.distance, score_cutoff=allowed,
                               limit=60)  # fmt: skip
@@ -256,6 +258,9 @@ def _guesses(
     tails: list[str], package: str, found: dict[int, Candidate],
 ) -> None:  # fmt: skip
     """Nothing matched: the names nearest to what was typed, marked as guesses."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     words = [query.segments[-1]] if query.name else [t.word for t in query.terms]
     near: list[str] = []
     for word in words:

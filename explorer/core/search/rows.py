@@ -62,6 +62,7 @@ CREATE INDEX entries_parent ON entries(parent);
 CREATE INDEX entries_grp ON entries(grp);
 CREATE INDEX aliases_parent ON aliases(parent);
 CREATE INDEX aliases_entry ON aliases(entry);
+CREATE INDEX aliases_lower ON aliases(lower(name));
 """
 _COLUMNS = (
     "id", "name", "lname", "tail", "ntail", "parent", "kind", "signature", "summary",

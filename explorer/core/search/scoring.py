@@ -11,8 +11,6 @@ the class, "normal" for the function).
 
 from __future__ import annotations
 
-from rapidfuzz.distance import OSA
-
 Span = tuple[int, int]
 EXACT, NORMALISED, PREFIX, BOUNDARY, SUBSTRING = 100.0, 92.0, 75.0, 55.0, 40.0
 TYPO_BASE, TYPO_STEP = 70.0, 12.0
@@ -22,6 +20,14 @@ PATH_BONUS, SEGMENTS_BONUS, FUZZY_SEGMENTS_BONUS, SEGMENTS_MISSING = 25.0, 15.0,
 def max_edits(word: str) -> int:
     """Typos allowed in a word of this length: none below 4 letters, 2 from 7 on."""
     return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+
+
+def edit_distance(typed: str, other: str, limit: int) -> int:
+    """Edits between two words, a transposition counting one (above `limit`: limit + 1).
+    rapidfuzz is imported on first use: a search in plain words never needs it."""
+    from rapidfuzz.distance import OSA
+
+    return int(OSA.distance(typed, other, score_cutoff=limit))
 
 
 def score_name(segments: list[str], name: str) -> tuple[float, tuple[Span, ...], bool]:
@@ -81,11 +87,11 @@ def score_tail(last: str, tail: str) -> tuple[float, list[Span]]:
         return (BOUNDARY if boundary else SUBSTRING), [(position, position + len(last))]
     allowed = max_edits(last)
     if allowed and abs(len(lowered) - len(last)) <= allowed:
-        distance = OSA.distance(last, lowered, score_cutoff=allowed)
+        distance = edit_distance(last, lowered, allowed)
         if distance <= allowed:
             return TYPO_BASE - TYPO_STEP * distance, [(0, len(tail))]
     if allowed and len(lowered) > len(last):
-        distance = OSA.distance(last, lowered[: len(last)], score_cutoff=1)
+        distance = edit_distance(last, lowered[: len(last)], 1)
         if distance <= 1:  # a typo in a prefix: "mulitnom"
             return TYPO_BASE - 2 * TYPO_STEP, [(0, len(last))]
     return _scattered(last, tail)
@@ -136,7 +142,7 @@ def fuzzy_segments(segments: list[str], head: str) -> bool:
         allowed = max(max_edits(segment), 1 if len(segment) >= 3 else 0)
         while index < len(parts) and not (
             parts[index].startswith(segment)
-            or OSA.distance(segment, parts[index], score_cutoff=allowed) <= allowed
+            or edit_distance(segment, parts[index], allowed) <= allowed
         ):
             index += 1
         if index == len(parts):

@@ -19,9 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from explorer.core.search.names import cache_dir, environment_tag
 from explorer.core.search.scoring import max_edits
 from explorer.core.search.store import SearchIndex
@@ -52,6 +49,9 @@ def _nearest(counts: sqlite3.Connection, word: str) -> str | None:
     own = row[0] if row else 0
     if own >= RARE:
         return None
+    from rapidfuzz import process  # imported when first needed: most words are spelt right
+    from rapidfuzz.distance import OSA
+
     allowed = max_edits(word)
     rows = counts.execute(
         "SELECT word, uses FROM words WHERE length(word) BETWEEN ? AND ?",

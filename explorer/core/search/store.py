@@ -59,7 +59,8 @@ __all__ = [
 # 9: documented definitions a module's `__all__` leaves out (torch.set_default_dtype)
 # 10: a name where the object is defined before one that imports it (rich.table.Table)
 # 11: numpy.ma's copies ranked down like other namespaces (numpy.setdiff1d first)
-SCHEMA_VERSION = "11"
+# 12: other names indexed lower-cased (a name query no longer scans every alias)
+SCHEMA_VERSION = "12"
 
 
 class IndexCorrupt(Exception):
@@ -124,10 +125,12 @@ class SearchIndex:
                 found.setdefault(name, []).append(other)
         return {name: tuple(sorted(others, key=preference)) for name, others in found.items()}
 
-    def candidates(self, query: Query) -> list[Candidate]:
-        """Everything this index might answer, scored but not yet ranked (see `rank`)."""
+    def candidates(self, query: Query, *, near: bool = True) -> list[Candidate]:
+        """Everything this index might answer, scored but not yet ranked (see `rank`);
+        `near=False` leaves out typo matches (see `query.candidates`)."""
         try:
-            return index_query.candidates(self.connection, query, self._tail_list, self.package)
+            return index_query.candidates(self.connection, query, self._tail_list, self.package,
+                                          near=near)  # fmt: skip
         except sqlite3.Error as exc:
             if is_corruption(exc):
                 raise IndexCorrupt(str(exc)) from exc

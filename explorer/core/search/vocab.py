@@ -8,13 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 
 
+# Read as plain files beside the module: importlib.resources would cost a zipfile import.
+_DATA = Path(__file__).with_name("data")
+
+
 def _lines(name: str) -> list[str]:
-    text = resources.files("explorer.core.search").joinpath("data", name).read_text("utf-8")
+    text = (_DATA / name).read_text("utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
