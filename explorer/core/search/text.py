@@ -21,7 +21,7 @@ from explorer.core.search.vocab import Term
 
 FTS_CAP = 80
 COVERAGE_CAP = 100  # text matches of all indexes together whose words are checked
-COVERAGE_PER_INDEX = 10  # ... and of each index, so a small package's best is checked too
+COVERAGE_PER_INDEX = 4  # ... and of each index, so a small package's best is checked too
 SYNONYM_CREDIT = 0.8  # a word found only through a synonym covers this much of it
 DOC_ONLY_CREDIT = 0.7  # ... and one found in the docstring, not the name or summary
 _DOC_PREFIX = 1200  # characters of a docstring read for coverage and phrases
@@ -173,7 +173,7 @@ def _name_hits(terms: tuple[Term, ...], name_words: list[str]) -> float:
 def _term_patterns(term: Term) -> tuple[str, tuple[str, ...], re.Pattern[str]]:
     """(stem typed, stems of its synonyms, a pattern for the typed stem at a word start)."""
     typed = stem(term.word)
-    others = tuple(stem(form) for form in term.alternatives if len(form) > 2)
+    others = tuple(dict.fromkeys(stem(form) for form in term.alternatives if len(form) > 2))
     return typed, others, re.compile(rf"\b{re.escape(typed)}")
 
 
@@ -183,15 +183,21 @@ def _coverage(
     """(share of terms found, share of adjacent term pairs found next to each other in the
     name words and summary), both texts lower-cased."""
     heading = sorted(set(_TOKEN.findall(head)))
-    words = sorted(set(_TOKEN.findall(doc)))
+    words: list[str] | None = None  # the docstring's, split only when a term needs them
     credit = 0.0
     for typed, others, _ in patterns:
-        forms = ((typed, 1.0), *((other, SYNONYM_CREDIT) for other in others))
-        credit += max(
-            (weight * (1.0 if _has_prefix(heading, form) else DOC_ONLY_CREDIT)
-             for form, weight in forms if _has_prefix(heading, form) or _has_prefix(words, form)),
-            default=0.0,
-        )  # fmt: skip
+        # Best first: the word typed in the name or summary, a synonym there, the word typed
+        # in the docstring, a synonym there.
+        if _has_prefix(heading, typed):
+            credit += 1.0
+        elif any(_has_prefix(heading, other) for other in others):
+            credit += SYNONYM_CREDIT
+        else:
+            words = sorted(set(_TOKEN.findall(doc))) if words is None else words
+            if _has_prefix(words, typed):
+                credit += DOC_ONLY_CREDIT
+            elif any(_has_prefix(words, other) for other in others):
+                credit += SYNONYM_CREDIT * DOC_ONLY_CREDIT
     coverage = credit / len(patterns)
     if len(patterns) < 2:
         return coverage, 0.0
