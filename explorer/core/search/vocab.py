@@ -5,10 +5,17 @@ docstrings use). Editing the tables changes what search understands; no code doe
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from explorer.core.errors import UsageError
+from explorer.core.search.names import cache_dir
 
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 
@@ -17,8 +24,8 @@ _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 _DATA = Path(__file__).with_name("data")
 
 
-def _lines(name: str) -> list[str]:
-    text = (_DATA / name).read_text("utf-8")
+def _lines(name: str, text: str | None = None) -> list[str]:
+    text = (_DATA / name).read_text("utf-8") if text is None else text
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -53,9 +60,24 @@ def package_words() -> dict[str, str]:
 def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Phrase (a tuple of 1-4 lower-case words) -> alternative words. A phrase with stop-words
     is also kept without them ("files in a folder": files folder), as queries are read."""
+    text = (_DATA / "synonyms.tsv").read_text("utf-8")
+    # Parsing 3,000 lines is a tenth of a warm CLI search: the parsed table is kept in the
+    # cache dir, named by a digest of what it was parsed from (the stop-words shape it too).
+    source = f"{text}\0{sorted(stop_words())}".encode()
+    digest = hashlib.sha1(source, usedforsecurity=False).hexdigest()[:16]
+    with contextlib.suppress(OSError, ValueError, TypeError, UsageError):
+        stored = json.loads((cache_dir() / f"synonyms-{digest}.json").read_text("utf-8"))
+        return {tuple(phrase): tuple(values) for phrase, values in stored}
+    table = _parse_synonyms(text)
+    with contextlib.suppress(OSError, UsageError):
+        _store_synonyms(cache_dir(), f"synonyms-{digest}.json", table)
+    return table
+
+
+def _parse_synonyms(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
     table: dict[tuple[str, ...], list[str]] = {}
     stops = stop_words()
-    for line in _lines("synonyms.tsv"):
+    for line in _lines("synonyms.tsv", text):
         key, _, values = line.partition("\t")
         # split at hyphens, as queries are: "multi-head" is looked up as ("multi", "head")
         phrase = tuple(piece for word in words(key) for piece in word.split("-") if piece)
@@ -65,6 +87,21 @@ def synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
                 alternatives = table.setdefault(form, [])
                 alternatives.extend(v for v in values.lower().split() if v not in alternatives)
     return {phrase: tuple(values) for phrase, values in table.items()}
+
+
+def _store_synonyms(folder: Path, name: str, table: dict[tuple[str, ...], tuple[str, ...]]) -> None:
+    """Write the parsed table whole (a reader sees all of it or none) and drop the tables
+    of earlier versions of the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f"{name}.{os.getpid()}.part"
+    try:
+        partial.write_text(json.dumps(list(table.items())), "utf-8")
+        os.replace(partial, folder / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    for old in folder.glob("synonyms-*.json"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
 
 
 @cache
