@@ -244,6 +244,15 @@ def test_the_same_function_in_several_packages_comes_from_the_favoured_one_first
     assert named[0].name == "numpy.cumsum"  # the query says which
 
 
+def test_a_word_that_implies_a_package_picks_its_twin_however_the_words_score() -> None:
+    found = [_candidate("torch.allclose", "function", 9.0, "torch"),
+             _candidate("numpy.allclose", "function", 3.0, "numpy")]  # fmt: skip
+    query = parse_query("check two arrays are almost equal")
+    assert rank(found, 2, query)[0].name == "torch.allclose"
+    implied = rank(found, 2, query, implied=frozenset({"numpy"}))  # "arrays": numpy's
+    assert [hit.name for hit in implied] == ["numpy.allclose", "torch.allclose"]
+
+
 def test_a_named_standard_library_module_lifts_its_names_not_the_whole_library() -> None:
     found = [_candidate("pickle.dumps", "function", 9.0, "stdlib"),
              _candidate("json.dumps", "function", 8.0, "stdlib")]  # fmt: skip

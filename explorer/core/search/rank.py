@@ -158,22 +158,27 @@ def _named_one_of(candidate: Candidate, names: set[str]) -> bool:
 def _twins_by_package(
     found: list[Candidate], scores: dict[int, float], asked: frozenset[str]
 ) -> None:
-    """The same function in several installed packages (torch.cumsum, numpy.cumsum): when
-    the query says nothing about which, the best-weighted package's comes first, not
+    """The same function in several installed packages (torch.cumsum, numpy.cumsum): the
+    twin of the package the query names or implies (`asked`: "numpy", "arrays") comes
+    first; when it says nothing about which, the best-weighted package's does, not
     whichever docstring happens to use the query's words more. Python's own (math.gcd
-    beside torch.gcd) is left to the words: plain Python is what many such queries mean.
-    `asked`: packages and modules the query names or implies."""
+    beside torch.gcd) is left to the words: plain Python is what many such queries mean."""
     twins: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind in ("function", "builtin", "class") and candidate.primary:
             twins.setdefault(candidate.name.rpartition(".")[2].lower(), []).append(candidate)
     for group in twins.values():
         packages = {candidate.package for candidate in group}
-        tops = {candidate.name.split(".", 1)[0] for candidate in group}
-        if len(packages) < 2 or "stdlib" in packages or asked & (packages | tops):
-            continue  # one twin is Python's own, or the query says which
+        if len(packages) < 2 or "stdlib" in packages:
+            continue  # one twin is Python's own
+        said = [c for c in group if c.package in asked or c.name.split(".", 1)[0] in asked]
+        if len(said) == len(group):
+            continue
         best = max(scores[id(candidate)] for candidate in group)
-        favourite = max(group, key=lambda c: (_package_weight(c), scores[id(c)]))
+        if said:  # "two arrays almost equal": numpy's allclose, however popular torch's is
+            favourite = max(said, key=lambda c: scores[id(c)])
+        else:
+            favourite = max(group, key=lambda c: (_package_weight(c), scores[id(c)]))
         scores[id(favourite)] = max(scores[id(favourite)], best + 0.1)
 
 
