@@ -82,7 +82,8 @@ def add_name_word_matches(
 ) -> None:  # fmt: skip
     """Entries whose last segment is one of the query's words or synonyms ("unique values"
     -> torch.unique, "fully connected" -> Linear): BM25 may rank a short docstring below
-    the cap, so they are asked for by name."""
+    the cap, so they are asked for by name; the best by prior when more than the cap match
+    ("value" names hundreds of stdlib methods, "optional" one function: typing.Optional)."""
     forms = list(dict.fromkeys(form.replace("-", "_") for term in terms for form in term.forms
                                if len(form) > 2))  # fmt: skip
     if not forms:
@@ -90,7 +91,7 @@ def add_name_word_matches(
     marks = ",".join("?" * len(forms))
     sql = (f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE (entries.tail IN ({marks}) OR "
            f"entries.ntail IN ({marks})) AND entries.primary_entry = 1{where} "
-           f"LIMIT {FTS_CAP}")  # fmt: skip
+           f"ORDER BY entries.prior DESC LIMIT {FTS_CAP}")  # fmt: skip
     for row in connection.execute(sql, [*forms, *forms, *params]):
         candidate = found.get(row["id"]) or Candidate.from_row(row, package)
         found[row["id"]] = candidate
