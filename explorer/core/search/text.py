@@ -54,23 +54,18 @@ def add_text_matches(
     forms = list(dict.fromkeys(form for term in terms for form in term.forms))
     weights = SINGLE_WORD_WEIGHTS if len(terms) == 1 or name_query else MANY_WORD_WEIGHTS
     bm25 = f"bm25(docs, {', '.join(map(str, weights))})"
-    sql = (
+    best = (
         f"SELECT docs.rowid AS rowid, -{bm25} AS r FROM docs "
         + ("JOIN entries ON entries.id = docs.rowid " if where else "")
         + f"WHERE docs MATCH ?{where} ORDER BY r DESC LIMIT {FTS_CAP}"
     )
-    rows = connection.execute(sql, [" OR ".join(map(quote, forms)), *params]).fetchall()
-    if not rows:
-        return
-    relevance = {row["rowid"]: float(row["r"]) for row in rows}
-    marks = ",".join("?" * len(relevance))
-    details = connection.execute(
-        f"SELECT {CANDIDATE_COLUMNS} FROM entries WHERE entries.id IN ({marks})", list(relevance)
-    ).fetchall()
-    for row in details:
+    # One statement: in a fresh process each statement costs its preparation, per index.
+    sql = (f"SELECT {CANDIDATE_COLUMNS}, best.r AS r FROM ({best}) AS best "
+           "JOIN entries ON entries.id = best.rowid")  # fmt: skip
+    for row in connection.execute(sql, [" OR ".join(map(quote, forms)), *params]):
         candidate = found.get(row["id"]) or Candidate.from_row(row, package)
         found[row["id"]] = candidate
-        candidate.relevance = relevance[row["id"]]
+        candidate.relevance = float(row["r"])
         candidate.source = connection
         if len(terms) == 1:  # a one-word query: any full-text match covers it
             candidate.coverage = 1.0
