@@ -45,6 +45,9 @@ EXAMPLE_OPTIONS: dict[str, tuple[str, ...]] = {"torch": ("+IGNORE_WHITESPACE",)}
 # package (open a target, warm a kernel, collect examples, start an index importer) gets it.
 COLD_IMPORT_ALLOWANCE = 120.0
 WORKER_TIMEOUT = 30.0  # one list/doc/help/source request once the target is imported
+# A fresh worker or kernel starting (Python and our modules, before any target) on a busy
+# machine: request clocks start once it is up, or after this long.
+START_ALLOWANCE = 60.0
 KERNEL_TIMEOUT = 10.0  # one run, when the caller sets no limit of its own
 # `--run-examples --timeout` default, per example part: torch.nn.Transformer's example
 # alone takes ~10 s on a busy 2-core machine, and a slow example is not a failing one.

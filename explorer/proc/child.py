@@ -28,7 +28,7 @@ from explorer.proc.messages import (
     as_object,
     decode_event,
 )
-from explorer.proc.protocol import SECRET_FD_ENV, decode, new_secret, request_line
+from explorer.proc.protocol import READY_ID, SECRET_FD_ENV, decode, new_secret, request_line
 
 EventHandler = Callable[[Event], None]
 
@@ -60,6 +60,7 @@ class Child:
         self.pending: dict[int, Pending] = {}
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
         self.death: WorkerDied | None = None
+        self.ready = asyncio.Event()  # it said it has started: request clocks may run
         self.reader = asyncio.create_task(self._read_replies())
         self.stderr_reader = asyncio.create_task(self._read_stderr())
 
@@ -191,6 +192,9 @@ class Child:
     def _dispatch(self, line: bytes) -> None:
         message = decode(line, self.secret)  # ProtocolError ends the child (see above)
         request_id = message["id"]
+        if request_id == READY_ID and message.get("ready") is True:
+            self.ready.set()
+            return
         entry = self.pending.get(request_id) if isinstance(request_id, int) else None
         if entry is None:
             return  # the answer to a request that was cancelled or timed out

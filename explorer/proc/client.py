@@ -194,6 +194,7 @@ class WorkerClient:
     ) -> R:
         future = entry.future
         try:
+            await self._started(child, future)
             remaining = limit
             if self.policy.clocks_from_start and isinstance(request, RunRequest) and limit:
                 remaining = await self._run_clock(entry, limit)
@@ -212,6 +213,20 @@ class WorkerClient:
             if self.policy.interrupts and not future.done():
                 self.interrupt()  # cancelling a run stops it, so the kernel is free again
             raise
+
+    async def _started(self, child: Child, future: asyncio.Future[Any]) -> None:
+        """Wait until a fresh child says it has started (or the reply, or its death, comes
+        first): a request's clock measures the request, not a start-up that a loaded
+        machine stretches to seconds. A child silent for START_ALLOWANCE gets the clock
+        anyway."""
+        if child.ready.is_set():
+            return
+        waiter = asyncio.ensure_future(child.ready.wait())
+        try:
+            await asyncio.wait({future, waiter}, timeout=settings.START_ALLOWANCE,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        finally:
+            waiter.cancel()
 
     async def _run_clock(self, entry: Pending, limit: float) -> float:
         """Seconds left for a run whose clock starts with its code: seeding a

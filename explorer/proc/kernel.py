@@ -57,7 +57,7 @@ from explorer.proc.messages import (
     VariablesRequest,
 )
 from explorer.proc.namespace import Namespace, grad_graph, make_plot, short_repr
-from explorer.proc.protocol import Emit, Handler, safe_str, serve
+from explorer.proc.protocol import Emit, Handler, announce_ready, safe_str, serve
 from explorer.proc.worker import inspection_handlers, keep_crash_reports, start_child
 
 OUTPUT_LIMIT = settings.RUN_OUTPUT_LIMIT
@@ -390,6 +390,7 @@ def main(argv: list[str] | None = None) -> None:
     channel, original_stderr, memory = start_child(sys.argv[1:] if argv is None else argv)
     kernel = Kernel(memory)
     keep_crash_reports(original_stderr)
+    announce_ready(channel)
     serve(channel, kernel.handlers())
 
 

@@ -3,6 +3,7 @@
     request  {"id": 1, "op": "list", "args": {...}}
     event    {"id": 1, "event": "output", ...}           zero or more, streamed
     reply    {"id": 1, "result": {...}}  or  {"id": 1, "error": {"type", "message", "traceback"}}
+    ready    {"id": 0, "ready": true}     a worker or kernel, once, when it has started
 
 What each op carries is described in explorer.proc.messages. The child keeps the
 protocol off fds 0-2: they are moved aside at start-up, so user code that reads
@@ -182,6 +183,16 @@ def error_payload(exc: BaseException) -> JsonObject:
 
 
 safe_str = exception_text
+
+
+READY_ID = 0  # request ids start at 1: a message with this id says the child is ready
+
+
+def announce_ready(channel: Channel) -> None:
+    """Tell the parent this child has started (its imports are done): the parent's clock
+    for a request measures the request, not a start-up that a loaded machine can stretch
+    to seconds. (Index importers do not announce: their parent reads replies in order.)"""
+    channel.send({"id": READY_ID, "ready": True})
 
 
 def serve(channel: Channel, handlers: Mapping[Op, Handler]) -> None:

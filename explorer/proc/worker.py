@@ -38,7 +38,14 @@ from explorer.proc.messages import (
     Warmed,
     WarmRequest,
 )
-from explorer.proc.protocol import Channel, Emit, Handler, claim_protocol_fds, serve
+from explorer.proc.protocol import (
+    Channel,
+    Emit,
+    Handler,
+    announce_ready,
+    claim_protocol_fds,
+    serve,
+)
 
 OUTPUT_LIMIT = settings.MODULE_OUTPUT_LIMIT
 
@@ -178,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     channel, original_stderr, _ = start_child(sys.argv[1:] if argv is None else argv)
     capture = Capture()
     keep_crash_reports(original_stderr)
+    announce_ready(channel)
     serve(channel, worker_handlers(capture))
 
 

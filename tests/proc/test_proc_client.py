@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from explorer.core.errors import UsageError
+from explorer.proc import launch
 from explorer.proc.client import WorkerClient, WorkerDied
-from explorer.proc.messages import DocRequest, Event, HelpRequest, ListRequest, Output, RunRequest
+from explorer.proc.messages import (
+    DocRequest,
+    Event,
+    HelpRequest,
+    ListRequest,
+    Output,
+    PingRequest,
+    RunRequest,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -32,6 +41,21 @@ async def test_kernel_runs_with_typed_events() -> None:
                                   on_event=events.append)  # fmt: skip
     assert result.value_repr == "42" and result.stdout == "hi\n"
     assert events == [Output("stdout", "hi\n")]
+
+
+async def test_a_request_is_timed_from_when_a_slow_starting_worker_is_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy machine can take seconds to start a fresh worker (after a restart too); the
+    request's limit measures the request, not the start-up."""
+
+    def slow_start(module: str, *args: str) -> list[str]:
+        return [sys.executable, "-I", "-c", "import time; time.sleep(2); " + launch.BOOTSTRAP,
+                module, *args]  # fmt: skip
+
+    monkeypatch.setattr(launch, "child_command", slow_start)
+    async with WorkerClient("worker", timeout=1.0) as client:
+        assert await client.ask(PingRequest()) is not None
 
 
 def test_process_errors_are_usage_errors_for_the_cli() -> None:
@@ -55,7 +79,8 @@ def test_raw_protocol_over_pipes() -> None:
         timeout=30,
         env={"PYTHONPATH": str(FIXTURES), "PATH": ""},
     )
-    replies = [json.loads(line) for line in completed.stdout.splitlines()]
+    ready, *replies = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert ready == {"id": 0, "ready": True}  # started: the parent's clocks may run
     assert [r["id"] for r in replies] == [1, 2, 3]  # the forged line printed on import is gone
     assert "still_usable" in [m["name"] for m in replies[1]["result"]["members"]]
     assert replies[2]["error"]["type"] == "UsageError"
