@@ -98,6 +98,15 @@ def test_user_errors_are_one_line_and_exit_2(env: dict[str, str]) -> None:
         assert result.stderr.startswith("explore: ") and result.stderr.count("\n") == 1
 
 
+def test_an_unknown_package_gets_the_nearest_installed_names(env: dict[str, str]) -> None:
+    for args in (["--search", "greet", "--in", "serchpkg"], ["--index", "serchpkg"]):
+        result = explore(env, *args)
+        assert result.returncode == 2, args
+        assert result.stderr == (
+            "explore: no package named 'serchpkg' is installed (did you mean searchpkg?)\n"
+        )
+
+
 def test_search_never_imports_the_package_or_textual(env: dict[str, str]) -> None:
     code = (
         "import sys; from explorer.cli.main import main; main(['--search', 'greet', '--in', "

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 
 from explorer import settings
+from explorer.core.dotted import did_you_mean
 from explorer.core.errors import UsageError
 from explorer.core.search.names import STDLIB, check_package
 
@@ -92,9 +93,17 @@ def _search_locations(package: str) -> list[str] | None:
     except (ImportError, ValueError) as exc:
         raise UsageError(f"cannot find package {package}: {exc}") from exc
     if spec is None:
-        raise UsageError(f"no package named {package!r} is installed")
+        raise _not_installed(package)
     locations = spec.submodule_search_locations
     return list(locations) if locations is not None else None
+
+
+def _not_installed(package: str) -> UsageError:
+    """One line, with the installed top-level names nearest to the one typed ("torhc":
+    did you mean torch?). Listing sys.path's folders imports nothing."""
+    installed = {module.name for module in pkgutil.iter_modules()}
+    hint = did_you_mean(package, installed | set(sys.builtin_module_names))
+    return UsageError(f"no package named {package!r} is installed{hint}")
 
 
 def _origin(package: str) -> str | None:
