@@ -49,13 +49,13 @@ def search_scope(query: str, within: str | None) -> tuple[str | None, str]:
         if not within.strip(". "):
             raise UsageError("--in needs a package name, e.g. --in torch")
         top = within.split(".", 1)[0]
-        check_package(top)
+        check_package(top or within)  # "../etc": refused as typed, not as an empty name
         if ("." in within or index_home(top) != top) and "in:" not in query:
             query = f"{query} in:{within}"
         return index_home(top), query
     scope = parse_query(query).within
     if scope:
-        return index_home(check_package(scope.split(".", 1)[0])), query
+        return index_home(check_package(scope.split(".", 1)[0] or scope)), query
     return None, query
 
 

@@ -98,6 +98,15 @@ def test_user_errors_are_one_line_and_exit_2(env: dict[str, str]) -> None:
         assert result.stderr.startswith("explore: ") and result.stderr.count("\n") == 1
 
 
+def test_a_path_given_as_a_package_is_refused_as_typed(env: dict[str, str]) -> None:
+    for args, shown in ((["--search", "x", "--in", "../etc"], "../etc"),
+                        (["--search", "x in:/etc/passwd"], "/etc/passwd"),
+                        (["--index", "/tmp/pkg"], "/tmp/pkg")):  # fmt: skip
+        result = explore(env, *args)
+        assert result.returncode == 2, args
+        assert result.stderr == f"explore: not a top-level package name: {shown!r}\n"
+
+
 def test_an_unknown_package_gets_the_nearest_installed_names(env: dict[str, str]) -> None:
     for args in (["--search", "greet", "--in", "serchpkg"], ["--index", "serchpkg"]):
         result = explore(env, *args)
