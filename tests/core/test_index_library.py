@@ -65,6 +65,14 @@ def test_a_misspelled_name_is_found_in_whichever_index_has_it(library: Library) 
     assert names(library, "transpsoe")[0] == "searchpkg.linalg.transpose"
 
 
+def test_a_scope_no_index_holds_says_so_with_the_nearest_names(library: Library) -> None:
+    assert library.unknown_scope("greet in:serchpkg") == (
+        "no index holds 'serchpkg' (did you mean searchpkg?)"
+    )
+    for held in ("greet in:searchpkg.shapes", "dumps in:json", "greet", "kind:class"):
+        assert library.unknown_scope(held) == ""
+
+
 def test_a_word_naming_a_package_favours_it(library: Library) -> None:
     assert names(library, "searchpkg transpose")[0].startswith("searchpkg.")
 

@@ -181,6 +181,16 @@ async def test_a_query_that_is_too_long_is_a_message_not_a_crash() -> None:
         assert "cannot search that" in status and "too deep" in status
 
 
+async def test_a_scope_no_index_holds_is_named_with_the_nearest_packages() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"greet in:serchpkg")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#search-status", Static).render())
+        assert "0 hits: no index holds 'serchpkg' (did you mean searchpkg?)" in status
+
+
 async def test_a_query_naming_another_indexed_package_is_routed_there() -> None:
     """The palette and the screen search every index: json.dumps goes to the stdlib one."""
     from explorer.core.search.collect import entries_for_module

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from explorer.core.dotted import did_you_mean
 from explorer.core.search.names import (
     STDLIB,
     STDLIB_NAMES,
@@ -89,6 +90,15 @@ class Library:
             found = self._candidates(sorted(self.indexes), query)  # "os.path.join": posixpath
         named, implied = self._named_packages(query), self._implied_packages(query)
         return rank(found, limit, query, named, implied - named, self._other_names)
+
+    def unknown_scope(self, text: str) -> str:
+        """For a query whose `in:` names a package no index holds ("in:torhc"): one line
+        saying so, with the nearest indexed names; "" for any other query."""
+        scope = parse_query(text).within.split(".", 1)[0]
+        if not scope or index_home(scope) in self.indexes:
+            return ""
+        known = set(self.indexes) | (STDLIB_NAMES if STDLIB in self.indexes else set())
+        return f"no index holds {scope!r}{did_you_mean(scope, known - {STDLIB})}"
 
     def _spelled(self, query: Query) -> Query:
         """Plain words no index uses ("gausian distribution") read as the nearest word one

@@ -196,7 +196,8 @@ class SearchScreen(ModalScreen[str | None]):
             hit_list.highlighted = 0
         if self.library is not None and text.strip():
             guess = " (nothing matched well: the nearest names)" if hits and hits[0].guess else ""
-            self._status(f"{len(hits)} hits{guess}")
+            unknown = "" if hits else self.library.unknown_scope(text)
+            self._status(f"{len(hits)} hits{guess}" + (f": {unknown}" if unknown else ""))
 
     # --- choosing ----------------------------------------------------------------------------
 
