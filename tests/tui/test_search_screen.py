@@ -39,6 +39,10 @@ async def settle(app: App[None], pilot: object) -> None:
         await pilot.pause()  # type: ignore[attr-defined]
 
 
+def status(app: App[None]) -> str:
+    return str(app.screen.query_one("#search-status", Static).render())
+
+
 def hit_ids(app: App[None]) -> list[str]:
     hits = app.screen.query_one("#search-hits", OptionList)
     return [hits.get_option_at_index(i).id or "" for i in range(hits.option_count)]
@@ -51,8 +55,7 @@ async def test_typing_shows_ranked_hits_and_enter_chooses() -> None:
         await pilot.press(*"dist.Multi")
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.distributions.Multinomial"
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "3 hits" in status
+        assert "3 hits" in status(app)
         await pilot.press("enter")
         await settle(app, pilot)
     assert app.chosen == ["searchpkg.distributions.Multinomial"]
@@ -119,8 +122,7 @@ async def test_a_missing_index_is_built_with_a_progress_bar(
                 break
         assert not bar.has_class("-building")
         assert bar.percentage == 1.0
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "searchpkg" in status and "entries" in status
+        assert "searchpkg" in status(app) and "entries" in status(app)
         await pilot.press(*"greet")
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.greet"
@@ -138,8 +140,7 @@ async def test_a_failing_index_backend_shows_an_error_and_the_app_stays(
     app = Host()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "opening the indexes failed: RuntimeError: disk on fire" in status
+        assert "opening the indexes failed: RuntimeError: disk on fire" in status(app)
         assert isinstance(app.screen, SearchScreen)  # alive, and Escape still closes it
         await pilot.press("escape")
         await settle(app, pilot)
@@ -164,8 +165,7 @@ async def test_a_failing_query_shows_an_error_and_typing_goes_on(
         await settle(app, pilot)
         await pilot.press(*"boom")
         await settle(app, pilot)
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "searching failed: RuntimeError: query exploded" in status
+        assert "searching failed: RuntimeError: query exploded" in status(app)
         await pilot.press(*["backspace"] * 4, *"greet")
         await settle(app, pilot)
         assert hit_ids(app)[0] == "searchpkg.greet"
@@ -177,8 +177,7 @@ async def test_a_query_that_is_too_long_is_a_message_not_a_crash() -> None:
         await settle(app, pilot)
         app.screen.query_one(Input).value = ".".join(["a"] * 40)
         await settle(app, pilot)
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "cannot search that" in status and "too deep" in status
+        assert "cannot search that" in status(app) and "too deep" in status(app)
 
 
 async def test_a_scope_no_index_holds_is_named_with_the_nearest_packages() -> None:
@@ -187,8 +186,7 @@ async def test_a_scope_no_index_holds_is_named_with_the_nearest_packages() -> No
         await settle(app, pilot)
         await pilot.press(*"greet in:serchpkg")
         await settle(app, pilot)
-        status = str(app.screen.query_one("#search-status", Static).render())
-        assert "0 hits: no index holds 'serchpkg' (did you mean searchpkg?)" in status
+        assert "0 hits: no index holds 'serchpkg' (did you mean searchpkg?)" in status(app)
 
 
 async def test_a_query_naming_another_indexed_package_is_routed_there() -> None:
