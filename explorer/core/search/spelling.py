@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from explorer.core.search.atomic import written_whole
 from explorer.core.search.names import cache_dir, environment_tag
 from explorer.core.search.scoring import max_edits
 from explorer.core.search.store import SearchIndex
@@ -98,14 +98,9 @@ def _write_counts(path: Path, stamp: str, indexes: Iterable[sqlite3.Connection])
             "SELECT tailw, summary, doc FROM entries WHERE primary_entry = 1"
         ):
             counted.update(_WORD.findall(f"{tail_words} {summary} {doc}".lower()))
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    try:
-        with contextlib.closing(sqlite3.connect(partial)) as writing:
-            writing.execute(_SCHEMA)
-            writing.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
-            writing.executemany("INSERT INTO words VALUES (?, ?)", counted.items())
-            writing.execute("INSERT INTO meta VALUES ('stamp', ?)", [stamp])
-            writing.commit()
-        os.replace(partial, path)  # readers see the old file or the whole new one
-    finally:
-        partial.unlink(missing_ok=True)
+    with written_whole(path) as partial, contextlib.closing(sqlite3.connect(partial)) as writing:
+        writing.execute(_SCHEMA)
+        writing.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+        writing.executemany("INSERT INTO words VALUES (?, ?)", counted.items())
+        writing.execute("INSERT INTO meta VALUES ('stamp', ?)", [stamp])
+        writing.commit()

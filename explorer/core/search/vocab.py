@@ -8,13 +8,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from explorer.core.errors import UsageError
+from explorer.core.search.atomic import written_whole
 from explorer.core.search.names import cache_dir
 
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
@@ -93,12 +93,8 @@ def _store_synonyms(folder: Path, name: str, table: dict[tuple[str, ...], tuple[
     """Write the parsed table whole (a reader sees all of it or none) and drop the tables
     of earlier versions of the file."""
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f"{name}.{os.getpid()}.part"
-    try:
+    with written_whole(folder / name) as partial:
         partial.write_text(json.dumps(list(table.items())), "utf-8")
-        os.replace(partial, folder / name)
-    finally:
-        partial.unlink(missing_ok=True)
     for old in folder.glob("synonyms-*.json"):
         if old.name != name:
             old.unlink(missing_ok=True)
