@@ -219,27 +219,13 @@ class WorkerClient:
         first): a request's clock measures the request, not a start-up that a loaded
         machine stretches to seconds. A child silent for START_ALLOWANCE gets the clock
         anyway."""
-        if child.ready.is_set():
-            return
-        waiter = asyncio.ensure_future(child.ready.wait())
-        try:
-            await asyncio.wait({future, waiter}, timeout=settings.START_ALLOWANCE,
-                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-        finally:
-            waiter.cancel()
+        if not child.ready.is_set():
+            await _event_or_reply(child.ready, future, settings.START_ALLOWANCE)
 
     async def _run_clock(self, entry: Pending, limit: float) -> float:
         """Seconds left for a run whose clock starts with its code: seeding a
         fresh namespace (importing torch) gets its own, larger allowance."""
-        waiter = asyncio.ensure_future(entry.started.wait())
-        try:
-            await asyncio.wait(
-                {entry.future, waiter},
-                timeout=max(limit, self.seed_timeout),
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-        finally:
-            waiter.cancel()
+        await _event_or_reply(entry.started, entry.future, max(limit, self.seed_timeout))
         if entry.future.done():
             return limit
         if not entry.started.is_set():
@@ -306,6 +292,16 @@ class WorkerClient:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+async def _event_or_reply(event: asyncio.Event, reply: asyncio.Future[Any], timeout: float) -> None:
+    """Wait until `event` is set, `reply` is done (an answer, an error, the child's death)
+    or `timeout` seconds pass, whichever comes first."""
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({reply, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
 
 
 def _as_timeout(reply: R, what: str, limit: float | None) -> R:
